@@ -1,0 +1,401 @@
+"""Align the passages of two documents: which sentences report the same content.
+
+Two articles about one event share their topic everywhere, so surface similarity pairs
+nearly everything with everything. Parallax therefore scores sentence pairs on *fact-level
+evidence*: the content words they share, each weighted by how rare it is in these two
+documents (a name that occurs in most sentences carries no signal) and, more mildly, in
+English at large; numbers count extra. The weighted overlap is computed for all sentence
+pairs at once with RapidFuzz: every content word becomes one character, repeated as often as
+its weight, and the sorted characters of a sentence form a short string, so the longest
+common subsequence of two such strings is exactly their weighted word overlap
+(``process.cdist`` with ``LCSseq.similarity``, run in row blocks on all cores).
+
+Pairs above the threshold that are near the best for at least one of their two sentences are
+kept, which allows n:1 and 1:n links; adjacent sentences that add new shared facts to a kept
+pair join it (one sentence of an opinion piece often condenses several of a report), and
+adjacent runs are merged into one passage. Everything not kept is reported as only in A or
+only in B.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import snowballstemmer
+from rapidfuzz import fuzz
+from rapidfuzz import process
+from rapidfuzz.distance import LCSseq
+from wordfreq import get_frequency_dict
+
+from annotations.records import Alignment
+from annotations.records import AlignSettings
+from annotations.records import Document
+from annotations.records import PairKind
+from annotations.records import PassagePair
+from annotations.records import Span
+
+DEFAULT_THRESHOLD = 25.0
+"""Minimum pair score (0-100) for two passages to count as reporting the same content."""
+DEFAULT_NEAR_BEST = 0.6
+"""A pair is kept only if its score is at least this share of the best score of one side."""
+ALGORITHM_VERSION = "lexical-2"
+
+_MAX_WEIGHT = 6
+_MIN_EVIDENCE = 3
+_MIN_GAIN = 3
+_INFORMATIVE = 2
+_RARE = 3
+_MIN_SHARED_TERMS = 2
+_BLOCK_ROWS = 512
+_CHAR_BASE = 0x10000  # above the BMP, so term ids never collide with surrogates
+
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+_NUMBER_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "twenty": "20", "thirty": "30", "fifty": "50", "hundred": "100", "thousand": "1000",
+}  # fmt: skip
+# A fixed list keeps the core offline and deterministic; it holds only function words,
+# since content words are down-weighted by frequency instead.
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not of off on once only or other
+    our ours ourselves out over own same she should so some such than that the their theirs
+    them themselves then there these they this those through to too under until up very was
+    we were what when where which while who whom why will with would you your yours yourself
+    s t d ll m re ve y mr mrs ms dr said says say told tells according""".split()
+)
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.Stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _english_frequencies() -> dict[str, float]:
+    return get_frequency_dict("en")
+
+
+@lru_cache(maxsize=65536)
+def _term(word: str) -> str:
+    lowered = word.lower()
+    if "." in lowered and lowered.replace(".", "").isalpha():
+        return lowered.replace(".", "") + "."
+    if lowered in _NUMBER_WORDS:
+        return _NUMBER_WORDS[lowered]
+    if lowered[0].isdigit():
+        return lowered.replace(",", "")
+    return str(_stemmer().stemWord(lowered))
+
+
+@lru_cache(maxsize=65536)
+def _global_rarity(word: str) -> float:
+    """Return 0 for the most frequent English words up to 1 for rare ones and names."""
+    frequency = _english_frequencies().get(word.lower(), 0.0)
+    if frequency <= 0.0:
+        return 1.0
+    zipf = math.log10(frequency) + 9.0
+    return min(1.0, max(0.0, (6.5 - zipf) / 3.5))
+
+
+def content_terms(text: str) -> dict[str, float]:
+    """Return the content terms of ``text`` (stemmed, no function words) and their rarity.
+
+    >>> sorted(content_terms("Trump congratulated her on the U.S. deal."))
+    ['congratul', 'deal', 'trump', 'us.']
+    """
+    terms: dict[str, float] = {}
+    for match in _WORD.finditer(text):
+        word = match.group()
+        lowered = word.lower()
+        if lowered in _STOPWORDS or (len(word) == 1 and not word.isdigit()):
+            continue
+        term = _term(word)
+        rarity = 1.0 if term[0].isdigit() else _global_rarity(lowered)
+        terms[term] = max(terms.get(term, 0.0), rarity)
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    weights: dict[str, int]
+    total: int
+
+
+def _weigh(
+    a_terms: Sequence[dict[str, float]], b_terms: Sequence[dict[str, float]]
+) -> tuple[list[_Profile], list[_Profile]]:
+    """Turn term rarities into integer weights using document frequency in both texts."""
+    df: dict[str, int] = {}
+    rarity: dict[str, float] = {}
+    for terms in (*a_terms, *b_terms):
+        for term, r in terms.items():
+            df[term] = df.get(term, 0) + 1
+            rarity[term] = min(rarity.get(term, 1.0), r)
+    log_half_n = math.log(max(len(a_terms) + len(b_terms), 3) / 2.0)
+    weight: dict[str, int] = {}
+    for term, count in df.items():
+        # Local specificity in [0, 1]: 1 for a term in at most two sentences (one on each
+        # side is the ideal evidence of a match), falling to 0 for a term in all of them.
+        local = 1.0 - math.log(max(count, 2) / 2.0) / log_half_n
+        value = local * (0.25 + 0.75 * rarity[term]) + (0.2 if term[0].isdigit() else 0.0)
+        weight[term] = min(_MAX_WEIGHT, int(round(value * _MAX_WEIGHT)))
+
+    def profile(terms: dict[str, float]) -> _Profile:
+        weights = {t: weight[t] for t in terms if weight[t] > 0}
+        return _Profile(weights, sum(weights.values()))
+
+    return [profile(t) for t in a_terms], [profile(t) for t in b_terms]
+
+
+def _encode(profiles: Iterable[_Profile], ids: dict[str, int]) -> list[str]:
+    encoded = []
+    for p in profiles:
+        chars = []
+        for term, weight in p.weights.items():
+            term_id = ids.setdefault(term, len(ids))
+            chars.append(chr(_CHAR_BASE + term_id) * weight)
+        encoded.append("".join(sorted(chars)))
+    return encoded
+
+
+def _pair_score(shared: float, total_a: float, total_b: float) -> float:
+    """Score 0-100 from the weighted overlap: its share of the geometric mean of both sizes.
+
+    The geometric mean (cosine of weighted term sets) lets a short sentence pair with a
+    longer one that condenses it, while a long sentence does not collect short ones merely
+    because it mentions everything.
+    """
+    if total_a <= 0 or total_b <= 0 or shared <= 0:
+        return 0.0
+    return 100.0 * shared / math.sqrt(total_a * total_b)
+
+
+def _candidates(
+    enc_a: list[str], enc_b: list[str], tot_a: np.ndarray, tot_b: np.ndarray, floor: float
+) -> dict[tuple[int, int], float]:
+    """Score all sentence pairs in row blocks; return those at or above ``floor``."""
+    found: dict[tuple[int, int], float] = {}
+    if not enc_a or not enc_b:
+        return found
+    for start in range(0, len(enc_a), _BLOCK_ROWS):
+        block = enc_a[start : start + _BLOCK_ROWS]
+        shared = process.cdist(
+            block, enc_b, scorer=LCSseq.similarity, dtype=np.int32, workers=-1
+        ).astype(np.float32)
+        ta = tot_a[start : start + len(block), None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.nan_to_num(100.0 * shared / np.sqrt(ta * tot_b[None, :]))
+        score[shared < _MIN_EVIDENCE] = 0.0
+        rows, cols = np.nonzero(score >= floor)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            found[(start + r, c)] = float(score[r, c])
+    return found
+
+
+def _shared_terms(a: dict[str, int], b: dict[str, int]) -> int:
+    return sum(1 for t, w in a.items() if w >= _INFORMATIVE and b.get(t, 0) >= _INFORMATIVE)
+
+
+def _select(
+    scores: dict[tuple[int, int], float],
+    prof_a: Sequence[_Profile],
+    prof_b: Sequence[_Profile],
+    threshold: float,
+    near_best: float,
+) -> set[tuple[int, int]]:
+    """Keep pairs above the threshold, backed by two shared facts, near-best for one side."""
+    eligible = {
+        pair: s
+        for pair, s in scores.items()
+        if s >= threshold
+        and _shared_terms(prof_a[pair[0]].weights, prof_b[pair[1]].weights) >= _MIN_SHARED_TERMS
+    }
+    best_a: dict[int, float] = {}
+    best_b: dict[int, float] = {}
+    for (i, j), s in eligible.items():
+        best_a[i] = max(best_a.get(i, 0.0), s)
+        best_b[j] = max(best_b.get(j, 0.0), s)
+    return {
+        (i, j)
+        for (i, j), s in eligible.items()
+        if s >= near_best * best_a[i] or s >= near_best * best_b[j]
+    }
+
+
+def _runs(indices: Iterable[int]) -> list[tuple[int, ...]]:
+    runs: list[list[int]] = []
+    for index in sorted(set(indices)):
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return [tuple(r) for r in runs]
+
+
+def _merged_weights(profiles: Sequence[_Profile], run: Sequence[int]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for index in run:
+        for term, weight in profiles[index].weights.items():
+            merged[term] = max(merged.get(term, 0), weight)
+    return merged
+
+
+def _passage_score(a: dict[str, int], b: dict[str, int]) -> float:
+    shared = sum(min(w, b[t]) for t, w in a.items() if t in b)
+    return _pair_score(shared, sum(a.values()), sum(b.values()))
+
+
+def _extend(
+    kept: set[tuple[int, int]],
+    scores: dict[tuple[int, int], float],
+    prof_a: Sequence[_Profile],
+    prof_b: Sequence[_Profile],
+) -> set[tuple[int, int]]:
+    """Add adjacent sentences that bring new shared facts to a kept pair (n:1 condensation)."""
+    extended = set(kept)
+    for i, j in sorted(kept):
+        for ni, nj in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)):
+            if (ni, nj) in extended or (ni, nj) not in scores:
+                continue
+            if ni != i:
+                base, new, other = prof_a[i].weights, prof_a[ni].weights, prof_b[j].weights
+            else:
+                base, new, other = prof_b[j].weights, prof_b[nj].weights, prof_a[i].weights
+            gain = sum(
+                min(w, other[t])
+                for t, w in new.items()
+                if t in other and t not in base and min(w, other[t]) >= _RARE
+            )
+            if gain >= _MIN_GAIN:
+                extended.add((ni, nj))
+    return extended
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def _kind(a_text: str, b_text: str, a: dict[str, int], b: dict[str, int]) -> PairKind:
+    if fuzz.ratio(_normalise(a_text), _normalise(b_text)) >= 97:
+        return "identical"
+    shared = sum(min(w, b[t]) for t, w in a.items() if t in b)
+    total_a, total_b = sum(a.values()), sum(b.values())
+    if total_a and total_b and min(shared / total_a, shared / total_b) >= 0.4:
+        return "paraphrase"
+    return "partial"
+
+
+def _passages(kept: set[tuple[int, int]]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Merge sentence pairs into passage pairs of adjacent runs.
+
+    Adjacent sentences of one side merge when they have exactly the same partners, so a
+    passage pair never implies a sentence pair that was not kept; the partners of each run
+    are then split into adjacent runs on the other side.
+    """
+    partners_a: dict[int, frozenset[int]] = {}
+    for i, j in kept:
+        partners_a[i] = partners_a.get(i, frozenset()) | {j}
+    passages: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    run_a: list[int] = []
+    for i in sorted(partners_a):
+        if run_a and run_a[-1] == i - 1 and partners_a[run_a[-1]] == partners_a[i]:
+            run_a.append(i)
+            continue
+        if run_a:
+            passages.extend((tuple(run_a), rb) for rb in _runs(partners_a[run_a[0]]))
+        run_a = [i]
+    if run_a:
+        passages.extend((tuple(run_a), rb) for rb in _runs(partners_a[run_a[0]]))
+    return passages
+
+
+def align_sentences(
+    a_text: str,
+    a_sentences: Sequence[Span],
+    b_text: str,
+    b_sentences: Sequence[Span],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    near_best: float = DEFAULT_NEAR_BEST,
+) -> Alignment:
+    """Align two lists of sentence spans and report pairs and one-source sentences.
+
+    >>> a = "Trump spoke from Air Force One. Prices rose 5% in May."
+    >>> b = "Shares fell. Aboard Air Force One, Trump spoke warmly."
+    >>> al = align_sentences(a, [Span(0, 31), Span(32, 54)], b, [Span(0, 12), Span(13, 54)])
+    >>> [(a[p.a.start:p.a.end], b[p.b.start:p.b.end]) for p in al.pairs]
+    [('Trump spoke from Air Force One.', 'Aboard Air Force One, Trump spoke warmly.')]
+    >>> [b[s.start:s.end] for s in al.only_b]
+    ['Shares fell.']
+    """
+    if not 0 <= threshold <= 100:
+        raise ValueError("threshold must be between 0 and 100")
+    terms_a = [content_terms(s.slice(a_text)) for s in a_sentences]
+    terms_b = [content_terms(s.slice(b_text)) for s in b_sentences]
+    prof_a, prof_b = _weigh(terms_a, terms_b)
+    ids: dict[str, int] = {}
+    enc_a, enc_b = _encode(prof_a, ids), _encode(prof_b, ids)
+    tot_a = np.array([len(e) for e in enc_a], dtype=np.float32)
+    tot_b = np.array([len(e) for e in enc_b], dtype=np.float32)
+    scores = _candidates(enc_a, enc_b, tot_a, tot_b, floor=0.5 * threshold)
+    kept = _select(scores, prof_a, prof_b, threshold, near_best)
+    kept = _extend(kept, scores, prof_a, prof_b)
+
+    pairs: list[PassagePair] = []
+    for run_a, run_b in _passages(kept):
+        span_a = Span(a_sentences[run_a[0]].start, a_sentences[run_a[-1]].end)
+        span_b = Span(b_sentences[run_b[0]].start, b_sentences[run_b[-1]].end)
+        wa, wb = _merged_weights(prof_a, run_a), _merged_weights(prof_b, run_b)
+        pairs.append(
+            PassagePair(
+                a=span_a,
+                b=span_b,
+                score=round(_passage_score(wa, wb), 1),
+                kind=_kind(span_a.slice(a_text), span_b.slice(b_text), wa, wb),
+                a_sentences=run_a,
+                b_sentences=run_b,
+            )
+        )
+    pairs.sort(key=lambda p: (p.a.start, p.b.start))
+    paired_a = {i for i, _ in kept}
+    paired_b = {j for _, j in kept}
+    return Alignment(
+        pairs=tuple(pairs),
+        only_a=tuple(s for i, s in enumerate(a_sentences) if i not in paired_a),
+        only_b=tuple(s for j, s in enumerate(b_sentences) if j not in paired_b),
+        settings=AlignSettings(threshold, near_best, ALGORITHM_VERSION),
+    )
+
+
+def aligned_sentences(document: Document) -> tuple[Span, ...]:
+    """Return the spans of a document's prose sentences, the units that get aligned."""
+    return tuple(s.span for s in document.segmentation.sentences)
+
+
+def align_documents(
+    a: Document,
+    b: Document,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    near_best: float = DEFAULT_NEAR_BEST,
+) -> Alignment:
+    """Align the prose sentences of two documents (headings and markers are left out)."""
+    return align_sentences(
+        a.text,
+        aligned_sentences(a),
+        b.text,
+        aligned_sentences(b),
+        threshold=threshold,
+        near_best=near_best,
+    )

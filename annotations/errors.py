@@ -1,0 +1,35 @@
+"""Exceptions raised by the Parallax core; the web and CLI layers map them to messages."""
+
+from __future__ import annotations
+
+
+class AnnotationError(Exception):
+    """Root of every error the core raises on purpose."""
+
+
+class InputError(AnnotationError):
+    """Input that cannot become a document (the message says why, in one line)."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no text."""
+
+
+class InputTooLargeError(InputError):
+    """The input is larger than the configured cap."""
+
+
+class BinaryInputError(InputError):
+    """The input is binary data, not text."""
+
+
+class DecodingError(InputError):
+    """The input's bytes are in no encoding Parallax can read."""
+
+
+class UnsupportedFormatError(InputError):
+    """The input's format is not one Parallax reads."""
+
+
+class SpanError(AnnotationError):
+    """A [start, end) span that does not fit its text."""

@@ -1,0 +1,162 @@
+"""Frozen records passed between the core modules.
+
+Every span is half-open ``[start, end)`` in Python string indices (code points) into the
+original text of its document, which is never modified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Literal
+
+from annotations.errors import SpanError
+
+SourceFormat = Literal["text", "markdown", "html"]
+PairKind = Literal["identical", "paraphrase", "partial"]
+DiffTag = Literal["equal", "replace", "insert", "delete"]
+ParagraphKind = Literal["prose", "heading"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A half-open ``[start, end)`` range of code points."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise SpanError(f"invalid span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def slice(self, text: str) -> str:
+        """Return the part of ``text`` this span covers."""
+        return text[self.start : self.end]
+
+    def as_list(self) -> list[int]:
+        """Return ``[start, end]`` for JSON."""
+        return [self.start, self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: its span and the index of the paragraph that holds it."""
+
+    start: int
+    end: int
+    paragraph: int
+
+    @property
+    def span(self) -> Span:
+        """Return the sentence's span."""
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph (a block of text between blank lines, or a line) and what it is."""
+
+    start: int
+    end: int
+    kind: ParagraphKind
+
+    @property
+    def span(self) -> Span:
+        """Return the paragraph's span."""
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataMarker:
+    """A leading marker such as `` date 2025-10-25``: its span, its key and its value."""
+
+    start: int
+    end: int
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """Everything derived from a text's layout, as spans into the text."""
+
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+    headings: tuple[Span, ...]
+    markers: tuple[MetadataMarker, ...]
+    blank_runs: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What is known about an article besides its text."""
+
+    outlet: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article: its exact text, where it came from, and its segmentation.
+
+    ``text`` is what every offset points into. For HTML input it is the extracted main
+    text, and ``source`` keeps the HTML as given; for text and Markdown ``source`` is None.
+    """
+
+    text: str
+    segmentation: Segmentation
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+    source_format: SourceFormat = "text"
+    source: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PassagePair:
+    """Two passages, one per document, that report the same content.
+
+    ``a`` and ``b`` cover runs of adjacent sentences, listed by index in
+    ``a_sentences``/``b_sentences``. ``score`` is 0-100.
+    """
+
+    a: Span
+    b: Span
+    score: float
+    kind: PairKind
+    a_sentences: tuple[int, ...]
+    b_sentences: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignSettings:
+    """The settings an alignment was made with (stored next to it)."""
+
+    threshold: float
+    near_best: float
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Pairs of passages in both documents, and the sentences found in only one."""
+
+    pairs: tuple[PassagePair, ...]
+    only_a: tuple[Span, ...]
+    only_b: tuple[Span, ...]
+    settings: AlignSettings
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One word-level edit between two passages, as spans into each document's text."""
+
+    tag: DiffTag
+    a: Span
+    b: Span

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from annotations.align import align_documents
+from annotations.align import align_sentences
+from annotations.align import content_terms
+from annotations.records import Document
+from annotations.segment import segment_text
+
+
+def doc(text: str) -> Document:
+    return Document(text=text, segmentation=segment_text(text))
+
+
+def quotes(document: Document, spans) -> list[str]:
+    return [document.text[s.start : s.end] for s in spans]
+
+
+def pairs_text(a: Document, b: Document, alignment) -> list[tuple[str, str]]:
+    return [(a.text[p.a.start : p.a.end], b.text[p.b.start : p.b.end]) for p in alignment.pairs]
+
+
+def test_content_terms_drop_function_words_and_stem():
+    terms = content_terms("The ministers were meeting with the Minister about 2% tariffs.")
+    assert "the" not in terms and "with" not in terms
+    assert "minist" in terms and "tariff" in terms and "2" in terms
+
+
+def test_identical_sentence_is_identical_kind():
+    a = doc("Heavy rain flooded the Riverside district on Monday. Officials opened two shelters.")
+    b = doc("Crowds gathered downtown. Heavy rain flooded the Riverside district on Monday.")
+    alignment = align_documents(a, b)
+    [pair] = alignment.pairs
+    assert pair.kind == "identical"
+    assert pair.score == pytest.approx(100.0)
+    assert quotes(a, alignment.only_a) == ["Officials opened two shelters."]
+    assert quotes(b, alignment.only_b) == ["Crowds gathered downtown."]
+
+
+def test_reordered_facts_pair_in_any_order():
+    a = doc(
+        "The council approved a bus lane on Elm Street by seven votes to two. "
+        "Construction starts in March and costs $4.2 million. "
+        "Shopkeepers on Elm Street fear losing parking."
+    )
+    b = doc(
+        "Elm Street merchants worry that parking will disappear. "
+        "Work on the lane begins in March at a cost of $4.2 million. "
+        "By seven votes to two, councillors backed the Elm Street bus lane."
+    )
+    got = {(p.a_sentences, p.b_sentences) for p in align_documents(a, b).pairs}
+    assert ((0,), (2,)) in got
+    assert ((1,), (1,)) in got
+
+
+def test_topic_names_alone_do_not_pair():
+    # "Takaichi" and "alliance" are everywhere in both texts, so sharing them is no evidence.
+    a = doc(
+        "Takaichi praised the alliance in Tokyo. "
+        "Takaichi said the alliance faces a budget review next spring. "
+        "Takaichi met farmers worried about rice prices in Niigata."
+    )
+    b = doc(
+        "Takaichi defended the alliance on television. "
+        "The alliance, Takaichi argued, needs steadier funding from parliament. "
+        "Takaichi visited a naval base in Yokosuka with sailors."
+    )
+    alignment = align_documents(a, b)
+    for pair in alignment.pairs:
+        a_text = a.text[pair.a.start : pair.a.end]
+        b_text = b.text[pair.b.start : pair.b.end]
+        shared = set(content_terms(a_text)) & set(content_terms(b_text))
+        assert shared - {"takaichi", "allianc"}, (a_text, b_text)
+    assert "Takaichi met farmers worried about rice prices in Niigata." in quotes(
+        a, alignment.only_a
+    )
+
+
+def test_condensing_sentence_links_to_several_sentences():
+    a = doc(
+        "The call came while Trump was aboard Air Force One, traveling toward Malaysia. "
+        "Takaichi said she appreciated the congratulations from the president. "
+        "Markets in Tokyo closed higher on Friday."
+    )
+    b = doc(
+        "Shares of exporters slipped in Seoul. "
+        "Trump, phoning from Air Force One, congratulated her and praised her leadership."
+    )
+    alignment = align_documents(a, b)
+    linked_a = {i for p in alignment.pairs if p.b_sentences == (1,) for i in p.a_sentences}
+    assert linked_a == {0, 1}
+    assert quotes(a, alignment.only_a) == ["Markets in Tokyo closed higher on Friday."]
+
+
+def test_adjacent_run_becomes_one_passage():
+    a = doc(
+        "The mayor announced a new library. It will open in Oakridge with 40,000 books. "
+        "Parking fees rise next year."
+    )
+    b = doc(
+        "A new library with 40,000 books will open in Oakridge, the mayor announced. "
+        "Rents keep climbing."
+    )
+    alignment = align_documents(a, b)
+    [pair] = alignment.pairs
+    assert pair.a_sentences == (0, 1)
+    assert a.text[pair.a.start : pair.a.end] == (
+        "The mayor announced a new library. It will open in Oakridge with 40,000 books."
+    )
+
+
+def test_threshold_controls_pairs_and_is_recorded():
+    a = doc("The ferry to Arran was cancelled because of storm Ciara on Sunday.")
+    b = doc("Storm Ciara halted several services, including the Arran ferry, at the weekend.")
+    loose = align_documents(a, b, threshold=5)
+    strict = align_documents(a, b, threshold=99)
+    assert len(loose.pairs) == 1 and strict.pairs == ()
+    assert strict.settings.threshold == 99 and loose.settings.version
+
+
+def test_bad_threshold_is_refused():
+    a = doc("One sentence here.")
+    with pytest.raises(ValueError):
+        align_documents(a, a, threshold=101)
+
+
+def test_empty_sides():
+    a = doc("Only a sentence.")
+    alignment = align_sentences(a.text, [s.span for s in a.segmentation.sentences], "", [])
+    assert alignment.pairs == () and alignment.only_b == ()
+    assert quotes(a, alignment.only_a) == ["Only a sentence."]
+
+
+def test_deterministic():
+    a = doc("Rain hit Leeds on Monday. Trains to York stopped. Schools stayed open in Leeds.")
+    b = doc("Schools in Leeds remained open. Monday rain hit Leeds hard. York trains were halted.")
+    assert align_documents(a, b) == align_documents(a, b)
+
+
+sentence = st.lists(
+    st.sampled_from(
+        "storm ferry Arran council vote budget 4.2 million Leeds York rain schools open "
+        "Takaichi alliance Tokyo tariff the a of and said 🎉 ".split()
+    ),
+    min_size=2,
+    max_size=12,
+).map(lambda ws: " ".join(ws).capitalize() + ".")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=8), st.lists(sentence, min_size=1, max_size=8))
+def test_every_sentence_is_paired_or_only_once(sa, sb):
+    a, b = doc(" ".join(sa)), doc("\n".join(sb))
+    alignment = align_documents(a, b)
+    n_a, n_b = len(a.segmentation.sentences), len(b.segmentation.sentences)
+    paired_a = {i for p in alignment.pairs for i in p.a_sentences}
+    paired_b = {j for p in alignment.pairs for j in p.b_sentences}
+    only_a = {
+        a.segmentation.sentences.index(next(x for x in a.segmentation.sentences if x.span == s))
+        for s in alignment.only_a
+    }
+    only_b = {
+        b.segmentation.sentences.index(next(x for x in b.segmentation.sentences if x.span == s))
+        for s in alignment.only_b
+    }
+    assert paired_a | only_a == set(range(n_a)) and not paired_a & only_a
+    assert paired_b | only_b == set(range(n_b)) and not paired_b & only_b
+    for p in alignment.pairs:
+        assert 0 <= p.score <= 100
+        sents_a = a.segmentation.sentences
+        assert (
+            p.a.start == sents_a[p.a_sentences[0]].start
+            and p.a.end == sents_a[p.a_sentences[-1]].end
+        )
+        assert list(p.a_sentences) == list(range(p.a_sentences[0], p.a_sentences[-1] + 1))
+        assert a.text[p.a.start : p.a.end].strip() == a.text[p.a.start : p.a.end]

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from annotations.segment import find_blank_runs
+from annotations.segment import find_marker
+from annotations.segment import segment_text
+from annotations.segment import split_paragraphs
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED_A = (SEEDS / "000_934de63c848709fa.txt").read_text(encoding="utf-8")
+SEED_B = (SEEDS / "004_c1ee273f4eb3ca13.txt").read_text(encoding="utf-8")
+
+
+def sentences(text: str, source_format: str = "text") -> list[str]:
+    seg = segment_text(text, source_format=source_format)  # type: ignore[arg-type]
+    return [text[s.start : s.end] for s in seg.sentences]
+
+
+def test_abbreviations_stay_inside_sentences():
+    text = (
+        "Mr. Abe met U.S. officials on Monday. The Japan–U.S. alliance was discussed. "
+        "Dr. Smith agreed."
+    )
+    assert sentences(text) == [
+        "Mr. Abe met U.S. officials on Monday.",
+        "The Japan–U.S. alliance was discussed.",
+        "Dr. Smith agreed.",
+    ]
+
+
+def test_quotation_and_em_dash():
+    text = "She said, “I am grateful. We will work together.” Then she left — quickly."
+    got = sentences(text)
+    assert got[0].startswith("She said, “I am grateful.")
+    assert got[-1] == "Then she left — quickly."
+    assert "".join(got).replace(" ", "") == text.replace(" ", "")
+
+
+def test_marker_is_kept_out_of_the_first_sentence():
+    seg = segment_text(SEED_A)
+    (marker,) = seg.markers
+    assert SEED_A[marker.start : marker.end] == "date 2025-10-25"
+    assert (marker.key, marker.value) == ("date", "2025-10-25")
+    first = seg.sentences[0]
+    assert SEED_A[first.start : first.end].startswith("Japan’s new Prime Minister")
+    assert first.start > marker.end
+
+
+def test_marker_needs_a_date():
+    assert find_marker(" date of the meeting was set") is None
+    assert find_marker("Dated 2025-10-25 text") is None
+
+
+def test_seed_a_headings_and_sentences():
+    seg = segment_text(SEED_A)
+    headings = [SEED_A[h.start : h.end] for h in seg.headings]
+    assert headings == [
+        "Takaichi signals direction of Japan’s policy",
+        "Alliance priorities and economic commitments",
+    ]
+    texts = [SEED_A[s.start : s.end] for s in seg.sentences]
+    assert texts[-1] == (
+        "Join a premium crypto trading community free for 30 days - normally $100/mo."
+    )
+    assert "Takaichi later expanded on the conversation." in texts
+    assert not any(h in t for h in headings for t in texts)
+    assert len(texts) == 33
+
+
+def test_seed_b_one_paragraph_per_line_and_trailing_blank_lines():
+    seg = segment_text(SEED_B)
+    assert len(seg.paragraphs) == 11
+    assert seg.headings == ()
+    last = seg.sentences[-1]
+    assert SEED_B[last.start : last.end].endswith("“Make Japan Great Again” era.")
+    assert seg.blank_runs[-1].end == len(SEED_B)
+
+
+def test_hard_wrapped_lines_stay_one_paragraph():
+    text = "The council voted on\nTuesday to approve the\nnew bus lane.\n\nIt opens in May."
+    paragraphs = split_paragraphs(text)
+    assert [text[p.start : p.end] for p in paragraphs] == [
+        "The council voted on\nTuesday to approve the\nnew bus lane.",
+        "It opens in May.",
+    ]
+
+
+def test_markdown_headings_and_list_items():
+    text = "# Big news\n\nThe vote passed.\n\n## Details\n\n- First item here.\n- Second item."
+    seg = segment_text(text, source_format="markdown")
+    assert [text[h.start : h.end] for h in seg.headings] == ["# Big news", "## Details"]
+    assert sentences(text, "markdown") == [
+        "The vote passed.",
+        "- First item here.",
+        "- Second item.",
+    ]
+
+
+def test_single_line_is_never_a_heading():
+    seg = segment_text("Just a title-like line")
+    assert seg.headings == ()
+    assert len(seg.sentences) == 1
+
+
+def test_blank_runs():
+    text = "One.\n\n\nTwo.\n \nThree."
+    assert [text[s.start : s.end] for s in find_blank_runs(text)] == ["\n\n\n", "\n \n"]
+
+
+def test_emoji_offsets_are_code_points():
+    text = "Fans cheered 🎉 loudly. Then they left."
+    assert sentences(text) == ["Fans cheered 🎉 loudly.", "Then they left."]
+
+
+words = st.sampled_from(
+    [
+        "Mr.",
+        "Abe",
+        "U.S.",
+        "said",
+        "the",
+        "deal",
+        "“quote.”",
+        "—",
+        "ok.",
+        "Yes!",
+        "🎉",
+        "é",
+        "2.5",
+        "\n",
+        "\n\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(words, max_size=40).map(" ".join), st.sampled_from([" date 2025-01-02 ", "", "  "]))
+def test_spans_are_exact_ordered_and_cover_all_prose(body, prefix):
+    text = prefix + body
+    seg = segment_text(text)
+    previous_end = 0
+    covered = set()
+    for s in seg.sentences:
+        piece = text[s.start : s.end]
+        assert piece and piece == piece.strip()
+        assert s.start >= previous_end
+        previous_end = s.end
+        covered.update(range(s.start, s.end))
+    for p in seg.paragraphs:
+        assert text[p.start : p.end] == text[p.start : p.end].strip()
+        if p.kind == "prose":
+            missing = [
+                i for i in range(p.start, p.end) if not text[i].isspace() and i not in covered
+            ]
+            assert missing == []
+    marker_chars = {i for m in seg.markers for i in range(m.start, m.end)}
+    assert not marker_chars & covered
