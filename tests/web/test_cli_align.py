@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotations.align import align_documents
+from annotations.formats import alignment_to_json
+from annotations.ingest import read_document
+from webapp import create_app
+from webapp.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_A = ROOT / "seeds" / "000_934de63c848709fa.txt"
+SEED_B = ROOT / "seeds" / "004_c1ee273f4eb3ca13.txt"
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture
+def cli_app(tmp_path):
+    # A database URL that cannot be opened: `align` must never touch the database.
+    database = tmp_path / "no-such-dir" / "parallax.sqlite3"
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}"},
+        instance_path=str(tmp_path / "instance"),
+    )
+    yield app
+    assert not database.parent.exists()
+
+
+@pytest.fixture
+def align(cli_app):
+    runner = cli_app.test_cli_runner()
+
+    def invoke(*args):
+        return runner.invoke(args=["align", *map(str, args)])
+
+    return invoke
+
+
+@pytest.fixture(scope="module")
+def seed_docs():
+    return read_document(SEED_A), read_document(SEED_B)
+
+
+def assert_user_error(result, *fragments):
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n")
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_align_report_on_seeds(align, seed_docs):
+    result = align(SEED_A, SEED_B)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    report = result.stdout
+    assert report.startswith(f"A: {SEED_A}\nB: {SEED_B}\n")
+    assert "Only in A" in report and "Only in B" in report
+    alignment = align_documents(*seed_docs)
+    assert alignment.pairs
+    pairs = f"{len(alignment.pairs)} pair{'' if len(alignment.pairs) == 1 else 's'}"
+    assert report.splitlines()[-1] == (
+        f"Summary: {pairs}, {len(alignment.only_a)} only in A, {len(alignment.only_b)} only in B"
+    )
+    # The first row of the first pair starts both passages, A left of the bar, B right.
+    lines = report.splitlines()
+    first_row = lines[next(i for i, line in enumerate(lines) if line.startswith("---")) + 1]
+    left, right = first_row.split(" | ")
+    a, b = seed_docs
+    assert alignment.pairs[0].a.slice(a.text).split()[:3] == left.split()[:3]
+    assert alignment.pairs[0].b.slice(b.text).split()[:3] == right.split()[:3]
+    assert "Join a premium crypto trading community" in report
+
+
+def test_align_json_on_seeds(align, seed_docs):
+    result = align("--json", SEED_A, SEED_B)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    a, b = seed_docs
+    assert data == alignment_to_json(align_documents(a, b), a, b)
+    assert list(data) == ["a", "b", "pairs", "only_a", "only_b"]
+    assert data["a"] == {"path": str(SEED_A), "length": len(a.text)}
+    assert data["b"] == {"path": str(SEED_B), "length": len(b.text)}
+    for pair in data["pairs"]:
+        assert list(pair) == ["a", "b", "score", "kind"]
+        for side, doc in (("a", a), ("b", b)):
+            start, end = pair[side]
+            assert 0 <= start < end <= len(doc.text)
+            assert doc.text[start:end].strip()
+    # Curly quotes stay readable instead of \\u escapes.
+    assert "\\u" not in result.stdout
+
+
+@pytest.mark.parametrize("threshold", ["0", "55.5", "100"])
+def test_align_threshold_is_passed_on(align, seed_docs, threshold):
+    result = align("--json", "--threshold", threshold, SEED_A, SEED_B)
+    assert result.exit_code == 0, result.output
+    a, b = seed_docs
+    expected = alignment_to_json(align_documents(a, b, threshold=float(threshold)), a, b)
+    assert json.loads(result.stdout) == expected
+
+
+def test_align_higher_threshold_pairs_less(align):
+    counts = []
+    for threshold in ("0", "100"):
+        result = align("--json", "--threshold", threshold, SEED_A, SEED_B)
+        counts.append(len(json.loads(result.stdout)["pairs"]))
+    assert counts[0] > counts[1]
+
+
+@pytest.mark.parametrize("width", [40, 72, 140])
+def test_align_width(align, width):
+    result = align("--width", str(width), SEED_A, SEED_B)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert any(len(line) == width for line in lines)
+
+
+def test_align_reads_html_and_markdown(align):
+    result = align("--json", DATA / "article.html", DATA / "article.md")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    html_doc = read_document(DATA / "article.html")
+    assert data["a"]["length"] == len(html_doc.text)
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("bad")
+    files = {}
+    files["empty"] = tmp_path / "empty.txt"
+    files["empty"].write_bytes(b"")
+    files["blank"] = tmp_path / "blank.md"
+    files["blank"].write_bytes(b"  \n\n \t\n")
+    files["undecodable"] = tmp_path / "undecodable.txt"
+    files["undecodable"].write_bytes(b"Caf\xe9 \x81\x8d\x9d text")
+    files["huge"] = tmp_path / "huge.txt"
+    files["huge"].write_bytes(b"word " * (6 * 1024 * 1024 // 5))
+    files["pdf"] = tmp_path / "article.pdf"
+    files["pdf"].write_bytes(b"%PDF-1.7 some text")
+    files["directory"] = tmp_path / "folder.txt"
+    files["directory"].mkdir()
+    files["binary"] = DATA / "binary.txt"
+    files["missing"] = tmp_path / "missing.txt"
+    return files
+
+
+@pytest.mark.parametrize(
+    ("kind", "fragment"),
+    [
+        ("missing", "file not found"),
+        ("empty", "empty"),
+        ("blank", "no text"),
+        ("binary", "binary"),
+        ("undecodable", "Windows-1252"),
+        ("huge", "limit is 5.0 MB"),
+        ("pdf", "unsupported file type '.pdf'"),
+        ("directory", "not a regular file"),
+    ],
+)
+@pytest.mark.parametrize("side", ["A", "B"])
+def test_align_bad_input_is_one_line(align, bad_files, kind, fragment, side):
+    bad = bad_files[kind]
+    args = (bad, SEED_B) if side == "A" else (SEED_A, bad)
+    result = align(*args)
+    assert_user_error(result, fragment, str(bad))
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "fragment"),
+    [
+        ("--threshold", "-1", "--threshold must be from 0 to 100, got -1"),
+        ("--threshold", "100.5", "--threshold must be from 0 to 100"),
+        ("--threshold", "abc", "--threshold must be a number from 0 to 100"),
+        ("--width", "10", "--width must be at least 40, got 10"),
+        ("--width", "wide", "--width must be a number"),
+    ],
+)
+def test_align_bad_option_is_one_line(align, option, value, fragment):
+    result = align(option, value, SEED_A, SEED_B)
+    assert_user_error(result, fragment)
+
+
+def test_parallax_group_lists_and_runs_align(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    help_result = runner.invoke(main, ["--help"])
+    assert help_result.exit_code == 0
+    assert "align" in help_result.stdout
+    result = runner.invoke(main, ["align", "--json", str(SEED_A), str(SEED_B)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["a"]["path"] == str(SEED_A)
+
+
+def test_console_script_bad_input_has_no_traceback(tmp_path):
+    missing = tmp_path / "missing.txt"
+    completed = subprocess.run(
+        [sys.executable, "-c", "from webapp.cli import main; main()"]
+        + ["align", str(missing), str(SEED_B)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr == f"Error: file not found: {missing}\n"

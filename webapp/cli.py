@@ -1,0 +1,106 @@
+"""Command-line interface: ``parallax <command>``, the same commands as ``flask --app webapp``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from annotations.align import DEFAULT_THRESHOLD
+from annotations.align import align_documents
+from annotations.errors import AnnotationError
+from annotations.formats import alignment_to_json
+from annotations.ingest import read_document
+from annotations.reports import format_alignment_text
+
+MIN_WIDTH = 40
+
+
+class InputProblem(click.ClickException):
+    """A mistake in what the user gave a command: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        # Core messages are one line already; a stray line break would split the error.
+        super().__init__(" ".join(message.split()))
+
+
+class NumberRange(click.ParamType):
+    """A number in a closed range; a bad value is a one-line InputProblem, not a usage dump."""
+
+    def __init__(self, kind: type[int] | type[float], low: float, high: float | None) -> None:
+        self.kind = kind
+        self.low = low
+        self.high = high
+        self.name = kind.__name__
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Return ``value`` as a number inside the range, or raise InputProblem."""
+        option = f"--{param.name}" if param is not None and param.name else "value"
+        bounds = (
+            f"from {self.low:g} to {self.high:g}"
+            if self.high is not None
+            else f"at least {self.low:g}"
+        )
+        try:
+            number = self.kind(value)
+        except (TypeError, ValueError):
+            raise InputProblem(f"{option} must be a number {bounds}, got {value!r}") from None
+        if number < self.low or (self.high is not None and number > self.high):
+            raise InputProblem(f"{option} must be {bounds}, got {value}")
+        return number
+
+
+@click.command("align")
+@click.argument("a", metavar="A", type=click.Path(path_type=str))
+@click.argument("b", metavar="B", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the alignment as JSON.")
+@click.option(
+    "--threshold",
+    type=NumberRange(float, 0, 100),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Lowest score (0-100) at which two passages pair.",
+)
+@click.option(
+    "--width",
+    type=NumberRange(int, MIN_WIDTH, None),
+    default=100,
+    show_default=True,
+    help="Width of the text report in characters.",
+)
+def align_command(a: str, b: str, as_json: bool, threshold: float, width: int) -> None:
+    """Align two articles (.txt, .md or .html) and show matched and one-source passages."""
+    try:
+        document_a = read_document(a)
+        document_b = read_document(b)
+        alignment = align_documents(document_a, document_b, threshold=threshold)
+    except AnnotationError as exc:
+        raise InputProblem(str(exc)) from exc
+    if as_json:
+        payload = alignment_to_json(alignment, document_a, document_b)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_alignment_text(alignment, document_a, document_b, width=width), nl=False)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the Parallax commands to ``app.cli``."""
+    app.cli.add_command(align_command)
+
+
+def _create_app() -> Flask:
+    # Imported when the command runs: webapp/__init__.py imports this module.
+    from webapp import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    create_app=_create_app,
+    help="Parallax: compare how two news sources tell the same story.",
+)
