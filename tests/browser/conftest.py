@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from webapp import create_app
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    # Without this Chromium keeps resolving Google's hosts; the exclusions let it reach us.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+
+
+def chromium_path() -> str:
+    """Return Debian's chromium, skipping the test locally and failing it on CI without one."""
+    path = shutil.which("chromium")
+    if path is None:
+        message = "chromium is not on PATH (install it with: apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must run the browser tests", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Serve the app, CSRF protection on, on a free port of 127.0.0.1."""
+    app = create_app(
+        {"TESTING": True, "WTF_CSRF_ENABLED": True},
+        instance_path=str(tmp_path_factory.mktemp("instance")),
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Launch one headless Debian Chromium for the session."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# Runs before the page's own scripts and reports every CSP violation to the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture
+def problems():
+    """Collect the console errors and warnings, page errors and CSP violations of the test."""
+    return []
+
+
+@pytest.fixture
+def browser_page(chromium, problems):
+    """Open a fresh 1400x900 page whose problems land in the ``problems`` list."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    context.expose_binding(
+        "reportCspViolation", lambda source, text: problems.append(f"CSP violation: {text}")
+    )
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    page = context.new_page()
+
+    def on_console(message):
+        if message.type in ("error", "warning"):
+            problems.append(f"console {message.type}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under tests/browser/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(page, name):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+        return path
+
+    return take

@@ -1,0 +1,86 @@
+"""The Parallax web app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask import Response
+from flask import render_template
+from flask import request
+from flask_wtf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from webapp import compare
+from webapp.cli import register_commands
+
+csrf = CSRFProtect()
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
+    """Build and configure the Parallax Flask app."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY="dev",
+        DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "parallax.sqlite3"),
+        SEEDS_DIR=str(SEEDS_DIR),
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PARALLAX")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    csrf.init_app(app)
+    app.register_blueprint(compare.bp)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(500, _server_error)
+    app.after_request(_add_security_headers)
+    register_commands(app)
+    return app
+
+
+def _is_api_request() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _not_found(error: HTTPException) -> tuple[Any, int]:
+    if _is_api_request():
+        return {"error": "not_found", "message": error.description}, 404
+    return render_template("errors/404.html"), 404
+
+
+def _server_error(error: Exception) -> tuple[Any, int]:
+    if _is_api_request():
+        return {"error": "internal_server_error", "message": "The server failed."}, 500
+    return render_template("errors/500.html"), 500
+
+
+def _add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,0 +1,139 @@
+"use strict";
+
+// Side-by-side comparison: pointing at or focusing a sentence lights up the sentences it is
+// paired with; clicking it (or Enter/Space on it) scrolls the other column to them.
+(function () {
+  const root = document.querySelector("[data-compare]");
+  if (!root) {
+    return;
+  }
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  let lit = [];
+
+  function sentenceOf(node) {
+    return node instanceof Element ? node.closest(".s[data-side]") : null;
+  }
+
+  function pairIds(sentence) {
+    return (sentence.dataset.pairs || "").split(/\s+/).filter(Boolean);
+  }
+
+  // Every sentence that shares a pair with `sentence`, in both columns.
+  function linkedTo(sentence) {
+    const ids = pairIds(sentence);
+    if (ids.length === 0) {
+      return [];
+    }
+    const selector = ids.map((id) => `.s[data-pairs~="${CSS.escape(id)}"]`).join(",");
+    return Array.from(root.querySelectorAll(selector)).filter((el) => el !== sentence);
+  }
+
+  function counterparts(sentence) {
+    return linkedTo(sentence).filter((el) => el.dataset.side !== sentence.dataset.side);
+  }
+
+  function clear() {
+    lit.forEach((el) => el.classList.remove("is-active", "is-linked"));
+    lit = [];
+  }
+
+  function light(sentence) {
+    clear();
+    sentence.classList.add("is-active");
+    lit.push(sentence);
+    linkedTo(sentence).forEach((el) => {
+      el.classList.add("is-linked");
+      lit.push(el);
+    });
+  }
+
+  // Scroll only the column that holds `target`, so the sentence just clicked stays put;
+  // when the columns are stacked (narrow screens) the page itself scrolls.
+  function reveal(target) {
+    const behavior = reducedMotion.matches ? "auto" : "smooth";
+    const column = target.closest(".column");
+    const scrollable =
+      column &&
+      column.scrollHeight > column.clientHeight &&
+      getComputedStyle(column).overflowY !== "visible";
+    if (!scrollable) {
+      target.scrollIntoView({ block: "center", behavior });
+      return;
+    }
+    const head = column.querySelector(".column-head");
+    const headHeight = head ? head.offsetHeight : 0;
+    const offset = target.getBoundingClientRect().top - column.getBoundingClientRect().top;
+    const room = column.clientHeight - headHeight;
+    const top = column.scrollTop + offset - headHeight - Math.max(0, (room - target.offsetHeight) / 3);
+    column.scrollTo({ top: Math.max(0, top), behavior });
+  }
+
+  function jump(sentence) {
+    const targets = counterparts(sentence);
+    if (targets.length === 0) {
+      return;
+    }
+    const target = targets[0];
+    reveal(target);
+    target.focus({ preventScroll: true });
+    target.classList.remove("is-target");
+    // Reading offsetWidth restarts the arrival animation when the same target is reached twice.
+    void target.offsetWidth;
+    target.classList.add("is-target");
+  }
+
+  root.addEventListener("mouseover", (event) => {
+    const sentence = sentenceOf(event.target);
+    if (sentence) {
+      light(sentence);
+    }
+  });
+
+  root.addEventListener("mouseout", (event) => {
+    const from = sentenceOf(event.target);
+    if (!from || sentenceOf(event.relatedTarget) === from) {
+      return;
+    }
+    const focused = sentenceOf(document.activeElement);
+    if (focused) {
+      light(focused);
+    } else {
+      clear();
+    }
+  });
+
+  root.addEventListener("focusin", (event) => {
+    const sentence = sentenceOf(event.target);
+    if (sentence) {
+      light(sentence);
+    }
+  });
+
+  root.addEventListener("focusout", (event) => {
+    if (!sentenceOf(event.relatedTarget)) {
+      clear();
+    }
+  });
+
+  root.addEventListener("click", (event) => {
+    const sentence = sentenceOf(event.target);
+    // A click that ends a text selection is someone selecting, not asking to jump.
+    if (sentence && String(window.getSelection() || "") === "") {
+      jump(sentence);
+    }
+  });
+
+  root.addEventListener("keydown", (event) => {
+    const sentence = sentenceOf(event.target);
+    if (sentence && event.target === sentence && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      jump(sentence);
+    }
+  });
+
+  root.addEventListener("animationend", (event) => {
+    if (event.target instanceof Element) {
+      event.target.classList.remove("is-target");
+    }
+  });
+})();
