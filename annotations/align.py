@@ -291,7 +291,7 @@ def _kind(a_text: str, b_text: str, a: dict[str, int], b: dict[str, int]) -> Pai
         return "identical"
     shared = sum(min(w, b[t]) for t, w in a.items() if t in b)
     total_a, total_b = sum(a.values()), sum(b.values())
-    if total_a and total_b and min(shared / total_a, shared / total_b) >= 0.4:
+    if total_a and total_b and min(shared / total_a, shared / total_b) >= 0.3:
         return "paraphrase"
     return "partial"
 
