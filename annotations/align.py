@@ -51,6 +51,8 @@ _MIN_EVIDENCE = 3
 _MIN_GAIN = 3
 _INFORMATIVE = 2
 _RARE = 3
+_BACKGROUND_RANK = 5
+_STANDOUT = 0.4
 _MIN_SHARED_TERMS = 2
 _BLOCK_ROWS = 512
 _CHAR_BASE = 0x10000  # above the BMP, so term ids never collide with surrogates
@@ -115,15 +117,22 @@ def content_terms(text: str) -> dict[str, float]:
     ['congratul', 'deal', 'trump', 'us.']
     """
     terms: dict[str, float] = {}
-    for match in _WORD.finditer(text):
-        word = match.group()
-        lowered = word.lower()
-        if lowered in _STOPWORDS or (len(word) == 1 and not word.isdigit()):
-            continue
-        term = _term(word)
-        rarity = 1.0 if term[0].isdigit() else _global_rarity(lowered)
-        terms[term] = max(terms.get(term, 0.0), rarity)
+    for word in _WORD.findall(text):
+        info = _word_info(word)
+        if info is not None:
+            term, rarity = info
+            terms[term] = max(terms.get(term, 0.0), rarity)
     return terms
+
+
+@lru_cache(maxsize=131072)
+def _word_info(word: str) -> tuple[str, float] | None:
+    """Return a word's term and rarity, or None for a function word."""
+    lowered = word.lower()
+    if lowered in _STOPWORDS or (len(word) == 1 and not word.isdigit()):
+        return None
+    term = _term(word)
+    return term, 1.0 if term[0].isdigit() else _global_rarity(lowered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,14 +190,28 @@ def _pair_score(shared: float, total_a: float, total_b: float) -> float:
     return 100.0 * shared / math.sqrt(total_a * total_b)
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    """Sentence pairs scoring at least the floor, and each sentence's background score."""
+
+    scores: dict[tuple[int, int], float]
+    background_a: np.ndarray
+    background_b: np.ndarray
+
+
 def _candidates(
     enc_a: list[str], enc_b: list[str], tot_a: np.ndarray, tot_b: np.ndarray, floor: float
-) -> dict[tuple[int, int], float]:
-    """Score all sentence pairs in row blocks; return those at or above ``floor``."""
+) -> _Candidates:
+    """Score all sentence pairs in row blocks; keep those at or above ``floor``.
+
+    A sentence's background is its ``_BACKGROUND_RANK``-th best score: what it gets from
+    sentences that merely share the topic. Long documents raise it for every sentence.
+    """
+    n_a, n_b, k = len(enc_a), len(enc_b), _BACKGROUND_RANK
+    background_a = np.zeros(n_a, dtype=np.float32)
+    top_b = np.zeros((n_b, k), dtype=np.float32)
     found: dict[tuple[int, int], float] = {}
-    if not enc_a or not enc_b:
-        return found
-    for start in range(0, len(enc_a), _BLOCK_ROWS):
+    for start in range(0, n_a if n_b else 0, _BLOCK_ROWS):
         block = enc_a[start : start + _BLOCK_ROWS]
         shared = process.cdist(
             block, enc_b, scorer=LCSseq.similarity, dtype=np.int32, workers=-1
@@ -197,10 +220,18 @@ def _candidates(
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.nan_to_num(100.0 * shared / np.sqrt(ta * tot_b[None, :]))
         score[shared < _MIN_EVIDENCE] = 0.0
+        if n_b >= k:
+            background_a[start : start + len(block)] = np.partition(score, n_b - k, axis=1)[
+                :, n_b - k
+            ]
+        # Rows of the transposed copy are contiguous, which makes the partition fast.
+        stacked = np.hstack([top_b, score.T])
+        top_b = np.partition(stacked, stacked.shape[1] - k, axis=1)[:, -k:]
         rows, cols = np.nonzero(score >= floor)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             found[(start + r, c)] = float(score[r, c])
-    return found
+    background_b = top_b.min(axis=1) if n_a >= k else np.zeros(n_b, dtype=np.float32)
+    return _Candidates(found, background_a, background_b)
 
 
 def _shared_terms(a: dict[str, int], b: dict[str, int]) -> int:
@@ -208,16 +239,20 @@ def _shared_terms(a: dict[str, int], b: dict[str, int]) -> int:
 
 
 def _select(
-    scores: dict[tuple[int, int], float],
+    found: _Candidates,
     prof_a: Sequence[_Profile],
     prof_b: Sequence[_Profile],
     threshold: float,
     near_best: float,
 ) -> set[tuple[int, int]]:
-    """Keep pairs above the threshold, backed by two shared facts, near-best for one side."""
+    """Keep pairs above the threshold, backed by two shared facts, that stand out.
+
+    A pair stands out for a sentence when it is near that sentence's best score and clearly
+    above its background; it must stand out for at least one of its two sentences.
+    """
     eligible = {
         pair: s
-        for pair, s in scores.items()
+        for pair, s in found.scores.items()
         if s >= threshold
         and _shared_terms(prof_a[pair[0]].weights, prof_b[pair[1]].weights) >= _MIN_SHARED_TERMS
     }
@@ -226,10 +261,12 @@ def _select(
     for (i, j), s in eligible.items():
         best_a[i] = max(best_a.get(i, 0.0), s)
         best_b[j] = max(best_b.get(j, 0.0), s)
+    margin = _STANDOUT * threshold
     return {
         (i, j)
         for (i, j), s in eligible.items()
-        if s >= near_best * best_a[i] or s >= near_best * best_b[j]
+        if (s >= near_best * best_a[i] and s - found.background_a[i] >= margin)
+        or (s >= near_best * best_b[j] and s - found.background_b[j] >= margin)
     }
 
 
@@ -258,15 +295,17 @@ def _passage_score(a: dict[str, int], b: dict[str, int]) -> float:
 
 def _extend(
     kept: set[tuple[int, int]],
-    scores: dict[tuple[int, int], float],
     prof_a: Sequence[_Profile],
     prof_b: Sequence[_Profile],
+    floor: float,
 ) -> set[tuple[int, int]]:
     """Add adjacent sentences that bring new shared facts to a kept pair (n:1 condensation)."""
     extended = set(kept)
     for i, j in sorted(kept):
         for ni, nj in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)):
-            if (ni, nj) in extended or (ni, nj) not in scores:
+            if (ni, nj) in extended or not (0 <= ni < len(prof_a) and 0 <= nj < len(prof_b)):
+                continue
+            if _passage_score(prof_a[ni].weights, prof_b[nj].weights) < floor:
                 continue
             if ni != i:
                 base, new, other = prof_a[i].weights, prof_a[ni].weights, prof_b[j].weights
@@ -348,9 +387,9 @@ def align_sentences(
     enc_a, enc_b = _encode(prof_a, ids), _encode(prof_b, ids)
     tot_a = np.array([len(e) for e in enc_a], dtype=np.float32)
     tot_b = np.array([len(e) for e in enc_b], dtype=np.float32)
-    scores = _candidates(enc_a, enc_b, tot_a, tot_b, floor=0.5 * threshold)
-    kept = _select(scores, prof_a, prof_b, threshold, near_best)
-    kept = _extend(kept, scores, prof_a, prof_b)
+    found = _candidates(enc_a, enc_b, tot_a, tot_b, floor=threshold)
+    kept = _select(found, prof_a, prof_b, threshold, near_best)
+    kept = _extend(kept, prof_a, prof_b, floor=0.5 * threshold)
 
     pairs: list[PassagePair] = []
     for run_a, run_b in _passages(kept):
