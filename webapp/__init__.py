@@ -15,6 +15,7 @@ from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from webapp import compare
+from webapp import db
 from webapp.cli import register_commands
 
 csrf = CSRFProtect()
@@ -55,6 +56,7 @@ def create_app(
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    db.init_app(app)
     csrf.init_app(app)
     app.register_blueprint(compare.bp)
     app.register_error_handler(404, _not_found)

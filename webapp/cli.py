@@ -6,15 +6,25 @@ import json
 from typing import Any
 
 import click
+from alembic import command as alembic_command
+from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from flask import Flask
+from flask import current_app
 from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from annotations import store
 from annotations.align import DEFAULT_THRESHOLD
 from annotations.align import align_documents
 from annotations.errors import AnnotationError
 from annotations.formats import alignment_to_json
 from annotations.ingest import read_document
+from annotations.ingest import read_manifest
 from annotations.reports import format_alignment_text
+from webapp import db
 
 MIN_WIDTH = 40
 
@@ -88,9 +98,74 @@ def align_command(a: str, b: str, as_json: bool, threshold: float, width: int) -
         click.echo(format_alignment_text(alignment, document_a, document_b, width=width), nl=False)
 
 
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Revision to upgrade to.")
+@with_appcontext
+def db_upgrade_command(revision: str) -> None:
+    """Apply the migrations up to a revision (the latest by default)."""
+    engine = db.get_engine()
+    try:
+        with engine.begin() as connection:
+            alembic_command.upgrade(db.alembic_config(connection), revision)
+            current = MigrationContext.configure(connection).get_current_revision()
+    except CommandError as exc:
+        raise InputProblem(str(exc)) from exc
+    except OperationalError as exc:
+        raise InputProblem(f"cannot use the database {engine.url}: {exc.orig}") from exc
+    click.echo(f"Database {engine.url} is at revision {current}.")
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Store the seed articles as one comparison with its alignment (once)."""
+    session = get_session_with_tables()
+    try:
+        title, documents = read_manifest(current_app.config["SEEDS_DIR"])
+    except AnnotationError as exc:
+        raise InputProblem(str(exc)) from exc
+    if len(documents) < 2:
+        raise InputProblem("the seed manifest lists fewer than two articles")
+    existing = store.find_comparison_by_title(session, title)
+    if existing is not None:
+        click.echo(f"The seed comparison {title!r} already exists (id {existing.id}).")
+        return
+    rows = [store.add_document(session, document) for document in documents]
+    comparison = store.add_comparison(session, title, rows)
+    alignment = align_documents(documents[0], documents[1])
+    store.save_alignment(session, comparison, rows[0], rows[1], alignment)
+    session.commit()
+    click.echo(
+        f"Stored the seed comparison {title!r} (id {comparison.id}): {len(rows)} documents, "
+        f"{len(alignment.pairs)} aligned passages."
+    )
+
+
+def get_session_with_tables() -> Session:
+    """Return the session, or stop with one line if the database has no Parallax tables."""
+    session = db.get_session()
+    try:
+        missing = db.missing_tables(session.connection())
+    except OperationalError as exc:
+        raise InputProblem(f"cannot use the database {db.get_engine().url}: {exc.orig}") from exc
+    if missing:
+        raise InputProblem(
+            f"the database has no {', '.join(missing)} table{'s' if len(missing) > 1 else ''}; "
+            "run `parallax db upgrade` first"
+        )
+    return session
+
+
 def register_commands(app: Flask) -> None:
     """Add the Parallax commands to ``app.cli``."""
     app.cli.add_command(align_command)
+    app.cli.add_command(db_group)
+    app.cli.add_command(seed_command)
 
 
 def _create_app() -> Flask:

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from flask import g
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from annotations import models
+from webapp import create_app
+from webapp import db
+
+
+def count_users(app):
+    with app.app_context():
+        return db.get_session().scalar(select(func.count()).select_from(models.User))
+
+
+@pytest.mark.databases
+def test_one_session_per_app_context(app):
+    with app.app_context():
+        first = db.get_session()
+        assert db.get_session() is first
+        assert g.db_session is first
+    with app.app_context():
+        assert db.get_session() is not first
+
+
+@pytest.mark.databases
+def test_teardown_closes_and_rolls_back(app):
+    with app.app_context():
+        session = db.get_session()
+        session.add(models.User(name="Uncommitted", role="student"))
+        session.flush()
+        assert session.in_transaction()
+    assert not session.in_transaction()
+    assert count_users(app) == 0
+
+
+@pytest.mark.databases
+def test_commit_outlives_the_context_and_rows_stay_loaded(app):
+    with app.app_context():
+        session = db.get_session()
+        user = models.User(name="Ada", role="teacher")
+        session.add(user)
+        session.commit()
+        # expire_on_commit=False: the row can still be read after the commit.
+        assert user.name == "Ada"
+    assert user.id is not None
+    assert count_users(app) == 1
+
+
+@pytest.mark.databases
+def test_foreign_keys_are_enforced(session):
+    session.add(models.Comparison(title="Orphan", created_by_id=12345))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+@pytest.mark.databases
+def test_engine_follows_the_config(app, database_url):
+    with app.app_context():
+        engine = db.get_engine()
+    assert engine.url.render_as_string(hide_password=False) == database_url
+
+
+def test_sqlite_uses_wal_and_foreign_keys(session):
+    connection = session.connection()
+    assert connection.dialect.name == "sqlite"
+    assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+@pytest.mark.databases
+def test_missing_tables_lists_what_create_all_made(app):
+    with app.app_context():
+        connection = db.get_session().connection()
+        assert db.missing_tables(connection) == []
+        models.Base.metadata.tables["alignment"].drop(connection)
+        assert db.missing_tables(connection) == ["alignment"]
+
+
+def test_creating_the_app_opens_no_connection(tmp_path):
+    database = tmp_path / "absent" / "parallax.sqlite3"
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}"},
+        instance_path=str(tmp_path / "instance"),
+    )
+    with app.app_context():
+        db.get_session().close()
+    assert not database.parent.exists()
