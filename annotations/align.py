@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import snowballstemmer
@@ -117,11 +119,9 @@ def content_terms(text: str) -> dict[str, float]:
     ['congratul', 'deal', 'trump', 'us.']
     """
     terms: dict[str, float] = {}
-    for word in _WORD.findall(text):
-        info = _word_info(word)
-        if info is not None:
-            term, rarity = info
-            terms[term] = max(terms.get(term, 0.0), rarity)
+    for term, rarity in filter(None, map(_word_info, _WORD.findall(text))):
+        if rarity < terms.get(term, 2.0):
+            terms[term] = rarity
     return terms
 
 
@@ -139,43 +139,42 @@ def _word_info(word: str) -> tuple[str, float] | None:
 class _Profile:
     weights: dict[str, int]
     total: int
+    encoded: str
 
 
 def _weigh(
     a_terms: Sequence[dict[str, float]], b_terms: Sequence[dict[str, float]]
 ) -> tuple[list[_Profile], list[_Profile]]:
-    """Turn term rarities into integer weights using document frequency in both texts."""
-    df: dict[str, int] = {}
+    """Turn term rarities into integer weights using document frequency in both texts.
+
+    Each profile also carries its encoding for RapidFuzz: one character per term, repeated
+    by the term's weight, sorted, so that the longest common subsequence of two encodings is
+    the weighted overlap of the two term sets.
+    """
+    everything = (*a_terms, *b_terms)
+    df = Counter(chain.from_iterable(everything))
     rarity: dict[str, float] = {}
-    for terms in (*a_terms, *b_terms):
+    for terms in everything:
         for term, r in terms.items():
-            df[term] = df.get(term, 0) + 1
-            rarity[term] = min(rarity.get(term, 1.0), r)
-    log_half_n = math.log(max(len(a_terms) + len(b_terms), 3) / 2.0)
+            if r < rarity.get(term, 2.0):
+                rarity[term] = r
+    log_half_n = math.log(max(len(everything), 3) / 2.0)
     weight: dict[str, int] = {}
-    for term, count in df.items():
+    chars: dict[str, str] = {}
+    for term_id, (term, count) in enumerate(df.items()):
         # Local specificity in [0, 1]: 1 for a term in at most two sentences (one on each
         # side is the ideal evidence of a match), falling to 0 for a term in all of them.
         local = 1.0 - math.log(max(count, 2) / 2.0) / log_half_n
         value = local * (0.25 + 0.75 * rarity[term]) + (0.2 if term[0].isdigit() else 0.0)
         weight[term] = min(_MAX_WEIGHT, int(round(value * _MAX_WEIGHT)))
+        chars[term] = chr(_CHAR_BASE + term_id) * weight[term]
 
     def profile(terms: dict[str, float]) -> _Profile:
         weights = {t: weight[t] for t in terms if weight[t] > 0}
-        return _Profile(weights, sum(weights.values()))
+        encoded = "".join(sorted([chars[t] for t in weights]))
+        return _Profile(weights, len(encoded), encoded)
 
     return [profile(t) for t in a_terms], [profile(t) for t in b_terms]
-
-
-def _encode(profiles: Iterable[_Profile], ids: dict[str, int]) -> list[str]:
-    encoded = []
-    for p in profiles:
-        chars = []
-        for term, weight in p.weights.items():
-            term_id = ids.setdefault(term, len(ids))
-            chars.append(chr(_CHAR_BASE + term_id) * weight)
-        encoded.append("".join(sorted(chars)))
-    return encoded
 
 
 def _pair_score(shared: float, total_a: float, total_b: float) -> float:
@@ -250,23 +249,27 @@ def _select(
     A pair stands out for a sentence when it is near that sentence's best score and clearly
     above its background; it must stand out for at least one of its two sentences.
     """
+    margin = _STANDOUT * threshold
+    bg_a, bg_b = found.background_a, found.background_b
+    # The margin test is cheap and drops most topical pairs before the term check; a
+    # sentence's best eligible pair always passes it when any of its pairs does.
     eligible = {
-        pair: s
-        for pair, s in found.scores.items()
+        (i, j): s
+        for (i, j), s in found.scores.items()
         if s >= threshold
-        and _shared_terms(prof_a[pair[0]].weights, prof_b[pair[1]].weights) >= _MIN_SHARED_TERMS
+        and (s - bg_a[i] >= margin or s - bg_b[j] >= margin)
+        and _shared_terms(prof_a[i].weights, prof_b[j].weights) >= _MIN_SHARED_TERMS
     }
     best_a: dict[int, float] = {}
     best_b: dict[int, float] = {}
     for (i, j), s in eligible.items():
         best_a[i] = max(best_a.get(i, 0.0), s)
         best_b[j] = max(best_b.get(j, 0.0), s)
-    margin = _STANDOUT * threshold
     return {
         (i, j)
         for (i, j), s in eligible.items()
-        if (s >= near_best * best_a[i] and s - found.background_a[i] >= margin)
-        or (s >= near_best * best_b[j] and s - found.background_b[j] >= margin)
+        if (s >= near_best * best_a[i] and s - bg_a[i] >= margin)
+        or (s >= near_best * best_b[j] and s - bg_b[j] >= margin)
     }
 
 
@@ -288,9 +291,14 @@ def _merged_weights(profiles: Sequence[_Profile], run: Sequence[int]) -> dict[st
     return merged
 
 
-def _passage_score(a: dict[str, int], b: dict[str, int]) -> float:
+def _overlap(a: dict[str, int], b: dict[str, int]) -> tuple[int, int, int]:
+    """Return the weighted overlap of two term sets and their weighted sizes."""
     shared = sum(min(w, b[t]) for t, w in a.items() if t in b)
-    return _pair_score(shared, sum(a.values()), sum(b.values()))
+    return shared, sum(a.values()), sum(b.values())
+
+
+def _passage_score(a: dict[str, int], b: dict[str, int]) -> float:
+    return _pair_score(*_overlap(a, b))
 
 
 def _extend(
@@ -325,12 +333,12 @@ def _normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
 
 
-def _kind(a_text: str, b_text: str, a: dict[str, int], b: dict[str, int]) -> PairKind:
-    if fuzz.ratio(_normalise(a_text), _normalise(b_text)) >= 97:
+def _kind(a_text: str, b_text: str, cover_a: float, cover_b: float) -> PairKind:
+    """Name a pair from how much of each side's weighted terms the other shares."""
+    # Identical wording implies identical term sets, so the text check runs only then.
+    if min(cover_a, cover_b) >= 0.99 and fuzz.ratio(_normalise(a_text), _normalise(b_text)) >= 97:
         return "identical"
-    shared = sum(min(w, b[t]) for t, w in a.items() if t in b)
-    total_a, total_b = sum(a.values()), sum(b.values())
-    if total_a and total_b and min(shared / total_a, shared / total_b) >= 0.3:
+    if min(cover_a, cover_b) >= 0.3:
         return "paraphrase"
     return "partial"
 
@@ -383,10 +391,9 @@ def align_sentences(
     terms_a = [content_terms(s.slice(a_text)) for s in a_sentences]
     terms_b = [content_terms(s.slice(b_text)) for s in b_sentences]
     prof_a, prof_b = _weigh(terms_a, terms_b)
-    ids: dict[str, int] = {}
-    enc_a, enc_b = _encode(prof_a, ids), _encode(prof_b, ids)
-    tot_a = np.array([len(e) for e in enc_a], dtype=np.float32)
-    tot_b = np.array([len(e) for e in enc_b], dtype=np.float32)
+    enc_a, enc_b = [p.encoded for p in prof_a], [p.encoded for p in prof_b]
+    tot_a = np.array([p.total for p in prof_a], dtype=np.float32)
+    tot_b = np.array([p.total for p in prof_b], dtype=np.float32)
     found = _candidates(enc_a, enc_b, tot_a, tot_b, floor=threshold)
     kept = _select(found, prof_a, prof_b, threshold, near_best)
     kept = _extend(kept, prof_a, prof_b, floor=0.5 * threshold)
@@ -396,12 +403,15 @@ def align_sentences(
         span_a = Span(a_sentences[run_a[0]].start, a_sentences[run_a[-1]].end)
         span_b = Span(b_sentences[run_b[0]].start, b_sentences[run_b[-1]].end)
         wa, wb = _merged_weights(prof_a, run_a), _merged_weights(prof_b, run_b)
+        shared, total_a, total_b = _overlap(wa, wb)
+        cover_a = shared / total_a if total_a else 0.0
+        cover_b = shared / total_b if total_b else 0.0
         pairs.append(
             PassagePair(
                 a=span_a,
                 b=span_b,
-                score=round(_passage_score(wa, wb), 1),
-                kind=_kind(span_a.slice(a_text), span_b.slice(b_text), wa, wb),
+                score=round(_pair_score(shared, total_a, total_b), 1),
+                kind=_kind(span_a.slice(a_text), span_b.slice(b_text), cover_a, cover_b),
                 a_sentences=run_a,
                 b_sentences=run_b,
             )
