@@ -56,6 +56,8 @@ _RARE = 3
 _BACKGROUND_RANK = 5
 _STANDOUT = 0.4
 _MIN_SHARED_TERMS = 2
+_NUMBER_WEIGHT = 4
+_NUMBER_ROUTE = 0.6  # share of the threshold a pair needs when it shares a rare number
 _BLOCK_ROWS = 512
 _CHAR_BASE = 0x10000  # above the BMP, so term ids never collide with surrogates
 
@@ -140,6 +142,7 @@ class _Profile:
     weights: dict[str, int]
     total: int
     encoded: str
+    numbers: str
 
 
 def _weigh(
@@ -172,7 +175,12 @@ def _weigh(
     def profile(terms: dict[str, float]) -> _Profile:
         weights = {t: weight[t] for t in terms if weight[t] > 0}
         encoded = "".join(sorted([chars[t] for t in weights]))
-        return _Profile(weights, len(encoded), encoded)
+        numbers = "".join(
+            sorted(
+                chars[t][0] for t, w in weights.items() if w >= _NUMBER_WEIGHT and t[0].isdigit()
+            )
+        )
+        return _Profile(weights, len(encoded), encoded, numbers)
 
     return [profile(t) for t in a_terms], [profile(t) for t in b_terms]
 
@@ -199,13 +207,21 @@ class _Candidates:
 
 
 def _candidates(
-    enc_a: list[str], enc_b: list[str], tot_a: np.ndarray, tot_b: np.ndarray, floor: float
+    prof_a: Sequence[_Profile], prof_b: Sequence[_Profile], floor: float
 ) -> _Candidates:
     """Score all sentence pairs in row blocks; keep those at or above ``floor``.
+
+    Pairs that share a rare number (an amount, a count, a year) are kept from a lower floor:
+    a number is a fact, and long sentences that share one dilute their score.
 
     A sentence's background is its ``_BACKGROUND_RANK``-th best score: what it gets from
     sentences that merely share the topic. Long documents raise it for every sentence.
     """
+    enc_a, enc_b = [p.encoded for p in prof_a], [p.encoded for p in prof_b]
+    num_a, num_b = [p.numbers for p in prof_a], [p.numbers for p in prof_b]
+    with_numbers = any(num_a) and any(num_b)
+    tot_a = np.array([p.total for p in prof_a], dtype=np.float32)
+    tot_b = np.array([p.total for p in prof_b], dtype=np.float32)
     n_a, n_b, k = len(enc_a), len(enc_b), _BACKGROUND_RANK
     background_a = np.zeros(n_a, dtype=np.float32)
     top_b = np.zeros((n_b, k), dtype=np.float32)
@@ -226,11 +242,21 @@ def _candidates(
         # Rows of the transposed copy are contiguous, which makes the partition fast.
         stacked = np.hstack([top_b, score.T])
         top_b = np.partition(stacked, stacked.shape[1] - k, axis=1)[:, -k:]
-        rows, cols = np.nonzero(score >= floor)
+        keep = score >= floor
+        if with_numbers:
+            numbers = process.cdist(
+                num_a[start : start + len(block)], num_b, scorer=LCSseq.similarity, workers=-1
+            )
+            keep |= (score >= _NUMBER_ROUTE * floor) & (numbers > 0)
+        rows, cols = np.nonzero(keep)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             found[(start + r, c)] = float(score[r, c])
     background_b = top_b.min(axis=1) if n_a >= k else np.zeros(n_b, dtype=np.float32)
     return _Candidates(found, background_a, background_b)
+
+
+def _shares_number(a: _Profile, b: _Profile) -> bool:
+    return bool(set(a.numbers) & set(b.numbers))
 
 
 def _shared_terms(a: dict[str, int], b: dict[str, int]) -> int:
@@ -256,7 +282,7 @@ def _select(
     eligible = {
         (i, j): s
         for (i, j), s in found.scores.items()
-        if s >= threshold
+        if (s >= threshold or _shares_number(prof_a[i], prof_b[j]))
         and (s - bg_a[i] >= margin or s - bg_b[j] >= margin)
         and _shared_terms(prof_a[i].weights, prof_b[j].weights) >= _MIN_SHARED_TERMS
     }
@@ -391,10 +417,7 @@ def align_sentences(
     terms_a = [content_terms(s.slice(a_text)) for s in a_sentences]
     terms_b = [content_terms(s.slice(b_text)) for s in b_sentences]
     prof_a, prof_b = _weigh(terms_a, terms_b)
-    enc_a, enc_b = [p.encoded for p in prof_a], [p.encoded for p in prof_b]
-    tot_a = np.array([p.total for p in prof_a], dtype=np.float32)
-    tot_b = np.array([p.total for p in prof_b], dtype=np.float32)
-    found = _candidates(enc_a, enc_b, tot_a, tot_b, floor=threshold)
+    found = _candidates(prof_a, prof_b, floor=threshold)
     kept = _select(found, prof_a, prof_b, threshold, near_best)
     kept = _extend(kept, prof_a, prof_b, floor=0.5 * threshold)
 
