@@ -178,3 +178,22 @@ def test_every_sentence_is_paired_or_only_once(sa, sb):
         )
         assert list(p.a_sentences) == list(range(p.a_sentences[0], p.a_sentences[-1] + 1))
         assert a.text[p.a.start : p.a.end].strip() == a.text[p.a.start : p.a.end]
+
+
+def test_a_shared_rare_number_counts_as_a_fact():
+    a = doc(
+        "Officials estimate the lane will cut bus journey times on the route by up to nine "
+        "minutes at peak hours. The council meets again in June."
+    )
+    b = doc(
+        "Planners say a trip along the corridor could be up to 9 minutes quicker in the rush. "
+        "Critics were unconvinced."
+    )
+    alignment = align_documents(a, b)
+    assert [(p.a_sentences, p.b_sentences) for p in alignment.pairs] == [((0,), (0,))]
+
+
+def test_a_number_alone_is_not_enough():
+    a = doc("Ticket prices rose 7 percent at the stadium. Fans protested outside the gates.")
+    b = doc("Seven ministers resigned over the budget. Parliament sat late into the night.")
+    assert align_documents(a, b).pairs == ()
