@@ -10,10 +10,12 @@ its weight, and the sorted characters of a sentence form a short string, so the 
 common subsequence of two such strings is exactly their weighted word overlap
 (``process.cdist`` with ``LCSseq.similarity``, run in row blocks on all cores).
 
-Pairs above the threshold that are near the best for at least one of their two sentences are
-kept, which allows n:1 and 1:n links; adjacent sentences that add new shared facts to a kept
-pair join it (one sentence of an opinion piece often condenses several of a report), and
-adjacent runs are merged into one passage. Everything not kept is reported as only in A or
+Pairs above the threshold (lower for pairs that share a rare number) that stand out for at
+least one of their two sentences are kept: near that sentence's best score and clearly above
+its background, the score that merely sharing the topic earns. This allows n:1 and 1:n
+links; adjacent sentences that add new shared facts to a kept pair join it (one sentence of
+an opinion piece often condenses several of a report), and adjacent runs are merged into
+one passage. Everything not kept is reported as only in A or
 only in B.
 """
 
