@@ -48,7 +48,7 @@ DEFAULT_THRESHOLD = 25.0
 """Minimum pair score (0-100) for two passages to count as reporting the same content."""
 DEFAULT_NEAR_BEST = 0.6
 """A pair is kept only if its score is at least this share of the best score of one side."""
-ALGORITHM_VERSION = "lexical-2"
+ALGORITHM_VERSION = "lexical-3"
 
 _MAX_WEIGHT = 6
 _MIN_EVIDENCE = 3
