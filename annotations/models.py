@@ -1,4 +1,4 @@
-"""SQLAlchemy models: users, documents, comparisons and their alignments.
+"""SQLAlchemy models: users, documents, comparisons, alignments, tag sets and annotations.
 
 Rows store records as plain columns and JSON; ``annotations.store`` converts between the
 two. Every offset stored here is ``[start, end)`` in code points into ``Document.text``.
@@ -11,6 +11,7 @@ from typing import Any
 from typing import Literal
 
 from sqlalchemy import JSON
+from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
 from sqlalchemy import DateTime
@@ -28,6 +29,17 @@ from sqlalchemy.orm import relationship
 
 Role = Literal["teacher", "student", "admin"]
 ROLES: tuple[Role, ...] = ("teacher", "student", "admin")
+AnnotationStatus = Literal["human", "suggested", "accepted", "rejected"]
+ANNOTATION_STATUSES: tuple[AnnotationStatus, ...] = ("human", "suggested", "accepted", "rejected")
+Relation = Literal["b-adds", "b-softens", "b-sharpens", "omitted-in-b", "reframed", "same-fact"]
+RELATIONS: tuple[Relation, ...] = (
+    "b-adds",
+    "b-softens",
+    "b-sharpens",
+    "omitted-in-b",
+    "reframed",
+    "same-fact",
+)
 
 # Named constraints let Alembic drop and alter them later, SQLite batch mode included.
 NAMING_CONVENTION = {
@@ -52,6 +64,16 @@ class Base(DeclarativeBase):
 
 def _created_at() -> Mapped[dt.datetime]:
     return mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+
+def _updated_at() -> Mapped[dt.datetime]:
+    return mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
 
 
 class User(Base):
@@ -172,4 +194,125 @@ class Alignment(Base):
         return (
             f"Alignment(id={self.id!r}, comparison_id={self.comparison_id!r}, "
             f"doc_a_id={self.doc_a_id!r}, doc_b_id={self.doc_b_id!r})"
+        )
+
+
+class TagSet(Base):
+    """A stored tag set; ``annotations.taxonomy.TagSet`` is its frozen record."""
+
+    __tablename__ = "tag_set"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str | None] = mapped_column(Text)
+    is_builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+    updated_at: Mapped[dt.datetime] = _updated_at()
+
+    tags: Mapped[list[Tag]] = relationship(
+        back_populates="tag_set",
+        order_by="Tag.position",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"TagSet(id={self.id!r}, key={self.key!r}, version={self.version!r})"
+
+
+class Tag(Base):
+    """One tag of a stored tag set, in its place."""
+
+    __tablename__ = "tag"
+    __table_args__ = (UniqueConstraint("tag_set_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tag_set_id: Mapped[int] = mapped_column(ForeignKey("tag_set.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str] = mapped_column(String(7))
+    shortcut: Mapped[str | None] = mapped_column(String(8))
+    group_name: Mapped[str | None] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+
+    tag_set: Mapped[TagSet] = relationship(back_populates="tags")
+
+    def __repr__(self) -> str:
+        return f"Tag(id={self.id!r}, tag_set_id={self.tag_set_id!r}, key={self.key!r})"
+
+
+class AnnotationTag(Base):
+    """A tag given to an annotation."""
+
+    __tablename__ = "annotation_tag"
+
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"AnnotationTag(annotation_id={self.annotation_id!r}, tag_id={self.tag_id!r})"
+
+
+class Annotation(Base):
+    """A tagged span of one document, optionally linked to a span of another.
+
+    ``public_id`` is made by the client before it saves, so saving twice stores one row.
+    ``prefix`` and ``suffix`` hold the text around the quote, to find it again.
+    """
+
+    __tablename__ = "annotation"
+    __table_args__ = (
+        CheckConstraint("start >= 0", name="start_not_negative"),
+        CheckConstraint('start < "end"', name="start_before_end"),
+        CheckConstraint(f"status IN ({_sql_list(ANNOTATION_STATUSES)})", name="status"),
+        CheckConstraint(
+            f"relation IS NULL OR relation IN ({_sql_list(RELATIONS)})", name="relation"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # An annotated document must not disappear with its annotations: its text is the anchor.
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="RESTRICT"), index=True
+    )
+    comparison_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comparison.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(String(32), default="")
+    suffix: Mapped[str] = mapped_column(String(32), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[AnnotationStatus] = mapped_column(String(16), default="human")
+    relation: Mapped[Relation | None] = mapped_column(String(32))
+    link_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document.id", ondelete="RESTRICT")
+    )
+    link_start: Mapped[int | None] = mapped_column(Integer)
+    link_end: Mapped[int | None] = mapped_column(Integer)
+    link_quote: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = _created_at()
+    updated_at: Mapped[dt.datetime] = _updated_at()
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    document: Mapped[Document] = relationship(foreign_keys=[document_id])
+    link_document: Mapped[Document | None] = relationship(foreign_keys=[link_document_id])
+    comparison: Mapped[Comparison | None] = relationship()
+    author: Mapped[User | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary="annotation_tag", order_by="Tag.position")
+
+    def __repr__(self) -> str:
+        return (
+            f"Annotation(id={self.id!r}, public_id={self.public_id!r}, "
+            f"document_id={self.document_id!r}, start={self.start!r}, end={self.end!r})"
         )

@@ -1,4 +1,6 @@
-"""Read and write documents, comparisons and alignments through a caller's Session.
+"""Read and write documents, comparisons, alignments, tag sets and annotations.
+
+Every function takes the caller's Session.
 
 Nothing here commits, rolls back or opens a session: the caller owns the transaction.
 Records go in as ``annotations.records`` dataclasses and come back equal to what went in.
@@ -6,16 +8,27 @@ Records go in as ``annotations.records`` dataclasses and come back equal to what
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+from typing import Final
 from typing import cast
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from annotations import models
 from annotations import records
+from annotations import taxonomy
+from annotations.anchor import anchor_quote
+from annotations.anchor import context_of
+from annotations.errors import AnnotationError
+from annotations.errors import SpanError
 
 
 def content_hash(text: str) -> str:
@@ -181,3 +194,506 @@ def load_alignment(row: models.Alignment) -> records.Alignment:
             version=settings["version"],
         ),
     )
+
+
+# -- tag sets --------------------------------------------------------------------------------
+
+
+def get_tag_set(session: Session, key: str) -> models.TagSet | None:
+    """Return the stored tag set with this key, or None."""
+    query = (
+        select(models.TagSet)
+        .where(models.TagSet.key == key)
+        .options(selectinload(models.TagSet.tags))
+    )
+    return session.scalars(query).first()
+
+
+def list_tag_sets(session: Session) -> list[models.TagSet]:
+    """Return the stored tag sets, built-in ones first, then by name."""
+    query = (
+        select(models.TagSet)
+        .options(selectinload(models.TagSet.tags))
+        .order_by(models.TagSet.is_builtin.desc(), models.TagSet.name, models.TagSet.id)
+    )
+    return list(session.scalars(query))
+
+
+def tag_set_record(row: models.TagSet) -> taxonomy.TagSet:
+    """Return the frozen tag set a row holds."""
+    return taxonomy.TagSet(
+        key=row.key,
+        name=row.name,
+        description=row.description,
+        version=row.version,
+        source=row.source,
+        tags=tuple(
+            taxonomy.Tag(
+                key=tag.key,
+                name=tag.name,
+                description=tag.description,
+                colour=tag.colour,
+                shortcut=tag.shortcut,
+                group=tag.group_name,
+            )
+            for tag in row.tags
+        ),
+    )
+
+
+def _tags_in_use(session: Session, tag_ids: Sequence[int]) -> int:
+    if not tag_ids:
+        return 0
+    query = (
+        select(func.count())
+        .select_from(models.AnnotationTag)
+        .where(models.AnnotationTag.tag_id.in_(tag_ids))
+    )
+    return session.scalar(query) or 0
+
+
+def save_tag_set(
+    session: Session, tag_set: taxonomy.TagSet, *, builtin: bool = False
+) -> models.TagSet:
+    """Store ``tag_set`` under its key, adding it or replacing the stored one, and return the row.
+
+    Tags are matched by key, so annotations keep the tags that stay. A built-in set is only
+    changed by installing the built-in sets again (``builtin=True``); people copy it instead.
+    Removing a tag that annotations use raises :class:`~annotations.taxonomy.TaxonomyError`.
+    """
+    row = get_tag_set(session, tag_set.key)
+    if row is None:
+        row = models.TagSet(key=tag_set.key, tags=[])
+        session.add(row)
+    elif row.is_builtin and not builtin:
+        raise taxonomy.TaxonomyError(
+            "key", f"{tag_set.key!r} is a built-in tag set: copy it to make your own version"
+        )
+    elif builtin and not row.is_builtin:
+        raise taxonomy.TaxonomyError(
+            "key", f"{tag_set.key!r} is already used by a tag set that is not built in"
+        )
+    kept = {tag.key: tag for tag in row.tags}
+    wanted = {tag.key for tag in tag_set.tags}
+    dropped = [tag for key, tag in kept.items() if key not in wanted]
+    used = _tags_in_use(session, [tag.id for tag in dropped if tag.id is not None])
+    if used:
+        names = ", ".join(repr(tag.key) for tag in dropped)
+        raise taxonomy.TaxonomyError(
+            "tags", f"cannot remove {names}: {used} annotation tag(s) use them; copy the set"
+        )
+    row.name = tag_set.name
+    row.description = tag_set.description
+    row.version = tag_set.version
+    row.source = tag_set.source
+    row.is_builtin = builtin
+    tags: list[models.Tag] = []
+    for position, tag in enumerate(tag_set.tags):
+        tag_row = kept.get(tag.key) or models.Tag(key=tag.key)
+        tag_row.name = tag.name
+        tag_row.description = tag.description
+        tag_row.colour = tag.colour
+        tag_row.shortcut = tag.shortcut
+        tag_row.group_name = tag.group
+        tag_row.position = position
+        tags.append(tag_row)
+    row.tags = tags
+    row.updated_at = models.utcnow()
+    session.flush()
+    return row
+
+
+def install_builtin_tag_sets(session: Session) -> int:
+    """Store the built-in tag sets that are missing or out of date; return how many changed."""
+    changed = 0
+    for tag_set in taxonomy.builtin_tag_sets():
+        row = get_tag_set(session, tag_set.key)
+        if row is not None and row.is_builtin and tag_set_record(row) == tag_set:
+            continue
+        save_tag_set(session, tag_set, builtin=True)
+        changed += 1
+    return changed
+
+
+# -- annotations -----------------------------------------------------------------------------
+
+MAX_NOTE_LENGTH: Final = 5000
+MAX_QUOTE_LENGTH: Final = 100_000
+_PUBLIC_ID_RE: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class UnknownTagError(AnnotationError):
+    """A tag or tag set key that is not stored."""
+
+
+class ConflictError(AnnotationError):
+    """An annotation id already saved with different content."""
+
+
+class AnnotationNotFoundError(AnnotationError):
+    """No annotation has the given id."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationInput:
+    """What a client sends to save one annotation; ``public_id`` is a UUID it made."""
+
+    public_id: str
+    document_id: int
+    start: int
+    end: int
+    quote: str
+    tag_keys: tuple[str, ...]
+    tag_set_key: str
+    note: str = ""
+    comparison_id: int | None = None
+    relation: str | None = None
+    link_document_id: int | None = None
+    link_start: int | None = None
+    link_end: int | None = None
+    link_quote: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """An annotation's content after validation, in the shape it is stored."""
+
+    document_id: int
+    comparison_id: int | None
+    start: int
+    end: int
+    quote: str
+    tag_ids: frozenset[int]
+    note: str
+    relation: str | None
+    link_document_id: int | None
+    link_start: int | None
+    link_end: int | None
+    link_quote: str | None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_span(
+    document: models.Document, start: object, end: object, quote: object, what: str
+) -> records.Span:
+    """Return where ``quote`` is in the document, starting from the span the client sent."""
+    if not _is_int(start) or not _is_int(end):
+        raise SpanError(f"{what}: start and end must be integers")
+    assert isinstance(start, int) and isinstance(end, int)
+    if not isinstance(quote, str) or not quote:
+        raise SpanError(f"{what}: the quote must be non-empty text")
+    if len(quote) > MAX_QUOTE_LENGTH:
+        raise SpanError(f"{what}: the quote is longer than {MAX_QUOTE_LENGTH} characters")
+    text = document.text
+    if start < 0:
+        raise SpanError(f"{what}: start {start} is before the start of the text")
+    if end <= start:
+        raise SpanError(f"{what}: end {end} must be after start {start}")
+    if end > len(text):
+        raise SpanError(
+            f"{what}: end {end} is past the end of document {document.id} ({len(text)} characters)"
+        )
+    if text[start:end] == quote:
+        return records.Span(start, end)
+    # Clients count offsets differently (UTF-16, trimmed whitespace): find the quote instead.
+    span = anchor_quote(text, quote, hint=start)
+    if span is None:
+        raise SpanError(f"{what}: quote not found in document {document.id}")
+    return span
+
+
+def _resolve_tags(session: Session, tag_set_key: object, tag_keys: object) -> list[models.Tag]:
+    if not isinstance(tag_set_key, str):
+        raise UnknownTagError("tag_set: expected a tag set key")
+    row = get_tag_set(session, tag_set_key)
+    if row is None:
+        raise UnknownTagError(f"tag_set: unknown tag set {tag_set_key!r}")
+    if isinstance(tag_keys, str) or not isinstance(tag_keys, Sequence):
+        raise AnnotationError("tags: expected a list of tag keys")
+    if not tag_keys:
+        raise AnnotationError("tags: an annotation needs at least one tag")
+    by_key = {tag.key: tag for tag in row.tags}
+    tags: list[models.Tag] = []
+    for key in dict.fromkeys(tag_keys):
+        tag = by_key.get(key) if isinstance(key, str) else None
+        if tag is None:
+            raise UnknownTagError(f"tags: unknown tag {key!r} in tag set {tag_set_key!r}")
+        tags.append(tag)
+    return tags
+
+
+def _check_note(note: object) -> str:
+    if not isinstance(note, str):
+        raise AnnotationError("note: expected text")
+    if len(note) > MAX_NOTE_LENGTH:
+        raise AnnotationError(f"note: longer than {MAX_NOTE_LENGTH} characters ({len(note)})")
+    return note
+
+
+def _check_annotation(session: Session, data: AnnotationInput) -> tuple[_Checked, list[models.Tag]]:
+    document = session.get(models.Document, data.document_id)
+    if document is None:
+        raise AnnotationError(f"document_id: document {data.document_id} does not exist")
+    member_ids: set[int] = set()
+    if data.comparison_id is not None:
+        comparison = session.get(models.Comparison, data.comparison_id)
+        if comparison is None:
+            raise AnnotationError(f"comparison_id: comparison {data.comparison_id} does not exist")
+        member_ids = {member.document_id for member in comparison.members}
+        if document.id not in member_ids:
+            raise AnnotationError(
+                f"document_id: document {document.id} is not part of comparison {comparison.id}"
+            )
+    span = _check_span(document, data.start, data.end, data.quote, "span")
+    tags = _resolve_tags(session, data.tag_set_key, data.tag_keys)
+    note = _check_note(data.note)
+    if data.relation is not None and data.relation not in models.RELATIONS:
+        raise AnnotationError(
+            f"relation: {data.relation!r} is not one of {', '.join(models.RELATIONS)}"
+        )
+    link_fields = (data.link_document_id, data.link_start, data.link_end, data.link_quote)
+    is_linked = any(value is not None for value in link_fields)
+    if (is_linked or data.relation is not None) and data.comparison_id is None:
+        raise AnnotationError("comparison_id: a comparative annotation needs its comparison")
+    link_document: models.Document | None = None
+    link_span: records.Span | None = None
+    if is_linked:
+        if any(value is None for value in link_fields):
+            raise AnnotationError(
+                "link: give link_document_id, link_start, link_end and link_quote together"
+            )
+        if data.link_document_id == document.id:
+            raise AnnotationError("link_document_id: a link joins two different documents")
+        if data.link_document_id not in member_ids:
+            raise AnnotationError(
+                f"link_document_id: document {data.link_document_id} is not part of "
+                f"comparison {data.comparison_id}"
+            )
+        link_document = session.get(models.Document, data.link_document_id)
+        assert link_document is not None
+        link_span = _check_span(
+            link_document, data.link_start, data.link_end, data.link_quote, "link"
+        )
+    checked = _Checked(
+        document_id=document.id,
+        comparison_id=data.comparison_id,
+        start=span.start,
+        end=span.end,
+        quote=span.slice(document.text),
+        tag_ids=frozenset(tag.id for tag in tags),
+        note=note,
+        relation=data.relation,
+        link_document_id=link_document.id if link_document is not None else None,
+        link_start=link_span.start if link_span is not None else None,
+        link_end=link_span.end if link_span is not None else None,
+        link_quote=(
+            link_span.slice(link_document.text)
+            if link_span is not None and link_document is not None
+            else None
+        ),
+    )
+    return checked, tags
+
+
+def _stored_content(row: models.Annotation) -> _Checked:
+    return _Checked(
+        document_id=row.document_id,
+        comparison_id=row.comparison_id,
+        start=row.start,
+        end=row.end,
+        quote=row.quote,
+        tag_ids=frozenset(tag.id for tag in row.tags),
+        note=row.note,
+        relation=row.relation,
+        link_document_id=row.link_document_id,
+        link_start=row.link_start,
+        link_end=row.link_end,
+        link_quote=row.link_quote,
+    )
+
+
+def find_annotation(session: Session, public_id: str) -> models.Annotation | None:
+    """Return the annotation with this public id (deleted or not), or None."""
+    query = (
+        select(models.Annotation)
+        .where(models.Annotation.public_id == public_id)
+        .options(selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set))
+    )
+    return session.scalars(query).first()
+
+
+def _get_annotation(session: Session, public_id: str) -> models.Annotation:
+    row = find_annotation(session, public_id)
+    if row is None:
+        raise AnnotationNotFoundError(f"no annotation has the id {public_id!r}")
+    return row
+
+
+def add_annotation(
+    session: Session, data: AnnotationInput, *, author_id: int | None = None
+) -> tuple[models.Annotation, bool]:
+    """Store a new annotation and return it with True, or the same one saved before with False.
+
+    Saving is idempotent on ``public_id``: the same content again returns the stored row;
+    different content under a stored id raises :class:`ConflictError`. When the quote is not
+    at ``[start, end)`` it is looked for nearby (see :func:`annotations.anchor.anchor_quote`),
+    and the span where it is found is stored.
+    """
+    if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
+        raise AnnotationError(
+            "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+        )
+    checked, tags = _check_annotation(session, data)
+    existing = find_annotation(session, data.public_id)
+    if existing is not None:
+        if _stored_content(existing) != checked:
+            raise ConflictError(
+                f"public_id: annotation {data.public_id} was already saved with other content"
+            )
+        return existing, False
+    document = session.get(models.Document, checked.document_id)
+    assert document is not None
+    prefix, suffix = context_of(document.text, checked.start, checked.end)
+    row = models.Annotation(
+        public_id=data.public_id,
+        document_id=checked.document_id,
+        comparison_id=checked.comparison_id,
+        start=checked.start,
+        end=checked.end,
+        quote=checked.quote,
+        prefix=prefix,
+        suffix=suffix,
+        note=checked.note,
+        author_id=author_id,
+        status="human",
+        relation=checked.relation,
+        link_document_id=checked.link_document_id,
+        link_start=checked.link_start,
+        link_end=checked.link_end,
+        link_quote=checked.link_quote,
+        tags=tags,
+    )
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def update_annotation(
+    session: Session,
+    public_id: str,
+    *,
+    tag_keys: Sequence[str] | None = None,
+    note: str | None = None,
+) -> models.Annotation:
+    """Change an annotation's tags (within its tag set) or note, and return it."""
+    row = _get_annotation(session, public_id)
+    if row.deleted_at is not None:
+        raise AnnotationNotFoundError(f"annotation {public_id!r} is deleted; restore it first")
+    if tag_keys is not None:
+        row.tags = _resolve_tags(session, row.tags[0].tag_set.key, tag_keys)
+    if note is not None:
+        row.note = _check_note(note)
+    # Changing only the tags touches no column of the row, so the time is set here.
+    row.updated_at = models.utcnow()
+    session.flush()
+    return row
+
+
+def delete_annotation(session: Session, public_id: str) -> models.Annotation:
+    """Mark an annotation deleted (it can be restored) and return it."""
+    row = _get_annotation(session, public_id)
+    if row.deleted_at is None:
+        row.deleted_at = models.utcnow()
+        session.flush()
+    return row
+
+
+def restore_annotation(session: Session, public_id: str) -> models.Annotation:
+    """Undo the deletion of an annotation and return it."""
+    row = _get_annotation(session, public_id)
+    if row.deleted_at is not None:
+        row.deleted_at = None
+        session.flush()
+    return row
+
+
+def list_annotations(
+    session: Session,
+    *,
+    comparison_id: int | None = None,
+    document_id: int | None = None,
+    include_deleted: bool = False,
+) -> list[models.Annotation]:
+    """Return annotations ordered by document and position, filtered as asked."""
+    query = select(models.Annotation).options(
+        selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
+        selectinload(models.Annotation.author),
+    )
+    if comparison_id is not None:
+        query = query.where(models.Annotation.comparison_id == comparison_id)
+    if document_id is not None:
+        query = query.where(models.Annotation.document_id == document_id)
+    if not include_deleted:
+        query = query.where(models.Annotation.deleted_at.is_(None))
+    query = query.order_by(
+        models.Annotation.document_id,
+        models.Annotation.start,
+        models.Annotation.end,
+        models.Annotation.id,
+    )
+    return list(session.scalars(query))
+
+
+def get_or_add_user(session: Session, name: str, *, role: models.Role = "teacher") -> models.User:
+    """Return the oldest user with this name, adding one with ``role`` if there is none."""
+    query = select(models.User).where(models.User.name == name).order_by(models.User.id).limit(1)
+    user = session.scalars(query).first()
+    if user is None:
+        user = models.User(name=name, role=role)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.isoformat()
+
+
+def annotation_to_dict(row: models.Annotation) -> dict[str, Any]:
+    """Return an annotation as a JSON-ready dict, its id being the public id."""
+    link = None
+    if row.link_document_id is not None:
+        link = {
+            "document_id": row.link_document_id,
+            "start": row.link_start,
+            "end": row.link_end,
+            "quote": row.link_quote,
+        }
+    return {
+        "id": row.public_id,
+        "document_id": row.document_id,
+        "comparison_id": row.comparison_id,
+        "start": row.start,
+        "end": row.end,
+        "quote": row.quote,
+        "prefix": row.prefix,
+        "suffix": row.suffix,
+        "tags": [{"key": tag.key, "name": tag.name, "colour": tag.colour} for tag in row.tags],
+        "tag_set": row.tags[0].tag_set.key if row.tags else None,
+        "note": row.note,
+        "status": row.status,
+        "author": row.author.name if row.author is not None else None,
+        "relation": row.relation,
+        "link": link,
+        "created": _iso(row.created_at),
+        "updated": _iso(row.updated_at),
+        "deleted": row.deleted_at is not None,
+    }

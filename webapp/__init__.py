@@ -14,6 +14,7 @@ from flask import request
 from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from webapp import api
 from webapp import compare
 from webapp import db
 from webapp.cli import register_commands
@@ -58,6 +59,7 @@ def create_app(
 
     db.init_app(app)
     csrf.init_app(app)
+    app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)

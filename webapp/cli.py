@@ -123,7 +123,7 @@ def db_upgrade_command(revision: str) -> None:
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Store the seed articles as one comparison with its alignment (once)."""
+    """Store the built-in tag sets and the seed articles as one comparison (once)."""
     session = get_session_with_tables()
     try:
         title, documents = read_manifest(current_app.config["SEEDS_DIR"])
@@ -131,8 +131,13 @@ def seed_command() -> None:
         raise InputProblem(str(exc)) from exc
     if len(documents) < 2:
         raise InputProblem("the seed manifest lists fewer than two articles")
+    try:
+        installed = store.install_builtin_tag_sets(session)
+    except AnnotationError as exc:
+        raise InputProblem(str(exc)) from exc
     existing = store.find_comparison_by_title(session, title)
     if existing is not None:
+        session.commit()
         click.echo(f"The seed comparison {title!r} already exists (id {existing.id}).")
         return
     rows = [store.add_document(session, document) for document in documents]
@@ -142,7 +147,7 @@ def seed_command() -> None:
     session.commit()
     click.echo(
         f"Stored the seed comparison {title!r} (id {comparison.id}): {len(rows)} documents, "
-        f"{len(alignment.pairs)} aligned passages."
+        f"{len(alignment.pairs)} aligned passages; {installed} built-in tag sets installed."
     )
 
 

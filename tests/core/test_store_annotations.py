@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from annotations import models
+from annotations import store
+from annotations import taxonomy
+from annotations.errors import AnnotationError
+from annotations.errors import SpanError
+from annotations.ingest import ingest_text
+from annotations.taxonomy import TaxonomyError
+
+pytestmark = pytest.mark.databases
+
+TEXT_A = "Leaders met on Friday. 🙂 They praised the alliance. Join a crypto club for $100/mo."
+TEXT_B = "The two leaders spoke. A new “Make Japan Great Again” era begins.\n\n\n"
+
+
+@pytest.fixture
+def session(engine):
+    with Session(engine) as session:
+        store.install_builtin_tag_sets(session)
+        session.commit()
+        yield session
+
+
+@pytest.fixture
+def comparison(session):
+    rows = [store.add_document(session, ingest_text(text)) for text in (TEXT_A, TEXT_B)]
+    comparison = store.add_comparison(session, "Test comparison", rows)
+    session.commit()
+    return comparison
+
+
+def make_input(document, quote, *, tags=("slogan",), **overrides):
+    start = document.text.index(quote)
+    fields = {
+        "public_id": str(uuid.uuid4()),
+        "document_id": document.id,
+        "start": start,
+        "end": start + len(quote),
+        "quote": quote,
+        "tag_keys": tuple(tags),
+        "tag_set_key": "media-literacy",
+    }
+    fields.update(overrides)
+    return store.AnnotationInput(**fields)
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+# -- tag sets --------------------------------------------------------------------------------
+
+
+def test_builtin_sets_install_once_and_round_trip(session):
+    assert store.install_builtin_tag_sets(session) == 0
+    rows = store.list_tag_sets(session)
+    assert [row.key for row in rows if row.is_builtin] == sorted(
+        (ts.key for ts in taxonomy.builtin_tag_sets()),
+        key=lambda key: store.get_tag_set(session, key).name,
+    )
+    for tag_set in taxonomy.builtin_tag_sets():
+        assert store.tag_set_record(store.get_tag_set(session, tag_set.key)) == tag_set
+    assert count(session, models.Tag) == sum(len(ts.tags) for ts in taxonomy.builtin_tag_sets())
+
+
+def test_builtin_set_cannot_be_edited_in_place(session):
+    edited = taxonomy.update_tag_set(taxonomy.MEDIA_LITERACY, name="Mine")
+    with pytest.raises(TaxonomyError, match="built-in"):
+        store.save_tag_set(session, edited)
+    session.rollback()
+    assert store.get_tag_set(session, "media-literacy").name == "Media literacy"
+
+
+def test_user_set_is_saved_updated_and_keeps_tag_ids(session):
+    copy = taxonomy.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
+    row = store.save_tag_set(session, copy)
+    assert not row.is_builtin
+    slogan_id = next(tag.id for tag in row.tags if tag.key == "slogan")
+    edited = taxonomy.update_tag(copy, "slogan", name="Motto")
+    edited = taxonomy.remove_tag(edited, "headline-framing")
+    row = store.save_tag_set(session, edited)
+    assert store.tag_set_record(row) == edited
+    assert next(tag.id for tag in row.tags if tag.key == "slogan") == slogan_id
+    assert count(session, models.Tag) == sum(
+        len(ts.tags) for ts in taxonomy.builtin_tag_sets()
+    ) + len(edited.tags)
+
+
+def test_removing_a_tag_in_use_is_refused(session, comparison):
+    copy = taxonomy.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
+    store.save_tag_set(session, copy)
+    document = comparison.documents[1]
+    data = make_input(document, "Make Japan Great Again", tag_set_key="my-set")
+    store.add_annotation(session, data)
+    with pytest.raises(TaxonomyError, match="slogan"):
+        store.save_tag_set(session, taxonomy.remove_tag(copy, "slogan"))
+
+
+# -- annotations -----------------------------------------------------------------------------
+
+
+def test_add_annotation_stores_offsets_quote_and_context(session, comparison):
+    document = comparison.documents[1]
+    data = make_input(document, "Make Japan Great Again", comparison_id=comparison.id, note="A")
+    row, created = store.add_annotation(session, data)
+    session.commit()
+    assert created
+    assert document.text[row.start : row.end] == "Make Japan Great Again"
+    assert row.prefix == document.text[max(0, row.start - 32) : row.start]
+    assert row.suffix == document.text[row.end : row.end + 32]
+    assert [tag.key for tag in row.tags] == ["slogan"]
+    assert row.status == "human" and row.deleted_at is None
+    data_dict = store.annotation_to_dict(row)
+    assert data_dict["id"] == data.public_id
+    assert data_dict["tag_set"] == "media-literacy"
+    assert data_dict["tags"] == [
+        {"key": "slogan", "name": "Slogan or catchphrase", "colour": "#fee891"}
+    ]
+    assert data_dict["link"] is None
+    assert data_dict["created"].endswith("+00:00")
+
+
+def test_emoji_offsets_are_code_points(session, comparison):
+    document = comparison.documents[0]
+    row, _ = store.add_annotation(session, make_input(document, "They praised the alliance."))
+    assert row.start == TEXT_A.index("They")
+    assert TEXT_A[row.start : row.end] == "They praised the alliance."
+
+
+def test_utf16_offsets_are_reanchored_to_the_quote(session, comparison):
+    document = comparison.documents[0]
+    quote = "They praised the alliance."
+    data = make_input(document, quote)
+    # A browser counting UTF-16 units puts the span one unit later (the emoji takes two).
+    shifted = dataclasses.replace(data, start=data.start + 1, end=data.end + 1)
+    row, _ = store.add_annotation(session, shifted)
+    assert (row.start, row.end) == (data.start, data.end)
+
+
+def test_same_public_id_same_content_is_a_replay(session, comparison):
+    data = make_input(comparison.documents[1], "Make Japan Great Again")
+    first, created = store.add_annotation(session, data)
+    again, created_again = store.add_annotation(session, data)
+    assert created and not created_again
+    assert again.id == first.id
+    assert count(session, models.Annotation) == 1
+
+
+def test_same_public_id_other_content_conflicts(session, comparison):
+    data = make_input(comparison.documents[1], "Make Japan Great Again")
+    store.add_annotation(session, data)
+    with pytest.raises(store.ConflictError):
+        store.add_annotation(session, dataclasses.replace(data, note="changed"))
+    assert count(session, models.Annotation) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"start": -1}, SpanError, "before the start"),
+        ({"end": 10_000}, SpanError, "past the end"),
+        ({"end": 3, "start": 3}, SpanError, "after start"),
+        ({"quote": "Nothing like this is in the text at all"}, SpanError, "quote not found"),
+        ({"tag_keys": ("no-such-tag",)}, store.UnknownTagError, "no-such-tag"),
+        ({"tag_set_key": "no-such-set"}, store.UnknownTagError, "no-such-set"),
+        ({"tag_keys": ()}, AnnotationError, "at least one tag"),
+        ({"note": "x" * 5001}, AnnotationError, "5000"),
+        ({"public_id": "not-a-uuid"}, AnnotationError, "public_id"),
+        ({"relation": "b-adds"}, AnnotationError, "comparison"),
+        ({"comparison_id": 999_999}, AnnotationError, "does not exist"),
+    ],
+)
+def test_bad_annotations_are_refused(session, comparison, change, error, message):
+    data = dataclasses.replace(
+        make_input(comparison.documents[1], "Make Japan Great Again"), **change
+    )
+    with pytest.raises(error, match=message):
+        store.add_annotation(session, data)
+    assert count(session, models.Annotation) == 0
+
+
+def test_document_outside_the_comparison_is_refused(session, comparison):
+    other = store.add_document(session, ingest_text("Something else entirely."))
+    data = make_input(other, "Something", comparison_id=comparison.id)
+    with pytest.raises(AnnotationError, match="not part of comparison"):
+        store.add_annotation(session, data)
+
+
+def test_comparative_annotation_links_a_span_of_the_other_document(session, comparison):
+    a, b = comparison.documents
+    link_quote = "They praised the alliance."
+    link_start = a.text.index(link_quote)
+    data = make_input(
+        b,
+        "Make Japan Great Again",
+        comparison_id=comparison.id,
+        relation="b-adds",
+        link_document_id=a.id,
+        link_start=link_start,
+        link_end=link_start + len(link_quote),
+        link_quote=link_quote,
+    )
+    row, _ = store.add_annotation(session, data)
+    assert store.annotation_to_dict(row)["link"] == {
+        "document_id": a.id,
+        "start": link_start,
+        "end": link_start + len(link_quote),
+        "quote": link_quote,
+    }
+    for bad, message in (
+        ({"link_end": 10_000}, "past the end"),
+        ({"link_quote": None}, "together"),
+        ({"link_document_id": b.id}, "two different documents"),
+        ({"relation": "b-invents"}, "relation"),
+    ):
+        changed = dataclasses.replace(data, public_id=str(uuid.uuid4()), **bad)
+        with pytest.raises(AnnotationError, match=message):
+            store.add_annotation(session, changed)
+    assert count(session, models.Annotation) == 1
+
+
+def test_update_delete_restore_and_list(session, comparison):
+    a, b = comparison.documents
+    first, _ = store.add_annotation(
+        session, make_input(b, "Make Japan Great Again", comparison_id=comparison.id)
+    )
+    second, _ = store.add_annotation(
+        session,
+        make_input(a, "Join a crypto club", tags=("promotional",), comparison_id=comparison.id),
+    )
+    updated = store.update_annotation(
+        session, first.public_id, tag_keys=["slogan", "flag-waving"], note="why"
+    )
+    assert [tag.key for tag in updated.tags] == ["slogan", "flag-waving"]
+    assert updated.note == "why"
+    with pytest.raises(store.UnknownTagError):
+        store.update_annotation(session, first.public_id, tag_keys=["economic"])
+    with pytest.raises(AnnotationError, match="at least one tag"):
+        store.update_annotation(session, first.public_id, tag_keys=[])
+
+    listed = store.list_annotations(session, comparison_id=comparison.id)
+    assert [row.public_id for row in listed] == [second.public_id, first.public_id]
+    store.delete_annotation(session, first.public_id)
+    assert [
+        row.public_id for row in store.list_annotations(session, comparison_id=comparison.id)
+    ] == [second.public_id]
+    assert len(store.list_annotations(session, document_id=b.id, include_deleted=True)) == 1
+    store.restore_annotation(session, first.public_id)
+    assert len(store.list_annotations(session, comparison_id=comparison.id)) == 2
+    with pytest.raises(store.AnnotationNotFoundError):
+        store.delete_annotation(session, str(uuid.uuid4()))
+
+
+def test_the_database_refuses_a_bad_span_and_status(session, comparison):
+    document = comparison.documents[0]
+    for fields in ({"start": 5, "end": 5}, {"start": -1, "end": 2}, {"status": "maybe"}):
+        row = models.Annotation(
+            public_id=str(uuid.uuid4()),
+            document_id=document.id,
+            start=fields.get("start", 0),
+            end=fields.get("end", 3),
+            quote="x",
+            status=fields.get("status", "human"),
+        )
+        session.add(row)
+        with pytest.raises(IntegrityError, match="(?i)check"):
+            session.flush()
+        session.rollback()

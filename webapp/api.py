@@ -1,0 +1,251 @@
+"""JSON API for the annotation screen: tag sets and annotations under ``/api``.
+
+Errors come back as ``{"error": ..., "message": ...}`` (plus ``"field"`` when one field is at
+fault) with honest status codes: 400 malformed request, 404 missing, 409 an annotation id
+already saved with other content, 422 rejected by the core (bad span, unknown tag, ...).
+State-changing requests need the CSRF token in an ``X-CSRFToken`` header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import request
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from annotations import models
+from annotations import store
+from annotations.errors import AnnotationError
+from annotations.errors import SpanError
+from webapp.db import get_session
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+DEFAULT_AUTHOR = "Annotator"
+
+# JSON types each field of a new annotation accepts; None marks a field that may be null.
+_INPUT_FIELDS: dict[str, tuple[type, ...]] = {
+    "public_id": (str,),
+    "document_id": (int,),
+    "start": (int,),
+    "end": (int,),
+    "quote": (str,),
+    "tag_keys": (list,),
+    "tag_set_key": (str,),
+    "note": (str,),
+    "comparison_id": (int, type(None)),
+    "relation": (str, type(None)),
+    "link_document_id": (int, type(None)),
+    "link_start": (int, type(None)),
+    "link_end": (int, type(None)),
+    "link_quote": (str, type(None)),
+}
+_REQUIRED = ("public_id", "start", "end", "quote", "tag_keys", "tag_set_key")
+_JSON_NAMES = {int: "an integer", str: "text", list: "a list", type(None): "null"}
+
+
+class BadRequest(Exception):
+    """A request body the API cannot read; ``field`` names the part at fault."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _error(error: str, message: str, status: int, field: str | None = None) -> tuple[Any, int]:
+    body: dict[str, Any] = {"error": error, "message": message}
+    if field is not None:
+        body["field"] = field
+    return body, status
+
+
+@bp.errorhandler(HTTPException)
+def handle_http_error(exc: HTTPException) -> tuple[Any, int]:
+    """Answer any HTTP error under /api with JSON."""
+    status = exc.code or 500
+    name = (exc.name or "error").lower().replace(" ", "_")
+    return _error(name, exc.description or name, status)
+
+
+@bp.app_errorhandler(405)
+def handle_method_not_allowed(exc: HTTPException) -> Any:
+    """Answer a wrong method under /api with JSON (routing failed, so no blueprint is known)."""
+    if request.path.startswith(f"{bp.url_prefix}/"):
+        return handle_http_error(exc)
+    return exc
+
+
+@bp.errorhandler(BadRequest)
+def handle_bad_request(exc: BadRequest) -> tuple[Any, int]:
+    """Answer a malformed request body with 400."""
+    return _error("bad_request", str(exc), 400, exc.field)
+
+
+@bp.errorhandler(AnnotationError)
+def handle_core_error(exc: AnnotationError) -> tuple[Any, int]:
+    """Answer an error of the core with 404, 409 or 422."""
+    get_session().rollback()
+    message = str(exc)
+    field, _, rest = message.partition(": ")
+    field_name = field if rest and field.replace("_", "").replace(".", "").isalnum() else None
+    if isinstance(exc, store.AnnotationNotFoundError):
+        return _error("not_found", message, 404)
+    if isinstance(exc, store.ConflictError):
+        return _error("conflict", message, 409, field_name)
+    if isinstance(exc, SpanError):
+        return _error("invalid_span", message, 422, field_name)
+    if isinstance(exc, store.UnknownTagError):
+        return _error("unknown_tag", message, 422, field_name)
+    return _error("invalid_annotation", message, 422, field_name)
+
+
+def _json_object() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest("the request body must be a JSON object (Content-Type: application/json)")
+    return data
+
+
+def _check_type(data: dict[str, Any], name: str, accepted: tuple[type, ...]) -> None:
+    value = data[name]
+    # JSON true/false arrive as bool, which Python counts as int.
+    if isinstance(value, bool) or not isinstance(value, accepted):
+        wanted = " or ".join(_JSON_NAMES[kind] for kind in accepted)
+        raise BadRequest(f"{name}: expected {wanted}, got {type(value).__name__}", name)
+    if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+        raise BadRequest(f"{name}: expected a list of tag keys (text)", name)
+
+
+def parse_annotation_input(data: dict[str, Any], document_id: int) -> store.AnnotationInput:
+    """Return the annotation a POST body describes, or raise BadRequest naming the field."""
+    for name in data:
+        if name not in _INPUT_FIELDS:
+            raise BadRequest(f"{name}: unknown field", name)
+    for name in _REQUIRED:
+        if name not in data:
+            raise BadRequest(f"{name}: required", name)
+    for name, accepted in _INPUT_FIELDS.items():
+        if name in data:
+            _check_type(data, name, accepted)
+    if data.get("document_id", document_id) != document_id:
+        raise BadRequest("document_id: differs from the document in the URL", "document_id")
+    fields = {name: value for name, value in data.items() if name != "tag_keys"}
+    fields["document_id"] = document_id
+    return store.AnnotationInput(tag_keys=tuple(data["tag_keys"]), **fields)
+
+
+def _author_id() -> int:
+    # Until people sign in, every annotation is credited to one configured user.
+    name = current_app.config.get("DEFAULT_AUTHOR", DEFAULT_AUTHOR)
+    return store.get_or_add_user(get_session(), name, role="teacher").id
+
+
+def _tag_set_summary(row: models.TagSet) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "name": row.name,
+        "description": row.description,
+        "version": row.version,
+        "source": row.source,
+        "builtin": row.is_builtin,
+        "tag_count": len(row.tags),
+    }
+
+
+@bp.get("/tag-sets")
+def list_tag_sets() -> dict[str, Any]:
+    """List the stored tag sets."""
+    rows = store.list_tag_sets(get_session())
+    return {"tag_sets": [_tag_set_summary(row) for row in rows]}
+
+
+@bp.get("/tag-sets/<key>")
+def show_tag_set(key: str) -> dict[str, Any]:
+    """Return one tag set with its tags."""
+    row = store.get_tag_set(get_session(), key)
+    if row is None:
+        abort(404, f"no tag set has the key {key!r}")
+    return {
+        **_tag_set_summary(row),
+        "tags": [
+            {
+                "key": tag.key,
+                "name": tag.name,
+                "description": tag.description,
+                "colour": tag.colour,
+                "shortcut": tag.shortcut,
+                "group": tag.group_name,
+            }
+            for tag in row.tags
+        ],
+    }
+
+
+@bp.get("/comparisons/<int:comparison_id>/annotations")
+def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
+    """List a comparison's annotations (not the deleted ones) by document and start."""
+    session = get_session()
+    if session.get(models.Comparison, comparison_id) is None:
+        abort(404, f"no comparison has the id {comparison_id}")
+    rows = store.list_annotations(session, comparison_id=comparison_id)
+    return {
+        "comparison_id": comparison_id,
+        "annotations": [store.annotation_to_dict(row) for row in rows],
+    }
+
+
+@bp.post("/documents/<int:document_id>/annotations")
+def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
+    """Save an annotation of a document: 201 when new, 200 when the same one came again."""
+    session = get_session()
+    if session.get(models.Document, document_id) is None:
+        abort(404, f"no document has the id {document_id}")
+    data = parse_annotation_input(_json_object(), document_id)
+    try:
+        row, created = store.add_annotation(session, data, author_id=_author_id())
+        session.commit()
+    except IntegrityError:
+        # The same id saved at the same moment by a second request: answer as a replay.
+        session.rollback()
+        row, created = store.add_annotation(session, data)
+    return store.annotation_to_dict(row), 201 if created else 200
+
+
+@bp.patch("/annotations/<public_id>")
+def edit_annotation(public_id: str) -> dict[str, Any]:
+    """Change an annotation's tags or note."""
+    data = _json_object()
+    accepted = {"tags": (list,), "tag_keys": (list,), "note": (str,)}
+    for name in data:
+        if name not in accepted:
+            raise BadRequest(f"{name}: unknown field (give tags and/or note)", name)
+        _check_type(data, name, accepted[name])
+    if "tags" in data and "tag_keys" in data:
+        raise BadRequest("tags: give tags or tag_keys, not both", "tags")
+    tag_keys = data.get("tags", data.get("tag_keys"))
+    session = get_session()
+    row = store.update_annotation(session, public_id, tag_keys=tag_keys, note=data.get("note"))
+    session.commit()
+    return store.annotation_to_dict(row)
+
+
+@bp.delete("/annotations/<public_id>")
+def delete_annotation(public_id: str) -> dict[str, Any]:
+    """Delete an annotation so that it can still be restored."""
+    session = get_session()
+    row = store.delete_annotation(session, public_id)
+    session.commit()
+    return store.annotation_to_dict(row)
+
+
+@bp.post("/annotations/<public_id>/restore")
+def restore_annotation(public_id: str) -> dict[str, Any]:
+    """Restore a deleted annotation."""
+    session = get_session()
+    row = store.restore_annotation(session, public_id)
+    session.commit()
+    return store.annotation_to_dict(row)
