@@ -33,3 +33,15 @@ class UnsupportedFormatError(InputError):
 
 class SpanError(AnnotationError):
     """A [start, end) span that does not fit its text."""
+
+
+class UnknownTagError(AnnotationError):
+    """A tag or tag set key that is not stored."""
+
+
+class ConflictError(AnnotationError):
+    """An annotation id already saved with different content."""
+
+
+class AnnotationNotFoundError(AnnotationError):
+    """No annotation has the given id."""

@@ -28,7 +28,10 @@ from annotations import taxonomy
 from annotations.anchor import anchor_quote
 from annotations.anchor import context_of
 from annotations.errors import AnnotationError
+from annotations.errors import AnnotationNotFoundError
+from annotations.errors import ConflictError
 from annotations.errors import SpanError
+from annotations.errors import UnknownTagError
 
 
 def content_hash(text: str) -> str:
@@ -320,18 +323,6 @@ def install_builtin_tag_sets(session: Session) -> int:
 MAX_NOTE_LENGTH: Final = 5000
 MAX_QUOTE_LENGTH: Final = 100_000
 _PUBLIC_ID_RE: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-class UnknownTagError(AnnotationError):
-    """A tag or tag set key that is not stored."""
-
-
-class ConflictError(AnnotationError):
-    """An annotation id already saved with different content."""
-
-
-class AnnotationNotFoundError(AnnotationError):
-    """No annotation has the given id."""
 
 
 @dataclass(frozen=True, slots=True)

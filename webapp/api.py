@@ -20,7 +20,10 @@ from werkzeug.exceptions import HTTPException
 from annotations import models
 from annotations import store
 from annotations.errors import AnnotationError
+from annotations.errors import AnnotationNotFoundError
+from annotations.errors import ConflictError
 from annotations.errors import SpanError
+from annotations.errors import UnknownTagError
 from webapp.db import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -92,13 +95,13 @@ def handle_core_error(exc: AnnotationError) -> tuple[Any, int]:
     message = str(exc)
     field, _, rest = message.partition(": ")
     field_name = field if rest and field.replace("_", "").replace(".", "").isalnum() else None
-    if isinstance(exc, store.AnnotationNotFoundError):
+    if isinstance(exc, AnnotationNotFoundError):
         return _error("not_found", message, 404)
-    if isinstance(exc, store.ConflictError):
+    if isinstance(exc, ConflictError):
         return _error("conflict", message, 409, field_name)
     if isinstance(exc, SpanError):
         return _error("invalid_span", message, 422, field_name)
-    if isinstance(exc, store.UnknownTagError):
+    if isinstance(exc, UnknownTagError):
         return _error("unknown_tag", message, 422, field_name)
     return _error("invalid_annotation", message, 422, field_name)
 

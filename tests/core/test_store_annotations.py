@@ -13,7 +13,10 @@ from annotations import models
 from annotations import store
 from annotations import taxonomy
 from annotations.errors import AnnotationError
+from annotations.errors import AnnotationNotFoundError
+from annotations.errors import ConflictError
 from annotations.errors import SpanError
+from annotations.errors import UnknownTagError
 from annotations.ingest import ingest_text
 from annotations.taxonomy import TaxonomyError
 
@@ -159,7 +162,7 @@ def test_same_public_id_same_content_is_a_replay(session, comparison):
 def test_same_public_id_other_content_conflicts(session, comparison):
     data = make_input(comparison.documents[1], "Make Japan Great Again")
     store.add_annotation(session, data)
-    with pytest.raises(store.ConflictError):
+    with pytest.raises(ConflictError):
         store.add_annotation(session, dataclasses.replace(data, note="changed"))
     assert count(session, models.Annotation) == 1
 
@@ -171,8 +174,8 @@ def test_same_public_id_other_content_conflicts(session, comparison):
         ({"end": 10_000}, SpanError, "past the end"),
         ({"end": 3, "start": 3}, SpanError, "after start"),
         ({"quote": "Nothing like this is in the text at all"}, SpanError, "quote not found"),
-        ({"tag_keys": ("no-such-tag",)}, store.UnknownTagError, "no-such-tag"),
-        ({"tag_set_key": "no-such-set"}, store.UnknownTagError, "no-such-set"),
+        ({"tag_keys": ("no-such-tag",)}, UnknownTagError, "no-such-tag"),
+        ({"tag_set_key": "no-such-set"}, UnknownTagError, "no-such-set"),
         ({"tag_keys": ()}, AnnotationError, "at least one tag"),
         ({"note": "x" * 5001}, AnnotationError, "5000"),
         ({"public_id": "not-a-uuid"}, AnnotationError, "public_id"),
@@ -243,7 +246,7 @@ def test_update_delete_restore_and_list(session, comparison):
     )
     assert [tag.key for tag in updated.tags] == ["slogan", "flag-waving"]
     assert updated.note == "why"
-    with pytest.raises(store.UnknownTagError):
+    with pytest.raises(UnknownTagError):
         store.update_annotation(session, first.public_id, tag_keys=["economic"])
     with pytest.raises(AnnotationError, match="at least one tag"):
         store.update_annotation(session, first.public_id, tag_keys=[])
@@ -257,7 +260,7 @@ def test_update_delete_restore_and_list(session, comparison):
     assert len(store.list_annotations(session, document_id=b.id, include_deleted=True)) == 1
     store.restore_annotation(session, first.public_id)
     assert len(store.list_annotations(session, comparison_id=comparison.id)) == 2
-    with pytest.raises(store.AnnotationNotFoundError):
+    with pytest.raises(AnnotationNotFoundError):
         store.delete_annotation(session, str(uuid.uuid4()))
 
 
