@@ -15,6 +15,7 @@ from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from webapp import api
+from webapp import articles
 from webapp import compare
 from webapp import db
 from webapp.cli import register_commands
@@ -61,6 +62,7 @@ def create_app(
     csrf.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(articles.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
     app.after_request(_add_security_headers)

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from markupsafe import Markup
+from markupsafe import escape
+
 from annotations.align import align_documents
 from annotations.diff import diff_passages
 from annotations.records import Alignment
@@ -27,6 +30,11 @@ BlockKind = Literal["marker", "heading", "paragraph", "break"]
 
 FAMILY_COLOURS = 6
 """Number of border colours that pair families cycle through (classes ``fam-0``...)."""
+
+OVERVIEW_WIDTH = 100
+OVERVIEW_HEIGHT = 1000
+OVERVIEW_BAR = 14
+"""Size of the overview graphic's coordinate space and the width of its sentence bars."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,7 @@ class ArticleView:
     document: Document
     pieces: tuple[Piece, ...]
     blocks: tuple[Block, ...]
+    document_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,62 @@ class OnlyView:
 
 
 @dataclass(frozen=True, slots=True)
+class OverviewBar:
+    """One sentence in the overview graphic: a bar at ``y`` of height ``height``."""
+
+    side: Side
+    sentence: int
+    x: float
+    y: float
+    height: float
+    pairs: tuple[int, ...]
+    family: int | None
+    text: str
+
+    @property
+    def pair_ids(self) -> str:
+        """Return the pair ids for ``data-pairs``, such as ``"p3 p4"``."""
+        return " ".join(f"p{number}" for number in self.pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewLink:
+    """One pair in the overview graphic: a band from its A sentences to its B sentences."""
+
+    number: int
+    family: int
+    kind: PairKind
+    path: str
+    a_sentences: tuple[int, ...]
+    b_sentences: tuple[int, ...]
+
+    @property
+    def title(self) -> str:
+        """Return a tooltip such as ``"Pair 3 (paraphrase): A 4-5, B 2"`` (sentences from 1)."""
+
+        def numbers(indices: tuple[int, ...]) -> str:
+            first, last = min(indices) + 1, max(indices) + 1
+            return str(first) if first == last else f"{first}\u2013{last}"
+
+        return (
+            f"Pair {self.number} ({self.kind}): A {numbers(self.a_sentences)}, "
+            f"B {numbers(self.b_sentences)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The shape of an alignment: A's sentences down the left, B's down the right."""
+
+    width: int
+    height: int
+    bar_width: int
+    bars_a: tuple[OverviewBar, ...]
+    bars_b: tuple[OverviewBar, ...]
+    links: tuple[OverviewLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ComparisonView:
     """Everything the comparison pages show."""
 
@@ -119,6 +184,15 @@ class ComparisonView:
     pairs: tuple[PairView, ...]
     only_a: tuple[OnlyView, ...]
     only_b: tuple[OnlyView, ...]
+    overview: Overview
+
+
+def html_text(text: str) -> Markup:
+    """Return ``text`` escaped for HTML so that the parsed DOM text equals ``text`` exactly.
+
+    HTML parsers turn a carriage return into a line feed; a character reference keeps it.
+    """
+    return Markup(str(escape(text)).replace("\r", "&#13;"))
 
 
 def prose_sentences(document: Document) -> tuple[Sentence, ...]:
@@ -308,14 +382,96 @@ def diff_pieces(text: str, span: Span, ops: Sequence[DiffOp], side: Side) -> tup
     return tuple(result)
 
 
-def _article(document: Document, alignment: Alignment, side: Side) -> ArticleView:
+def _article(
+    document: Document, alignment: Alignment, side: Side, document_id: int | None
+) -> ArticleView:
     pieces = document_pieces(document, alignment, side)
-    return ArticleView(side, side.upper(), document, pieces, group_blocks(pieces))
+    return ArticleView(side, side.upper(), document, pieces, group_blocks(pieces), document_id)
 
 
-def build_comparison(title: str, a: Document, b: Document) -> ComparisonView:
-    """Align ``a`` and ``b`` and prepare everything the comparison pages display."""
-    alignment = align_documents(a, b)
+def _bars(
+    document: Document, alignment: Alignment, side: Side, families: Sequence[int]
+) -> tuple[OverviewBar, ...]:
+    sentences = prose_sentences(document)
+    step = OVERVIEW_HEIGHT / max(len(sentences), 1)
+    # A small gap between bars, but never less than a sliver of bar.
+    gap = min(step * 0.22, 4.0)
+    membership: dict[int, list[int]] = {}
+    for number, pair in enumerate(alignment.pairs):
+        for index in pair.a_sentences if side == "a" else pair.b_sentences:
+            membership.setdefault(index, []).append(number)
+    x = 0 if side == "a" else OVERVIEW_WIDTH - OVERVIEW_BAR
+    bars = []
+    for index, sentence in enumerate(sentences):
+        numbers = membership.get(index, [])
+        bars.append(
+            OverviewBar(
+                side=side,
+                sentence=index,
+                x=x,
+                y=round(index * step + gap / 2, 2),
+                height=round(step - gap, 2),
+                pairs=tuple(n + 1 for n in numbers),
+                family=families[numbers[0]] % FAMILY_COLOURS if numbers else None,
+                text=sentence.span.slice(document.text),
+            )
+        )
+    return tuple(bars)
+
+
+def build_overview(a: Document, b: Document, alignment: Alignment) -> Overview:
+    """Lay out the overview graphic: one bar per sentence, one band per passage pair.
+
+    Each side's sentences share the full height, so both stories run top to bottom and a
+    band's slope shows where one article puts what the other says earlier or later.
+    """
+    families = pair_families(alignment)
+    bars_a = _bars(a, alignment, "a", families)
+    bars_b = _bars(b, alignment, "b", families)
+    links = []
+    left, right = OVERVIEW_BAR, OVERVIEW_WIDTH - OVERVIEW_BAR
+    middle = OVERVIEW_WIDTH / 2
+    for number, pair in enumerate(alignment.pairs, start=1):
+        if not pair.a_sentences or not pair.b_sentences:
+            continue
+        if max(pair.a_sentences) >= len(bars_a) or max(pair.b_sentences) >= len(bars_b):
+            continue  # an alignment stored for another segmentation: draw what fits
+        a_top = bars_a[min(pair.a_sentences)].y
+        a_last = bars_a[max(pair.a_sentences)]
+        b_top = bars_b[min(pair.b_sentences)].y
+        b_last = bars_b[max(pair.b_sentences)]
+        a_bottom = a_last.y + a_last.height
+        b_bottom = b_last.y + b_last.height
+        path = (
+            f"M{left} {a_top:g}C{middle:g} {a_top:g} {middle:g} {b_top:g} {right} {b_top:g}"
+            f"L{right} {b_bottom:g}C{middle:g} {b_bottom:g} {middle:g} {a_bottom:g} "
+            f"{left} {a_bottom:g}Z"
+        )
+        links.append(
+            OverviewLink(
+                number=number,
+                family=families[number - 1] % FAMILY_COLOURS,
+                kind=pair.kind,
+                path=path,
+                a_sentences=pair.a_sentences,
+                b_sentences=pair.b_sentences,
+            )
+        )
+    return Overview(OVERVIEW_WIDTH, OVERVIEW_HEIGHT, OVERVIEW_BAR, bars_a, bars_b, tuple(links))
+
+
+def build_comparison(
+    title: str,
+    a: Document,
+    b: Document,
+    *,
+    alignment: Alignment | None = None,
+    document_ids: tuple[int, int] | None = None,
+) -> ComparisonView:
+    """Prepare everything the comparison pages display; align ``a`` and ``b`` unless given."""
+    if alignment is None:
+        alignment = align_documents(a, b)
+    a_id, b_id = document_ids if document_ids is not None else (None, None)
     families = pair_families(alignment)
     pairs = []
     for number, pair in enumerate(alignment.pairs, start=1):
@@ -335,12 +491,13 @@ def build_comparison(title: str, a: Document, b: Document) -> ComparisonView:
         )
     return ComparisonView(
         title=title,
-        a=_article(a, alignment, "a"),
-        b=_article(b, alignment, "b"),
+        a=_article(a, alignment, "a", a_id),
+        b=_article(b, alignment, "b", b_id),
         alignment=alignment,
         pairs=tuple(pairs),
         only_a=_only(a, alignment.only_a),
         only_b=_only(b, alignment.only_b),
+        overview=build_overview(a, b, alignment),
     )
 
 

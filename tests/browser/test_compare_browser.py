@@ -1,11 +1,47 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from annotations.models import Base
+from webapp import create_app
+from webapp import db
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """Serve the app, CSRF protection on, with its tables created and the seed stored."""
+    folder = tmp_path_factory.mktemp("compare-instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": True,
+            "DATABASE_URL": f"sqlite:///{folder / 'parallax.sqlite3'}",
+        },
+        instance_path=str(folder),
+    )
+    with app.app_context():
+        engine = db.get_engine()
+    Base.metadata.create_all(engine)
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        engine.dispose()
+
 
 ACTIVE = re.compile(r"\bis-active\b")
 LINKED = re.compile(r"\bis-linked\b")
@@ -56,9 +92,13 @@ def test_index_links_to_the_side_by_side_view(live_server, browser_page, problem
     page.goto(live_server + "/")
     expect(page.get_by_role("heading", name="Comparisons")).to_be_visible()
     screenshot(page, "index")
-    page.get_by_role("link", name="Open the side-by-side view").click()
-    expect(page).to_have_url(live_server + "/compare/seeds")
+    page.get_by_role("link", name="Takaichi and Trump: the first phone call").click()
+    expect(page).to_have_url(re.compile(re.escape(live_server) + r"/comparisons/\d+$"))
     expect(page.locator(".column")).to_have_count(2)
+    # The old address of the seed page leads to the stored comparison.
+    stored = page.url
+    page.goto(live_server + "/compare/seeds")
+    expect(page).to_have_url(stored)
     assert_no_problems(page, problems)
 
 
@@ -154,9 +194,12 @@ def test_one_source_sentences_are_badged(live_server, browser_page, problems):
     for side, text in (("a", "Join a premium crypto"), ("b", "Make Japan Great Again")):
         only = sentence(page, side, text)
         expect(only).to_have_attribute("data-only", side)
-        badge = page.locator("#" + only.get_attribute("aria-describedby"))
-        expect(badge).to_be_visible()
-        expect(badge).to_have_text(f"only in {side.upper()}")
+        # The badge is CSS content: seen, but not part of the article's text.
+        badge = only.evaluate("(el) => getComputedStyle(el, '::before').content")
+        assert badge == f'"only in {side.upper()}"'
+        assert not only.inner_text().lower().startswith("only in")
+        description = page.locator("#" + only.get_attribute("aria-describedby"))
+        expect(description).to_have_text(re.compile(f"^Only in {side.upper()}"))
     assert_no_problems(page, problems)
 
 
@@ -215,3 +258,101 @@ def test_csp_blocks_injected_inline_script(live_server, browser_page, problems):
             break
         page.wait_for_timeout(20)
     assert any("CSP violation: script-src" in p for p in problems), problems
+
+
+def test_overview_links_bands_and_sentences(live_server, browser_page, problems, screenshot):
+    page = browser_page
+    page.goto(live_server + "/compare/seeds")
+    overview = page.locator("[data-overview]")
+    expect(overview).to_be_visible()
+    box = overview.bounding_box()
+    a_box = page.locator("#column-a").bounding_box()
+    b_box = page.locator("#column-b").bounding_box()
+    assert a_box["x"] + a_box["width"] <= box["x"] and box["x"] + box["width"] <= b_box["x"]
+
+    # Pointing at a band lights up the passages of its pair in both columns.
+    band = page.locator(".ov-link").first
+    pair = band.get_attribute("data-pairs")
+    band.hover()
+    lit = page.locator(f'.s[data-pairs~="{pair}"]')
+    assert lit.count() >= 2
+    for index in range(lit.count()):
+        expect(lit.nth(index)).to_have_class(LINKED)
+    expect(band).to_have_class(re.compile(r"\bis-lit\b"))
+    screenshot(page, "compare-overview")
+
+    # Pointing at a sentence lights up its bar and band in the overview.
+    page.mouse.move(5, 5)
+    phoning = sentence(page, "b", "phoning from Air Force One")
+    phoning.hover()
+    index = phoning.get_attribute("data-sentence")
+    bar = page.locator(f'.ov-bar[data-side="b"][data-sentence="{index}"]')
+    expect(bar).to_have_class(re.compile(r"\bis-lit\b"))
+
+    # Clicking a hatched bar (a sentence only A has) scrolls column A to it.
+    page.mouse.move(5, 5)
+    crypto = sentence(page, "a", "Join a premium crypto")
+    crypto_bar = page.locator(
+        f'.ov-bar[data-side="a"][data-sentence="{crypto.get_attribute("data-sentence")}"]'
+    )
+    expect(crypto_bar).to_have_class(re.compile(r"\bonly\b"))
+    assert crypto.evaluate(IN_VIEW) is False
+    crypto_bar.click()
+    page.wait_for_function(IN_VIEW, arg=crypto.element_handle())
+    assert_no_problems(page, problems)
+
+
+def test_creating_a_comparison_by_pasting(live_server, browser_page, problems, screenshot):
+    page = browser_page
+    page.goto(live_server + "/comparisons")
+    page.get_by_role("link", name="New comparison").click()
+    expect(page.get_by_role("heading", name="New comparison")).to_be_visible()
+    page.get_by_label("Title").fill("Harbour opening")
+    first = page.locator('fieldset[data-article="1"]')
+    second = page.locator('fieldset[data-article="2"]')
+    first.get_by_label("Paste the text").fill(
+        "The new harbour opened on Monday. The mayor cut the ribbon.\n\n"
+        "Traffic was heavy all day. \U0001f6a2 Boats lined up at the pier."
+    )
+    first.get_by_label("Outlet").fill("Harbour Gazette")
+    first.get_by_label("Headline").fill("Harbour opens")
+    first.get_by_label("Date").fill("2025-10-27")
+    second.get_by_label("Paste the text").fill(
+        "The mayor cut the ribbon at the new harbour on Monday. Critics called it a waste."
+    )
+    second.get_by_label("Outlet").fill("City Voice")
+    screenshot(page, "new-comparison")
+    page.get_by_role("button", name="Create the comparison").click()
+
+    expect(page).to_have_url(re.compile(re.escape(live_server) + r"/comparisons/\d+$"))
+    expect(page.locator(".flash-success")).to_have_text(
+        "Created the comparison \u201cHarbour opening\u201d."
+    )
+    expect(page.get_by_role("heading", name="Harbour opening", level=1)).to_be_visible()
+    expect(page.locator(".doc-column")).to_have_count(2)
+    expect(page.locator("#column-a .doc-text")).to_contain_text("\U0001f6a2 Boats lined up")
+    expect(page.locator(".ov-link")).not_to_have_count(0)
+    screenshot(page, "comparison-new")
+
+    page.goto(live_server + "/comparisons")
+    expect(page.get_by_role("link", name="Harbour opening")).to_be_visible()
+    expect(page.get_by_text("Harbour Gazette")).to_be_visible()
+    screenshot(page, "comparisons-list")
+    assert_no_problems(page, problems)
+
+
+def test_form_errors_are_shown_next_to_the_fields(live_server, browser_page, problems):
+    page = browser_page
+    page.goto(live_server + "/comparisons/new")
+    page.locator('fieldset[data-article="1"]').get_by_label("Paste the text").fill("Only one.")
+    page.get_by_role("button", name="Create the comparison").click()
+    expect(page.locator(".form-problems")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+    second = page.locator('fieldset[data-article="2"]')
+    expect(second.locator(".field-errors")).to_contain_text("Paste the text, upload a file")
+    # What was typed is kept.
+    expect(page.locator('fieldset[data-article="1"]').get_by_label("Paste the text")).to_have_value(
+        "Only one."
+    )
+    problems[:] = [p for p in problems if "422" not in p]
+    assert_no_problems(page, problems)

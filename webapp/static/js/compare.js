@@ -1,17 +1,29 @@
 "use strict";
 
 // Side-by-side comparison: pointing at or focusing a sentence lights up the sentences it is
-// paired with; clicking it (or Enter/Space on it) scrolls the other column to them.
+// paired with; clicking it (or Enter/Space on it) scrolls the other column to them. In the
+// overview graphic, pointing at a band or a bar lights up its passages, and clicking it
+// scrolls both columns to them.
 (function () {
   const root = document.querySelector("[data-compare]");
   if (!root) {
     return;
   }
+  const overview = root.querySelector("[data-overview]");
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   let lit = [];
+  let litShapes = [];
 
   function sentenceOf(node) {
     return node instanceof Element ? node.closest(".s[data-side]") : null;
+  }
+
+  function shapeOf(node) {
+    return node instanceof Element ? node.closest(".ov-link, .ov-bar") : null;
+  }
+
+  function sentenceAt(side, index) {
+    return document.getElementById(`${side}-s${index}`);
   }
 
   function pairIds(sentence) {
@@ -35,6 +47,30 @@
   function clear() {
     lit.forEach((el) => el.classList.remove("is-active", "is-linked"));
     lit = [];
+    litShapes.forEach((el) => el.classList.remove("is-lit"));
+    litShapes = [];
+    if (overview) {
+      overview.classList.remove("is-lit");
+    }
+  }
+
+  // Light the overview's bars for `sentences` and the bands of the pairs `ids`.
+  function lightShapes(sentences, ids) {
+    if (!overview) {
+      return;
+    }
+    const selectors = ids.map((id) => `.ov-link[data-pairs~="${CSS.escape(id)}"]`);
+    sentences.forEach((el) => {
+      selectors.push(
+        `.ov-bar[data-side="${el.dataset.side}"][data-sentence="${el.dataset.sentence}"]`
+      );
+    });
+    if (selectors.length === 0) {
+      return;
+    }
+    litShapes = Array.from(overview.querySelectorAll(selectors.join(",")));
+    litShapes.forEach((el) => el.classList.add("is-lit"));
+    overview.classList.add("is-lit");
   }
 
   function light(sentence) {
@@ -45,6 +81,32 @@
       el.classList.add("is-linked");
       lit.push(el);
     });
+    lightShapes(lit, pairIds(sentence));
+  }
+
+  // The sentences a band (a pair) or a bar (one sentence) of the overview stands for.
+  function sentencesOfShape(shape) {
+    if (shape.classList.contains("ov-bar")) {
+      const sentence = sentenceAt(shape.dataset.side, shape.dataset.sentence);
+      return sentence ? [sentence] : [];
+    }
+    const ids = pairIds(shape);
+    const selector = ids.map((id) => `.s[data-pairs~="${CSS.escape(id)}"]`).join(",");
+    return selector ? Array.from(root.querySelectorAll(selector)) : [];
+  }
+
+  function lightShape(shape) {
+    const sentences = sentencesOfShape(shape);
+    if (shape.classList.contains("ov-bar") && sentences.length === 1) {
+      light(sentences[0]);
+      return;
+    }
+    clear();
+    sentences.forEach((el) => {
+      el.classList.add("is-linked");
+      lit.push(el);
+    });
+    lightShapes(sentences, pairIds(shape));
   }
 
   // Scroll only the column that holds `target`, so the sentence just clicked stays put;
@@ -82,16 +144,29 @@
     target.classList.add("is-target");
   }
 
+  // Scroll each column to the first of `sentences` it holds.
+  function revealAll(sentences) {
+    ["a", "b"].forEach((side) => {
+      const first = sentences.find((el) => el.dataset.side === side);
+      if (first) {
+        reveal(first);
+      }
+    });
+  }
+
   root.addEventListener("mouseover", (event) => {
     const sentence = sentenceOf(event.target);
+    const shape = sentence ? null : shapeOf(event.target);
     if (sentence) {
       light(sentence);
+    } else if (shape) {
+      lightShape(shape);
     }
   });
 
   root.addEventListener("mouseout", (event) => {
-    const from = sentenceOf(event.target);
-    if (!from || sentenceOf(event.relatedTarget) === from) {
+    const from = sentenceOf(event.target) || shapeOf(event.target);
+    if (!from || from.contains(event.relatedTarget)) {
       return;
     }
     const focused = sentenceOf(document.activeElement);
@@ -116,6 +191,15 @@
   });
 
   root.addEventListener("click", (event) => {
+    const shape = shapeOf(event.target);
+    if (shape) {
+      const sentences = sentencesOfShape(shape);
+      if (shape.classList.contains("ov-bar")) {
+        sentences.push(...sentences.flatMap(counterparts));
+      }
+      revealAll(sentences);
+      return;
+    }
     const sentence = sentenceOf(event.target);
     // A click that ends a text selection is someone selecting, not asking to jump.
     if (sentence && String(window.getSelection() || "") === "") {

@@ -1,0 +1,340 @@
+"""Benchmark the annotation screen in Chromium with 1,000 annotations on the seed comparison.
+
+Stores the seed comparison and 1,000 annotations (random word-aligned spans of both articles,
+overlapping as they fall) in a fresh SQLite database, serves the app on 127.0.0.1, opens the
+comparison page in headless Debian Chromium through Playwright and measures:
+
+- page load: from navigation start to every highlight drawn (annotate.js's
+  ``annotations:drawn`` event), and how many ``<mark>`` elements that took;
+- a new tag: from the Enter key press that saves a tagged selection to the new highlight in
+  the DOM (a MutationObserver sees the ``<mark>``), and to the next animation frame after it.
+
+    .venv/bin/python bench/annotate_page.py --annotations 1000 --repeats 10 --write-readme
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from flask import Flask  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from annotations import models  # noqa: E402
+from annotations import store  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp import db  # noqa: E402
+
+README = Path(__file__).resolve().parent / "README.md"
+START_MARKER = "<!-- annotate-page:start -->"
+END_MARKER = "<!-- annotate-page:end -->"
+SECTION_TITLE = "## The annotation screen in a browser: `bench/annotate_page.py`"
+TAG_SET = "media-literacy"
+NEW_TAG_TARGET_MS = 100.0
+DESCRIPTION = """\
+Stores 1,000 random word-aligned annotations (one or two tags, overlapping as they fall) on
+the seed comparison in a fresh SQLite database, serves the app on 127.0.0.1 (Werkzeug's
+threaded server, not gunicorn) and opens the comparison page in headless Chromium. Page load
+runs from navigation start to annotate.js's `annotations:drawn` event (it includes fetching
+the tag set and the 1,000 annotations); the drawing alone is the `annotate:draw` performance
+measure. A new tag runs from the Enter key that saves a tagged sentence (a capture-phase
+listener) to the MutationObserver seeing its `<mark>`, and to the animation frame after that."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+
+# Installed before the page's scripts: times the Enter key (capture phase on window runs
+# before annotate.js's listener on document) and the first new highlight after it.
+PROBE = """
+window.__bench = { pressed: null, drawn: null, frame: null, loadDrawn: null, marks: 0 };
+document.addEventListener("annotations:drawn", () => {
+  window.__bench.loadDrawn = performance.now();
+  const draw = performance.getEntriesByName("annotate:draw");
+  window.__bench.draw = draw.length ? draw[draw.length - 1].duration : null;
+  window.__bench.marks = document.querySelectorAll("mark.hl").length;
+});
+window.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && window.__bench.armed) {
+    window.__bench.pressed = performance.now();
+  }
+}, true);
+new MutationObserver((records) => {
+  const bench = window.__bench;
+  if (bench.pressed === null || bench.drawn !== null) {
+    return;
+  }
+  const added = records.some((record) => Array.from(record.addedNodes).some(
+    (node) => node.nodeType === 1 && node.matches("mark.hl.is-pending")));
+  if (added) {
+    bench.drawn = performance.now();
+    requestAnimationFrame(() => { bench.frame = performance.now(); });
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+RESET = "Object.assign(window.__bench, {pressed: null, drawn: null, frame: null, armed: false})"
+
+# Select the whole of sentence `index` of column `side` (scrolled into view) as a person would.
+SELECT_SENTENCE = """
+([side, index]) => {
+  const column = document.querySelector(`.doc-column[data-side="${side}"] .doc-text`);
+  const sentences = column.querySelectorAll("[data-start][tabindex]");
+  const target = sentences[index % sentences.length];
+  target.scrollIntoView({ block: "center" });
+  const range = document.createRange();
+  range.selectNodeContents(target);
+  const selection = getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return sentences.length;
+}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What one benchmark run measured."""
+
+    annotations: int
+    marks: int
+    html_bytes: int
+    load_ms: list[float]
+    draw_ms: list[float]
+    new_tag_ms: list[float]
+    new_tag_frame_ms: list[float]
+
+
+def make_app(instance: str) -> Flask:
+    """Create the app on a fresh SQLite file with the tables, tag sets and seed comparison."""
+    app = create_app({"WTF_CSRF_ENABLED": True}, instance_path=instance)
+    with app.app_context():
+        models.Base.metadata.create_all(db.get_engine())
+    outcome = app.test_cli_runner().invoke(args=["seed"])
+    if outcome.exit_code != 0:
+        raise SystemExit(f"parallax seed failed: {outcome.output}")
+    return app
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Return the [start, end) of every word of ``text``."""
+    return [(m.start(), m.end()) for m in re.finditer(r"\w[\w'’-]*", text)]
+
+
+def add_annotations(app: Flask, count: int, seed: int) -> int:
+    """Store ``count`` annotations of 1 to 12 words with one or two random tags; return the id."""
+    rng = random.Random(seed)
+    with app.app_context():
+        session = db.get_session()
+        comparison = session.scalars(
+            select(models.Comparison).order_by(models.Comparison.id)
+        ).first()
+        assert comparison is not None
+        tag_keys = [tag.key for tag in store.get_tag_set(session, TAG_SET).tags]
+        documents = comparison.documents
+        words = {document.id: word_spans(document.text) for document in documents}
+        for number in range(count):
+            document = documents[number % len(documents)]
+            spans = words[document.id]
+            first = rng.randrange(len(spans))
+            last = min(len(spans) - 1, first + rng.randrange(12))
+            start, end = spans[first][0], spans[last][1]
+            data = store.AnnotationInput(
+                public_id=uuid_for(rng),
+                document_id=document.id,
+                start=start,
+                end=end,
+                quote=document.text[start:end],
+                tag_keys=tuple(rng.sample(tag_keys, rng.choice((1, 1, 1, 2)))),
+                tag_set_key=TAG_SET,
+                note="" if rng.random() < 0.7 else "A note explaining the tag.",
+                comparison_id=comparison.id,
+            )
+            store.add_annotation(session, data)
+        session.commit()
+        return comparison.id
+
+
+def uuid_for(rng: random.Random) -> str:
+    """Return a version 4 UUID drawn from ``rng``, so runs store the same rows."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free port of 127.0.0.1 for the duration of the block."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Poll ``expression`` until it is true (wait_for_function would eval, which CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {expression}")
+        time.sleep(0.005)
+
+
+def measure(base: str, page_path: str, repeats: int, annotations: int) -> Result:
+    """Open the page ``repeats`` times for the load time, then tag ``repeats`` new spans."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("chromium is not on PATH (apt-get install -y chromium)")
+    load_ms: list[float] = []
+    draw_ms: list[float] = []
+    new_tag_ms: list[float] = []
+    frame_ms: list[float] = []
+    marks = 0
+    html_bytes = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            context.add_init_script(PROBE)
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            for _ in range(repeats):
+                response = page.goto(base + page_path)
+                assert response is not None and response.ok, f"{page_path}: {response}"
+                html_bytes = len(response.body())
+                wait_until(page, "window.__bench.loadDrawn !== null")
+                load_ms.append(page.evaluate("window.__bench.loadDrawn"))
+                draw_ms.append(page.evaluate("window.__bench.draw"))
+                marks = page.evaluate("window.__bench.marks")
+            for attempt in range(repeats):
+                page.evaluate(RESET)
+                page.evaluate(SELECT_SENTENCE, ["a" if attempt % 2 else "b", 3 + attempt * 2])
+                page.wait_for_selector("#ann-picker:not([hidden])")
+                page.keyboard.press("1")
+                page.evaluate("window.__bench.armed = true")
+                page.keyboard.press("Enter")
+                wait_until(page, "window.__bench.frame !== null")
+                timing: dict[str, Any] = page.evaluate("window.__bench")
+                new_tag_ms.append(timing["drawn"] - timing["pressed"])
+                frame_ms.append(timing["frame"] - timing["pressed"])
+                wait_until(page, "!document.querySelector('mark.hl.is-pending')")
+            if errors:
+                raise SystemExit(f"page errors: {errors}")
+        finally:
+            browser.close()
+    return Result(annotations, marks, html_bytes, load_ms, draw_ms, new_tag_ms, frame_ms)
+
+
+def table(result: Result, repeats: int) -> str:
+    """Return the Markdown table of ``result``."""
+    new_tag = statistics.median(result.new_tag_ms)
+    verdict = (
+        "meets" if statistics.median(result.new_tag_frame_ms) < NEW_TAG_TARGET_MS else "misses"
+    )
+    lines = [
+        f"Run {dt.date.today().isoformat()}; {result.annotations} stored annotations on the seed "
+        f"comparison, {result.marks} `<mark>` elements drawn, page HTML "
+        f"{result.html_bytes / 1024:.0f} KB; headless Chromium, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; medians of {repeats}.",
+        "",
+        "| Measure | median | min | max |",
+        "|---|---|---|---|",
+        _row("Page load to all highlights drawn", result.load_ms),
+        _row("of which drawing them (after the two GETs)", result.draw_ms),
+        _row("Enter key to new highlight in the DOM", result.new_tag_ms),
+        _row("Enter key to the next frame after it", result.new_tag_frame_ms),
+        "",
+        f"Target: a new tag highlighted under {NEW_TAG_TARGET_MS:.0f} ms after the key press; "
+        f"the run {verdict} it (DOM {new_tag:.1f} ms).",
+    ]
+    return "\n".join(lines)
+
+
+def _row(name: str, values: Sequence[float]) -> str:
+    return (
+        f"| {name} | {statistics.median(values):.1f} ms | {min(values):.1f} ms "
+        f"| {max(values):.1f} ms |"
+    )
+
+
+def write_readme(section: str) -> None:
+    """Replace the text between the annotate-page markers, appending the section if missing."""
+    text = README.read_text(encoding="utf-8")
+    start, end = text.find(START_MARKER), text.find(END_MARKER)
+    if start < 0 or end < start:
+        text = (
+            text.rstrip("\n")
+            + f"\n\n{SECTION_TITLE}\n\n```sh\n.venv/bin/python bench/annotate_page.py "
+            "--write-readme\n```\n\n"
+            f"{DESCRIPTION}\n\n"
+            f"{START_MARKER}\n{END_MARKER}\n"
+        )
+        start, end = text.find(START_MARKER), text.find(END_MARKER)
+    README.write_text(
+        f"{text[: start + len(START_MARKER)]}\n{section}\n{text[end:]}", encoding="utf-8"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Seed, serve, measure, print the table (and optionally store it in bench/README.md)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--annotations", type=int, default=1000, help="annotations to store")
+    parser.add_argument("--repeats", type=int, default=10, help="timed runs per measure")
+    parser.add_argument("--seed", type=int, default=20251025, help="random seed for the spans")
+    parser.add_argument(
+        "--page", default="/comparisons/{id}", help="page path; {id} is the comparison id"
+    )
+    parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="parallax-bench-") as instance:
+        app = make_app(instance)
+        comparison_id = add_annotations(app, args.annotations, args.seed)
+        with serve(app) as base:
+            result = measure(
+                base, args.page.format(id=comparison_id), args.repeats, args.annotations
+            )
+    section = table(result, args.repeats)
+    print(section)
+    if args.write_readme:
+        write_readme(section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

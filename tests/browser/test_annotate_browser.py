@@ -1,0 +1,498 @@
+"""Tagging text on the comparison page in a real Chromium: picker, editor, undo, links."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from annotations import models
+from annotations import store
+from annotations.align import align_documents
+from annotations.ingest import ingest_text
+from webapp import create_app
+from webapp import db
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+SLOGAN = "Make Japan Great Again"
+CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
+EMOJI_A = "Party news 🎉🎉 first. Then 🎉🎉 the Big Slogan Here appears 🎉 in the text.\n"
+EMOJI_B = "Another telling 🎉 of the party. The Big Slogan Here is repeated by all.\n"
+
+# Select `text` (its first occurrence at or after `from`) in one column as a person would:
+# a Range over the column's text nodes, so the selection may cross elements and highlights.
+SELECT_TEXT = """
+([side, text, from]) => {
+  const root = document.querySelector(`.doc-column[data-side="${side}"] .doc-text`);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let full = "";
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    nodes.push([node, full.length]);
+    full += node.data;
+  }
+  const at = full.indexOf(text, from || 0);
+  if (at < 0) {
+    throw new Error(`not in column ${side}: ${text}`);
+  }
+  const locate = (position, isEnd) => {
+    for (const [node, start] of nodes) {
+      const end = start + node.data.length;
+      if (isEnd ? position <= end : position < end) {
+        return [node, position - start];
+      }
+    }
+  };
+  const [startNode, startOffset] = locate(at, false);
+  const [endNode, endOffset] = locate(at + text.length, true);
+  startNode.parentElement.scrollIntoView({ block: "center" });
+  const range = document.createRange();
+  range.setStart(startNode, startOffset);
+  range.setEnd(endNode, endOffset);
+  const selection = getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+"""
+
+SELECT_ACROSS = """
+([startText, endText]) => {
+  const find = (side, text) => {
+    const root = document.querySelector(`.doc-column[data-side="${side}"] .doc-text`);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(text);
+      if (at >= 0) {
+        return [node, at];
+      }
+    }
+    throw new Error(`not found: ${text}`);
+  };
+  const [startNode, startOffset] = find("a", startText);
+  const [endNode, endOffset] = find("b", endText);
+  const range = document.createRange();
+  range.setStart(startNode, startOffset);
+  range.setEnd(endNode, endOffset + endText.length);
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def annotate_app(tmp_path_factory):
+    """An app with the migrated schema, the built-in tag sets and the seed comparison."""
+    app = create_app(
+        {"TESTING": True, "WTF_CSRF_ENABLED": True},
+        instance_path=str(tmp_path_factory.mktemp("annotate-instance")),
+    )
+    runner = app.test_cli_runner()
+    for args in (["db", "upgrade"], ["seed"]):
+        outcome = runner.invoke(args=args)
+        assert outcome.exit_code == 0, outcome.output
+    return app
+
+
+@pytest.fixture(scope="module")
+def annotate_server(annotate_app):
+    """Serve ``annotate_app`` (CSRF on) on a free port of 127.0.0.1."""
+    server = make_server("127.0.0.1", 0, annotate_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def seed(annotate_app):
+    """Return the seed comparison's id and its documents (A, B), with no annotations left."""
+    with annotate_app.app_context():
+        session = db.get_session()
+        comparison = session.scalars(
+            select(models.Comparison).order_by(models.Comparison.id)
+        ).first()
+        for row in session.scalars(select(models.Annotation)):
+            session.delete(row)
+        session.commit()
+        documents = comparison.documents
+        return comparison.id, documents[0], documents[1]
+
+
+def stored(app, **filters):
+    """Return the annotations stored in ``app``'s database as dicts (deleted ones too)."""
+    with app.app_context():
+        rows = store.list_annotations(db.get_session(), include_deleted=True, **filters)
+        return [{**store.annotation_to_dict(row), "deleted_at": row.deleted_at} for row in rows]
+
+
+def open_comparison(page, base, comparison_id):
+    page.goto(f"{base}/comparisons/{comparison_id}")
+    expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+
+
+def select_text(page, side, text, start_at=0):
+    page.evaluate(SELECT_TEXT, [side, text, start_at])
+    expect(page.locator("#ann-picker")).to_be_visible()
+    expect(page.locator("#ann-picker [data-ann-quote]")).to_have_text(text.strip())
+
+
+def is_create(response):
+    return response.request.method == "POST" and response.url.endswith("/annotations")
+
+
+def save_with(page, action):
+    """Run ``action`` (which saves) and return the POST body sent and the JSON answer."""
+    with page.expect_response(is_create) as info:
+        action()
+    response = info.value
+    assert response.status == 201, response.text()
+    return response.request.post_data_json, response.json()
+
+
+@pytest.fixture
+def screenshot():
+    """Save what the viewport shows under tests/browser/screenshots/ (the columns scroll)."""
+
+    def take(page, name):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), animations="disabled")
+        return path
+
+    return take
+
+
+def mark_of(page, annotation_id):
+    return page.locator(f'mark.hl[data-annotation-id="{annotation_id}"]')
+
+
+def assert_no_problems(page, problems):
+    page.evaluate("0")  # a round trip, so violations reported before it have arrived
+    assert problems == []
+
+
+def test_tags_a_slogan_and_an_advert_and_keeps_them(
+    annotate_app, annotate_server, seed, browser_page, problems, screenshot
+):
+    comparison_id, doc_a, doc_b = seed
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+
+    select_text(page, "b", SLOGAN)
+    picker = page.get_by_role("dialog", name="Tag the selection")
+    expect(picker).to_be_visible()
+    expect(picker.locator(".ann-tag")).to_have_count(12)
+    screenshot(page, "annotate-picker")
+    picker.get_by_role("button", name=re.compile("^Slogan or catchphrase")).click()
+    sent, answer = save_with(page, lambda: picker.get_by_role("button", name="Save").click())
+    # The offsets the page counted slice the original text to the quote, with no re-anchoring.
+    assert doc_b.text[sent["start"] : sent["end"]] == SLOGAN == sent["quote"]
+    assert sent["tag_keys"] == ["slogan"] and sent["tag_set_key"] == "media-literacy"
+    slogan_id = answer["id"]
+    expect(mark_of(page, slogan_id)).to_have_text(SLOGAN)
+    expect(mark_of(page, slogan_id)).not_to_have_class(re.compile("is-pending"))
+
+    select_text(page, "a", CRYPTO)
+    page.keyboard.press("2")
+    expect(picker.locator('.ann-tag[data-tag-key="promotional"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.locator("#ann-picker-note").fill("An advert for crypto trading, not news.")
+    sent, answer = save_with(page, lambda: page.locator("#ann-picker-note").press("Enter"))
+    assert doc_a.text[sent["start"] : sent["end"]] == CRYPTO
+    assert sent["note"] == "An advert for crypto trading, not news."
+    expect(picker).to_be_hidden()
+
+    page.reload()
+    expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+    expect(mark_of(page, slogan_id)).to_have_text(SLOGAN)
+    expect(mark_of(page, answer["id"])).to_have_text(CRYPTO)
+    mark_of(page, answer["id"]).scroll_into_view_if_needed()
+    screenshot(page, "annotate-highlights")
+    colour = mark_of(page, slogan_id).evaluate("el => el.style.getPropertyValue('--hl')")
+    assert colour == "#fee891"
+
+    rows = {row["quote"]: row for row in stored(annotate_app)}
+    assert set(rows) == {SLOGAN, CRYPTO}
+    assert doc_b.text[rows[SLOGAN]["start"] : rows[SLOGAN]["end"]] == SLOGAN
+    assert doc_a.text[rows[CRYPTO]["start"] : rows[CRYPTO]["end"]] == CRYPTO
+    assert rows[SLOGAN]["document_id"] == doc_b.id and rows[CRYPTO]["document_id"] == doc_a.id
+    assert [tag["key"] for tag in rows[CRYPTO]["tags"]] == ["promotional"]
+    assert rows[CRYPTO]["note"] == "An advert for crypto trading, not news."
+    assert_no_problems(page, problems)
+
+
+def add_annotation(app, document, quote, tag_keys, comparison_id, *, note="", occurrence=0):
+    """Store an annotation of ``quote`` (its ``occurrence``-th match) and return its id."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = document.text.index(quote, start + 1)
+    with app.app_context():
+        session = db.get_session()
+        data = store.AnnotationInput(
+            public_id=str(uuid.uuid4()),
+            document_id=document.id,
+            start=start,
+            end=start + len(quote),
+            quote=quote,
+            tag_keys=tuple(tag_keys),
+            tag_set_key="media-literacy",
+            note=note,
+            comparison_id=comparison_id,
+        )
+        row, _ = store.add_annotation(session, data)
+        session.commit()
+        return row.public_id
+
+
+def test_edits_the_note_and_deletes_with_undo(
+    annotate_app, annotate_server, seed, browser_page, problems, screenshot
+):
+    comparison_id, _, doc_b = seed
+    quote = "bold rhetoric, economic nationalism"
+    annotation_id = add_annotation(
+        annotate_app, doc_b, quote, ["loaded-language"], comparison_id=comparison_id, note="old"
+    )
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    mark = mark_of(page, annotation_id)
+    mark.scroll_into_view_if_needed()
+    mark.click()
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    expect(editor).to_be_visible()
+    expect(editor.locator("[data-ann-quote]")).to_have_text(quote)
+    expect(editor.locator('.ann-tag[data-tag-key="loaded-language"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(editor.locator("#ann-editor-note")).to_have_value("old")
+    screenshot(page, "annotate-editor")
+
+    editor.locator("#ann-editor-note").fill("Evaluative words, not a description.")
+    page.keyboard.press("Tab")  # leave the note: shortcuts do not fire while typing in it
+    page.keyboard.press("6")
+    with page.expect_response(lambda r: r.request.method == "PATCH") as info:
+        editor.get_by_role("button", name="Save changes").click()
+    assert info.value.status == 200
+    assert info.value.request.post_data_json == {
+        "tag_keys": ["loaded-language", "speculation"],
+        "note": "Evaluative words, not a description.",
+    }
+    expect(editor).to_be_hidden()
+    expect(mark).to_have_class(re.compile("hl-multi"))
+    (row,) = stored(annotate_app)
+    assert row["note"] == "Evaluative words, not a description."
+    assert [tag["key"] for tag in row["tags"]] == ["loaded-language", "speculation"]
+
+    mark.click()
+    with page.expect_response(lambda r: r.request.method == "DELETE") as info:
+        editor.get_by_role("button", name="Delete").click()
+    assert info.value.status == 200
+    expect(mark).to_have_count(0)
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Deleted.")
+    undo = status.get_by_role("button", name="Undo")
+    expect(undo).to_be_focused()
+    (row,) = stored(annotate_app)
+    assert row["deleted_at"] is not None
+    with page.expect_response(lambda r: r.url.endswith("/restore")) as info:
+        undo.click()
+    assert info.value.status == 200
+    expect(mark).to_have_text(quote)
+    expect(status).to_contain_text("Restored")
+
+    page.reload()
+    expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+    expect(mark).to_have_text(quote)
+    (row,) = stored(annotate_app)
+    assert row["deleted_at"] is None
+    assert_no_problems(page, problems)
+
+
+def test_tags_a_sentence_with_the_keyboard_only(
+    annotate_app, annotate_server, seed, browser_page, problems
+):
+    comparison_id, doc_a, _ = seed
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    sentence = page.locator("#a-s1")
+    text = sentence.text_content()
+    sentence.focus()
+    page.keyboard.press("a")
+    picker = page.get_by_role("dialog", name="Tag the selection")
+    expect(picker).to_be_focused()
+    expect(picker.locator("[data-ann-quote]")).to_have_text(text)
+    page.keyboard.press("Escape")
+    expect(picker).to_be_hidden()
+    expect(sentence).to_be_focused()
+
+    page.keyboard.press("a")
+    page.keyboard.press("8")
+    sent, answer = save_with(page, lambda: page.keyboard.press("Enter"))
+    assert doc_a.text[sent["start"] : sent["end"]] == text
+    assert sent["tag_keys"] == ["attributed-quote"]
+    expect(mark_of(page, answer["id"])).to_have_text(text)
+    (row,) = stored(annotate_app)
+    assert doc_a.text[row["start"] : row["end"]] == text
+
+    # The highlight is reachable and editable from the keyboard too.
+    mark = mark_of(page, answer["id"])
+    mark.focus()
+    page.keyboard.press("Enter")
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    expect(editor).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(editor).to_be_hidden()
+    expect(mark).to_be_focused()
+    assert_no_problems(page, problems)
+
+
+def test_a_selection_across_two_sentences_and_a_highlight(
+    annotate_app, annotate_server, seed, browser_page, problems
+):
+    comparison_id, doc_a, _ = seed
+    inner = "Air Force One"
+    add_annotation(annotate_app, doc_a, inner, ["attributed-quote"], comparison_id=comparison_id)
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    quote = "traveling toward Malaysia before heading to Japan and South Korea. Takaichi said"
+    start = doc_a.text.index("Trump was aboard " + inner)
+    assert doc_a.text[start:].startswith("Trump was aboard Air Force One, " + quote)
+    # Start inside the existing highlight so the range begins in a <mark>.
+    whole = "Force One, " + quote + " "
+    select_text(page, "a", whole)
+    expect(page.locator("#ann-picker [data-ann-quote]")).to_have_text(whole.strip())
+    page.keyboard.press("3")
+    sent, answer = save_with(page, lambda: page.keyboard.press("Enter"))
+    assert doc_a.text[sent["start"] : sent["end"]] == whole.strip() == sent["quote"]
+    marks = mark_of(page, answer["id"])
+    expect(marks).to_have_count(4)  # inside the old highlight, after it, the gap, sentence two
+    assert "".join(marks.all_text_contents()) == whole.strip()
+    # Wrapping never changes the text of any piece.
+    unchanged = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".doc-column[data-side=a] [data-start]"))
+          .map((el) => [Number(el.dataset.start), el.textContent])"""
+    )
+    for piece_start, piece_text in unchanged:
+        assert doc_a.text[piece_start : piece_start + len(piece_text)] == piece_text
+    assert_no_problems(page, problems)
+
+
+def test_refuses_a_selection_over_both_columns(annotate_server, seed, browser_page, problems):
+    comparison_id, _, _ = seed
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    page.evaluate(SELECT_ACROSS, ["normally $100", "The call lasted"])
+    expect(page.get_by_role("status")).to_contain_text("within one article")
+    expect(page.locator("#ann-picker")).to_be_hidden()
+    assert_no_problems(page, problems)
+
+
+def test_overlapping_highlights_are_both_clickable(
+    annotate_app, annotate_server, seed, browser_page, problems, screenshot
+):
+    comparison_id, _, doc_b = seed
+    outer_quote = "sharper nationalism and a promise to"
+    inner_quote = "nationalism and a promise"
+    outer = add_annotation(
+        annotate_app, doc_b, outer_quote, ["opinion-as-fact"], comparison_id=comparison_id
+    )
+    inner = add_annotation(
+        annotate_app, doc_b, inner_quote, ["loaded-language"], comparison_id=comparison_id
+    )
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    inner_mark = mark_of(page, inner)
+    expect(inner_mark).to_have_count(1)
+    expect(inner_mark).to_have_attribute("data-depth", "1")
+    assert inner_mark.evaluate("el => el.parentElement.dataset.annotationId") == outer
+    inner_mark.scroll_into_view_if_needed()
+    screenshot(page, "annotate-overlap")
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    inner_mark.click()
+    expect(editor.locator("[data-ann-quote]")).to_have_text(inner_quote)
+    page.keyboard.press("Escape")
+    # "sharper" is covered by the outer annotation only.
+    outer_first = mark_of(page, outer).first
+    expect(outer_first).to_have_text("sharper ")
+    outer_first.click(position={"x": 5, "y": 5})
+    expect(editor.locator("[data-ann-quote]")).to_have_text(outer_quote)
+    assert_no_problems(page, problems)
+
+
+def test_counts_code_points_after_an_emoji(annotate_app, annotate_server, browser_page, problems):
+    with annotate_app.app_context():
+        session = db.get_session()
+        records = [ingest_text(EMOJI_A), ingest_text(EMOJI_B)]
+        rows = [store.add_document(session, record) for record in records]
+        comparison = store.add_comparison(session, "Emoji party", rows)
+        store.save_alignment(session, comparison, rows[0], rows[1], align_documents(*records))
+        session.commit()
+        comparison_id, doc_a_id = comparison.id, rows[0].id
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    select_text(page, "a", "Big Slogan Here")
+    page.keyboard.press("1")
+    sent, answer = save_with(page, lambda: page.keyboard.press("Enter"))
+    # Python counts code points; JavaScript's .length would have said 2 more for the two 🎉.
+    assert sent["start"] == EMOJI_A.index("Big Slogan Here")
+    assert EMOJI_A[sent["start"] : sent["end"]] == "Big Slogan Here"
+    (row,) = stored(annotate_app, comparison_id=comparison_id)
+    assert (row["start"], row["end"], row["document_id"]) == (sent["start"], sent["end"], doc_a_id)
+    page.reload()
+    expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+    expect(mark_of(page, answer["id"])).to_have_text("Big Slogan Here")
+    assert_no_problems(page, problems)
+
+
+def test_links_a_passage_to_its_counterpart(
+    annotate_app, annotate_server, seed, browser_page, problems, screenshot
+):
+    comparison_id, doc_a, doc_b = seed
+    a_quote = "Takaichi said she appreciated the congratulations"
+    b_quote = "congratulated her and praised her leadership"
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    select_text(page, "a", a_quote)
+    picker = page.get_by_role("dialog", name="Tag the selection")
+    picker.get_by_label("Link to the other article").check()
+    expect(picker.get_by_role("group", name="How does B tell it?")).to_be_visible()
+    page.evaluate(SELECT_TEXT, ["b", b_quote, 0])
+    expect(picker.locator("[data-ann-link-quote]")).to_contain_text(b_quote)
+    expect(picker.locator("[data-ann-quote]")).to_have_text(a_quote)
+    picker.get_by_label("B sharpens").check()
+    picker.locator('.ann-tag[data-tag-key="selective-emphasis"]').click()
+    screenshot(page, "annotate-link-picker")
+    sent, answer = save_with(page, lambda: picker.get_by_role("button", name="Save").click())
+    assert sent["relation"] == "b-sharpens"
+    assert doc_a.text[sent["start"] : sent["end"]] == a_quote
+    assert sent["link_document_id"] == doc_b.id
+    assert doc_b.text[sent["link_start"] : sent["link_end"]] == b_quote == sent["link_quote"]
+    (row,) = stored(annotate_app)
+    assert row["relation"] == "b-sharpens" and row["link"]["quote"] == b_quote
+
+    marks = mark_of(page, answer["id"])
+    near = page.locator(f'.doc-column[data-side="a"] mark[data-annotation-id="{answer["id"]}"]')
+    far = page.locator(f'.doc-column[data-side="b"] mark[data-annotation-id="{answer["id"]}"]')
+    expect(near).to_have_text(a_quote)
+    expect(far).to_have_text(b_quote)
+    for mark in marks.all():
+        expect(mark).to_have_class(re.compile("hl-linked"))
+    outline = far.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "dashed"
+    far.hover()
+    expect(near).to_have_class(re.compile("is-paired"))
+    screenshot(page, "annotate-link")
+    assert_no_problems(page, problems)
