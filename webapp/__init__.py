@@ -18,6 +18,7 @@ from webapp import api
 from webapp import articles
 from webapp import compare
 from webapp import db
+from webapp import tagsets
 from webapp.cli import register_commands
 
 csrf = CSRFProtect()
@@ -63,6 +64,7 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(articles.bp)
+    app.register_blueprint(tagsets.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
     app.after_request(_add_security_headers)
