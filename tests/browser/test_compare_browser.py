@@ -305,7 +305,7 @@ def test_overview_links_bands_and_sentences(live_server, browser_page, problems,
 def test_creating_a_comparison_by_pasting(live_server, browser_page, problems, screenshot):
     page = browser_page
     page.goto(live_server + "/comparisons")
-    page.get_by_role("link", name="New comparison").click()
+    page.locator("main").get_by_role("link", name="New comparison").click()
     expect(page.get_by_role("heading", name="New comparison")).to_be_visible()
     page.get_by_label("Title").fill("Harbour opening")
     first = page.locator('fieldset[data-article="1"]')

@@ -15,9 +15,9 @@ from annotations.fetch import FetchedPage
 from annotations.fetch import FetchError
 from annotations.ingest import MAX_BYTES
 from annotations.ingest import read_manifest
-from webapp import articles
 from webapp import create_app
 from webapp import db
+from webapp.articles import creation
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_TITLE, SEED_DOCUMENTS = read_manifest(SEEDS)
@@ -452,7 +452,7 @@ def test_fetching_an_article_by_address(client, app, monkeypatch):
         )
         return FetchedPage(page.encode(), "text/html; charset=utf-8", url + "?final")
 
-    monkeypatch.setattr(articles, "fetch_url", fake_fetch)
+    monkeypatch.setattr(creation, "fetch_url", fake_fetch)
     refused = post_new(client, articles_=[{"text": "A."}, {"url": "http://private.example/"}])
     assert refused.status_code == 422
     _, errors = errors_of(refused)

@@ -17,7 +17,7 @@ from annotations import taxonomy
 from annotations.ingest import ingest_text
 from webapp import create_app
 from webapp import db
-from webapp.tagset_forms import MAX_IMPORT_BYTES
+from webapp.tagsets.forms import MAX_IMPORT_BYTES
 
 
 @pytest.fixture

@@ -1,12 +1,9 @@
-"""Comparisons: the list, the new-comparison form and the side-by-side page."""
+"""Comparison pages: the list, the new-comparison form and the side-by-side reading page."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Blueprint
 from flask import abort
@@ -22,36 +19,21 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from annotations import models
 from annotations import store
 from annotations.align import align_documents
-from annotations.errors import AnnotationError
-from annotations.errors import InputError
-from annotations.fetch import FetchError
-from annotations.fetch import fetch_url
-from annotations.ingest import MAX_BYTES
-from annotations.ingest import ingest_bytes
-from annotations.ingest import ingest_text
-from annotations.ingest import looks_like_html
-from annotations.records import Document
-from annotations.records import DocumentMeta
-from annotations.records import SourceFormat
+from webapp.articles.creation import create_comparison
+from webapp.articles.forms import MAX_ARTICLES
+from webapp.articles.forms import ComparisonForm
 from webapp.db import get_session
-from webapp.forms import MAX_ARTICLES
-from webapp.forms import ArticleForm
-from webapp.forms import ComparisonForm
 from webapp.rendering import ComparisonView
 from webapp.rendering import build_comparison
 
 bp = Blueprint("articles", __name__)
-
 DEFAULT_TAG_SET = "media-literacy"
 TAG_SET_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-DUPLICATE_WINDOW = dt.timedelta(seconds=60)
-"""A comparison with the same title and texts made this recently is a double submit."""
 _SENTINEL = 987654321
 
 
@@ -150,134 +132,20 @@ def pick_documents(
     return a, b
 
 
-# --- URLs the annotation script needs --------------------------------------------------------
-
-
-def _api_url(endpoints: Sequence[str], fallback: str, **values: Any) -> str:
-    """Return the first endpoint's URL that builds, else ``fallback``."""
-    for endpoint in endpoints:
-        try:
-            return url_for(endpoint, **values)
-        except BuildError:
-            continue
-    return fallback
-
-
 def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
     """Return the ``data-*`` attributes of ``main#reader`` (the annotation script reads them)."""
-    create = _api_url(
-        ["api.create_annotation"], "/api/documents/__DOC__/annotations", document_id=_SENTINEL
-    ).replace(str(_SENTINEL), "__DOC__")
     return {
         "data-comparison-id": str(comparison_id),
-        "data-annotations-url": _api_url(
-            ["api.list_comparison_annotations"],
-            f"/api/comparisons/{comparison_id}/annotations",
-            comparison_id=comparison_id,
+        "data-annotations-url": url_for(
+            "api.list_comparison_annotations", comparison_id=comparison_id
         ),
-        "data-create-url-template": create,
-        "data-annotation-url-template": _api_url(
-            ["api.annotation", "api.edit_annotation"],
-            "/api/annotations/__ID__",
-            public_id="__ID__",
+        "data-create-url-template": url_for("api.create_annotation", document_id=_SENTINEL).replace(
+            str(_SENTINEL), "__DOC__"
         ),
-        "data-tag-set-url": _api_url(
-            ["api.tag_set", "api.show_tag_set"],
-            f"/api/tag-sets/{tag_set_key}",
-            key=tag_set_key,
-        ),
+        "data-annotation-url-template": url_for("api.edit_annotation", public_id="__ID__"),
+        "data-tag-set-url": url_for("api.show_tag_set", key=tag_set_key),
         "data-tag-set-key": tag_set_key,
     }
-
-
-# --- creating --------------------------------------------------------------------------------
-
-
-def _format_for(content_type: str) -> SourceFormat | None:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type in ("text/html", "application/xhtml+xml"):
-        return "html"
-    if media_type in ("text/markdown", "text/x-markdown"):
-        return "markdown"
-    if media_type == "text/plain":
-        return "text"
-    return None
-
-
-def ingest_article(article: ArticleForm) -> Document:
-    """Make a Document from one filled article subform; core errors propagate."""
-    meta = DocumentMeta(
-        outlet=(article.outlet.data or "").strip() or None,
-        title=(article.title.data or "").strip() or None,
-        url=(article.link.data or "").strip() or None,
-        published=article.published.data,
-    )
-    source = article.sources()[0]
-    if source == "text":
-        # Browsers send a textarea's line breaks as CRLF; what was pasted had plain LF.
-        text = article.text.data.replace("\r\n", "\n")
-        return ingest_text(
-            text, source_format="html" if looks_like_html(text) else "text", meta=meta
-        )
-    if source == "file":
-        upload = article.file.data
-        data = upload.stream.read(MAX_BYTES + 1)
-        return ingest_bytes(data, filename=upload.filename or None, meta=meta)
-    page = fetch_url(article.url.data.strip())
-    if meta.url is None:
-        meta = DocumentMeta(meta.outlet, meta.title, page.url, meta.published, meta.language)
-    return ingest_bytes(page.body, source_format=_format_for(page.content_type), meta=meta)
-
-
-def _source_field(article: ArticleForm, exc: AnnotationError) -> Any:
-    if isinstance(exc, FetchError):
-        return article.url
-    return getattr(article, article.sources()[0])
-
-
-def find_recent_duplicate(
-    session: Session, title: str, documents: Sequence[Document]
-) -> models.Comparison | None:
-    """Return a comparison with this title and these texts made in the last minute, or None."""
-    hashes = [store.content_hash(document.text) for document in documents]
-    since = models.utcnow() - DUPLICATE_WINDOW
-    query = (
-        select(models.Comparison)
-        .where(models.Comparison.title == title, models.Comparison.created_at >= since)
-        .order_by(models.Comparison.id)
-    )
-    for candidate in session.scalars(query):
-        if [document.content_hash for document in candidate.documents] == hashes:
-            return candidate
-    return None
-
-
-def create_comparison(session: Session, form: ComparisonForm) -> tuple[models.Comparison, bool]:
-    """Store the form's documents, comparison and first alignment; return it and if it is new.
-
-    Nothing is written until every article has been read; the caller commits once.
-    Raises ValueError if an article could not be read (its field then holds the error).
-    """
-    documents = []
-    failed = False
-    for position, article in form.filled_articles():
-        try:
-            documents.append(ingest_article(article))
-        except InputError as exc:
-            _source_field(article, exc).errors.append(f"Article {position + 1}: {exc}")
-            failed = True
-    if failed:
-        raise ValueError("an article could not be read")
-    title = form.title.data.strip()
-    duplicate = find_recent_duplicate(session, title, documents)
-    if duplicate is not None:
-        return duplicate, False
-    rows = [store.add_document(session, document) for document in documents]
-    description = (form.description.data or "").strip() or None
-    comparison = store.add_comparison(session, title, rows, description=description)
-    alignment = align_documents(documents[0], documents[1])
-    store.save_alignment(session, comparison, rows[0], rows[1], alignment)
-    return comparison, True
 
 
 # --- views -----------------------------------------------------------------------------------

@@ -28,13 +28,13 @@ from annotations import store
 from annotations import taxonomy
 from annotations.taxonomy import TaxonomyError
 from webapp.db import get_session
-from webapp.tagset_forms import MAX_IMPORT_BYTES
-from webapp.tagset_forms import ButtonForm
-from webapp.tagset_forms import CopyForm
-from webapp.tagset_forms import ImportForm
-from webapp.tagset_forms import MoveForm
-from webapp.tagset_forms import TagForm
-from webapp.tagset_forms import TagSetForm
+from webapp.tagsets.forms import MAX_IMPORT_BYTES
+from webapp.tagsets.forms import ButtonForm
+from webapp.tagsets.forms import CopyForm
+from webapp.tagsets.forms import ImportForm
+from webapp.tagsets.forms import MoveForm
+from webapp.tagsets.forms import TagForm
+from webapp.tagsets.forms import TagSetForm
 
 bp = Blueprint("tagsets", __name__, url_prefix="/tag-sets")
 
