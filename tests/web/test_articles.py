@@ -552,3 +552,13 @@ def test_posting_without_the_csrf_token_is_refused(csrf_client):
     response = post_new(client, title="With token", articles_=form, csrf_token=token)
     assert response.status_code == 302
     assert count(app, models.Comparison) == 1
+
+
+def test_tag_set_picker_switches_the_readers_tag_set(client, seeded):
+    comparison_id, _, _ = seeded
+    page = client.get(f"/comparisons/{comparison_id}?tagset=policy-frames").get_data(as_text=True)
+    assert 'data-tag-set-key="policy-frames"' in page
+    assert '<option value="policy-frames" selected>' in page
+    unknown = client.get(f"/comparisons/{comparison_id}?tagset=no-such-set").get_data(as_text=True)
+    assert 'data-tag-set-key="media-literacy"' in unknown
+    assert "That tag set does not exist" in unknown

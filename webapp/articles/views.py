@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask import Blueprint
@@ -33,7 +32,6 @@ from webapp.rendering import build_comparison
 
 bp = Blueprint("articles", __name__)
 DEFAULT_TAG_SET = "media-literacy"
-TAG_SET_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SENTINEL = 987654321
 
 
@@ -204,13 +202,19 @@ def show(comparison_id: int) -> str | Response:
     view: ComparisonView = build_comparison(
         comparison.title, a, b, alignment=alignment, document_ids=(a_row.id, b_row.id)
     )
+    tag_sets = store.list_tag_sets(session)
+    known = {tag_set.key for tag_set in tag_sets}
     key = request.args.get("tagset", DEFAULT_TAG_SET)
-    if not TAG_SET_KEY.fullmatch(key) or len(key) > 100:
+    if key not in known:
+        if "tagset" in request.args:
+            flash("That tag set does not exist; showing the default one.", "error")
         key = DEFAULT_TAG_SET
     return render_template(
         "articles/show.html",
         comparison=view,
         record=comparison,
         shown=(a_row, b_row),
+        tag_sets=tag_sets,
+        tag_set_key=key,
         reader=reader_attributes(comparison.id, key),
     )
