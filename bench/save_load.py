@@ -1,0 +1,605 @@
+"""Benchmark saving annotations through the JSON API behind gunicorn, on SQLite and PostgreSQL.
+
+For each database: a fresh, migrated and seeded database; gunicorn on 127.0.0.1 (a free port,
+sync workers, two per core) serving ``webapp:create_app()``; then N clients that each fetch the
+comparison page once (session cookie and CSRF token, as a browser does) and save new
+annotations back to back for a fixed time. Reports saves/s, latency percentiles, errors, and
+whether the annotation rows added equal the saves acknowledged with 201.
+
+    .venv/bin/python bench/save_load.py --write-readme
+    .venv/bin/python bench/save_load.py --databases sqlite --clients 50 --duration 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from server_page import README  # noqa: E402
+from server_page import ROOT as REPO_ROOT  # noqa: E402
+from server_page import SeedComparison  # noqa: E402
+from server_page import check  # noqa: E402
+from server_page import machine  # noqa: E402
+from server_page import make_annotation_input  # noqa: E402
+from server_page import make_app  # noqa: E402
+from server_page import percentile  # noqa: E402
+from server_page import seed_comparison  # noqa: E402
+from server_page import word_spans  # noqa: E402
+from server_page import write_readme_block  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy import make_url  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
+
+from annotations import taxonomy  # noqa: E402
+
+HOST = "127.0.0.1"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TAG_SET_KEY = "media-literacy"
+REQUEST_TIMEOUT = 10.0
+MAX_SAVES_PER_RUN = 200_000
+WARMUP_CLIENTS = 10
+WARMUP_SECONDS = 2.0
+TARGET_SAVES = {"SQLite (WAL)": 400.0, "PostgreSQL": 300.0}
+TARGET_P99_MS = {50: 150.0, 10: 50.0}
+_CSRF_META = re.compile(rb'<meta name="csrf-token" content="([^"]+)"')
+
+
+# --- the database -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """A fresh database for one benchmark: its label and SQLAlchemy URL."""
+
+    label: str
+    url: str
+
+
+@contextmanager
+def sqlite_database(instance: Path) -> Iterator[Database | str]:
+    """Yield a SQLite database file in ``instance`` (the app turns WAL on per connection)."""
+    yield Database("SQLite (WAL)", f"sqlite:///{instance / 'parallax.sqlite3'}")
+
+
+@contextmanager
+def postgres_database(base: str) -> Iterator[Database | str]:
+    """Yield a fresh schema of ``base`` as a Database, dropped after; or why it is unusable."""
+    schema = f"parallax_bench_{secrets.token_hex(6)}"
+    admin = create_engine(base, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as exc:
+        admin.dispose()
+        yield f"cannot reach {make_url(base)}: {str(exc.orig).strip().splitlines()[0]}"
+        return
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield Database("PostgreSQL", url.render_as_string(hide_password=False))
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def count_annotations(url: str) -> int:
+    """Return how many annotation rows the database holds."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM annotation")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(database: Database, instance: Path, workers: int) -> Iterator[int]:
+    """Run gunicorn with sync workers on a free port of 127.0.0.1; yield the port.
+
+    The server is stopped (and waited for) when the block ends, whatever happens in it.
+    """
+    port = free_port()
+    env = {**os.environ, "PARALLAX_DATABASE_URL": database.url}
+    # gunicorn evaluates literal arguments of the factory call, which is how the instance
+    # folder reaches create_app (Flask reads no environment variable for it).
+    app_spec = f"webapp:create_app(instance_path={str(instance)!r})"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--chdir",
+        str(REPO_ROOT),
+        "--log-level",
+        "warning",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        app_spec,
+    ]
+    with open(instance / "gunicorn.log", "w+b") as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            wait_until_listening(port, process, log)
+            yield port
+        finally:
+            stop(process)
+            written = read_log(log).strip()
+            if written:
+                tail = "\n".join(written.splitlines()[-20:])
+                print(f"gunicorn wrote (last 20 lines):\n{tail}", file=sys.stderr)
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    """Wait up to 30 s for gunicorn to answer on ``port``; fail with its log if it exits."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}:\n{read_log(log)}")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/static/css/app.css")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer on {HOST}:{port} within 30 s")
+
+
+def read_log(log: IO[bytes]) -> str:
+    """Return what gunicorn wrote so far."""
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the gunicorn master we started (it stops its workers) and wait for it."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        # The master did not stop its workers in time: end the group it leads.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+# --- the load ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ClientResult:
+    """What one client saw: latencies of acknowledged saves and the errors by kind."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    replays: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+
+
+class Client:
+    """One browser-like client: a session cookie, a CSRF token and a connection."""
+
+    def __init__(self, port: int, seed: SeedComparison, rng: random.Random) -> None:
+        self.port = port
+        self.seed = seed
+        self.rng = rng
+        self.words = (word_spans(seed.texts[0]), word_spans(seed.texts[1]))
+        tag_set = taxonomy.get_builtin(TAG_SET_KEY)
+        assert tag_set is not None
+        self.tag_keys = [tag.key for tag in tag_set.tags]
+        self.cookies: SimpleCookie = SimpleCookie()
+        self.token = ""
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{name}={morsel.value}" for name, morsel in self.cookies.items())
+
+    def _keep_cookies(self, response: http.client.HTTPResponse) -> None:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(header)
+
+    def open_page(self) -> None:
+        """GET the comparison page and keep its session cookie and CSRF token."""
+        self.connection.request("GET", f"/comparisons/{self.seed.comparison_id}")
+        response = self.connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GET of the comparison page answered {response.status}")
+        self._keep_cookies(response)
+        match = _CSRF_META.search(body)
+        if match is None:
+            raise RuntimeError("the comparison page has no csrf-token meta tag")
+        self.token = match.group(1).decode()
+
+    def save(self) -> tuple[int, bytes]:
+        """POST one new annotation; return the status and body."""
+        side = self.rng.randrange(2)
+        data = make_annotation_input(self.rng, self.seed, self.words, self.tag_keys, side=side)
+        payload = {
+            "public_id": data.public_id,
+            "comparison_id": data.comparison_id,
+            "start": data.start,
+            "end": data.end,
+            "quote": data.quote,
+            "tag_set_key": data.tag_set_key,
+            "tag_keys": list(data.tag_keys),
+            "note": data.note,
+        }
+        headers = {
+            "Content-Type": "application/json",
+            "X-CSRFToken": self.token,
+            "Cookie": self._cookie_header(),
+            # Flask-WTF checks the Referer of HTTPS requests only; sent anyway as browsers do.
+            "Referer": f"http://{HOST}:{self.port}/comparisons/{self.seed.comparison_id}",
+        }
+        body = json.dumps(payload).encode()
+        self.connection.request(
+            "POST", f"/api/documents/{data.document_id}/annotations", body, headers
+        )
+        response = self.connection.getresponse()
+        answer = response.read()
+        self._keep_cookies(response)
+        return response.status, answer
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+
+def run_client(
+    client: Client,
+    ready: threading.Barrier,
+    clock: dict[str, float],
+    budget: list[int],
+    lock: threading.Lock,
+    result: ClientResult,
+) -> None:
+    """Save annotations back to back until the deadline or until the run's budget is spent."""
+    try:
+        client.open_page()
+    except (OSError, RuntimeError, http.client.HTTPException) as exc:
+        result.errors[f"page: {exc}"] += 1
+        ready.abort()
+        return
+    try:
+        ready.wait()
+    except threading.BrokenBarrierError:
+        result.errors["another client could not open the page"] += 1
+        return
+    deadline = clock["deadline"]
+    try:
+        while time.perf_counter() < deadline:
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            began = time.perf_counter()
+            try:
+                status, answer = client.save()
+            except (OSError, http.client.HTTPException) as exc:
+                result.errors[type(exc).__name__] += 1
+                client.close()
+                continue
+            elapsed = (time.perf_counter() - began) * 1000
+            if status == 201:
+                result.latencies_ms.append(elapsed)
+            elif status == 200:
+                result.replays += 1
+            else:
+                result.errors[f"{status} {error_name(answer)}"] += 1
+    finally:
+        client.close()
+
+
+def error_name(answer: bytes) -> str:
+    """Return the short error of an API answer (its ``error`` and start of ``message``)."""
+    try:
+        data = json.loads(answer)
+        return f"{data.get('error')}: {str(data.get('message'))[:80]}"
+    except (ValueError, AttributeError):
+        return answer[:80].decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """One load run: its settings, what the clients saw, and the rows it added."""
+
+    database: str
+    clients: int
+    seconds: float
+    latencies_ms: tuple[float, ...]
+    replays: int
+    errors: Counter[str]
+    rows_added: int
+    load_cpu_s: float
+
+    @property
+    def acks(self) -> int:
+        """Return the saves acknowledged with 201."""
+        return len(self.latencies_ms)
+
+    @property
+    def error_count(self) -> int:
+        """Return the failed saves (replays count as failures too: none should happen)."""
+        return sum(self.errors.values()) + self.replays
+
+    @property
+    def rate(self) -> float:
+        """Return acknowledged saves per second."""
+        return self.acks / self.seconds if self.seconds else 0.0
+
+
+def run_load(
+    database: Database, port: int, seed: SeedComparison, clients: int, seconds: float, rng_seed: int
+) -> LoadResult:
+    """Run ``clients`` clients saving for ``seconds`` and count the rows they added."""
+    before = count_annotations(database.url)
+    clock = {"began": 0.0, "deadline": 0.0}
+
+    def start_clock() -> None:
+        # Runs once every client has its token, before any is released, so the page GETs
+        # stay out of the timed window and every client sees the same deadline.
+        clock["began"] = time.perf_counter()
+        clock["deadline"] = clock["began"] + seconds
+
+    ready = threading.Barrier(clients + 1, action=start_clock)
+    budget = [MAX_SAVES_PER_RUN]
+    lock = threading.Lock()
+    results = [ClientResult() for _ in range(clients)]
+    threads = [
+        threading.Thread(
+            target=run_client,
+            args=(
+                Client(port, seed, random.Random(f"{rng_seed}-{clients}-{number}")),
+                ready,
+                clock,
+                budget,
+                lock,
+                results[number],
+            ),
+            daemon=True,
+        )
+        for number in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    cpu_before = time.process_time()
+    try:
+        ready.wait(timeout=60)
+    except threading.BrokenBarrierError:
+        clock["began"] = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=seconds + REQUEST_TIMEOUT + 30)
+    elapsed = time.perf_counter() - clock["began"]
+    load_cpu = time.process_time() - cpu_before
+    errors: Counter[str] = Counter()
+    for result in results:
+        errors.update(result.errors)
+    if any(thread.is_alive() for thread in threads):
+        errors["client still running after the run"] += 1
+    return LoadResult(
+        database=database.label,
+        clients=clients,
+        seconds=elapsed,
+        latencies_ms=tuple(latency for result in results for latency in result.latencies_ms),
+        replays=sum(result.replays for result in results),
+        errors=errors,
+        rows_added=count_annotations(database.url) - before,
+        load_cpu_s=load_cpu,
+    )
+
+
+# --- one database -----------------------------------------------------------------------------
+
+
+def bench_database(
+    database: Database, instance: Path, client_counts: Sequence[int], seconds: float, workers: int
+) -> list[LoadResult]:
+    """Seed ``database``, serve it with gunicorn and run the load for each client count."""
+    app = make_app(instance, database.url)
+    seed = seed_comparison(app)
+    if database.url.startswith("sqlite"):
+        # WAL is a property of the file, so a fresh connection shows what the app set.
+        engine = create_engine(database.url, poolclass=NullPool)
+        with engine.connect() as connection:
+            mode = connection.execute(text("PRAGMA journal_mode")).scalar_one()
+        engine.dispose()
+        if mode != "wal":
+            raise SystemExit(f"the SQLite database is in {mode} mode, not WAL")
+    app.extensions["parallax_db"].kw["bind"].dispose()
+    results = []
+    with gunicorn(database, instance, workers) as port:
+        warmup = run_load(database, port, seed, WARMUP_CLIENTS, WARMUP_SECONDS, rng_seed=0)
+        if warmup.error_count or warmup.rows_added != warmup.acks:
+            print(f"  warm-up: {warmup.acks} acks, {warmup.rows_added} rows, {dict(warmup.errors)}")
+        for number, clients in enumerate(client_counts, start=1):
+            result = run_load(database, port, seed, clients, seconds, rng_seed=number)
+            print(summary_line(result))
+            results.append(result)
+    return results
+
+
+def summary_line(result: LoadResult) -> str:
+    """Return one line describing a run for the terminal."""
+    latencies = result.latencies_ms or (float("nan"),)
+    errors = ", ".join(f"{count}× {name}" for name, count in result.errors.most_common(4))
+    return (
+        f"  {result.database}, {result.clients} clients, {result.seconds:.1f} s: "
+        f"{result.acks} acks ({result.rate:.0f}/s), p50 {statistics.median(latencies):.1f} ms, "
+        f"p99 {percentile(latencies, 0.99):.1f} ms, rows added {result.rows_added}, "
+        f"errors {result.error_count}{' (' + errors + ')' if errors else ''}"
+    )
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def format_results(
+    results: Sequence[LoadResult],
+    skipped: Sequence[str],
+    workers: int,
+    seconds: float,
+    load: float,
+) -> str:
+    """Return the README block: the machine line, notes and one table."""
+    rows = [
+        "| Database | clients | saves/s | target | p50 | p99 | target | errors | "
+        "rows = 201 acks | load generator CPU |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    notes: list[str] = []
+    for result in results:
+        latencies = result.latencies_ms or (float("nan"),)
+        p99 = percentile(latencies, 0.99)
+        rate_target = TARGET_SAVES.get(result.database) if result.clients == 50 else None
+        rate_cell = (
+            f"≥ {rate_target:.0f} {check(result.rate >= rate_target)}" if rate_target else ""
+        )
+        p99_target = TARGET_P99_MS.get(result.clients)
+        p99_cell = f"< {p99_target:.0f} ms {check(p99 < p99_target)}" if p99_target else ""
+        rows_ok = result.rows_added == result.acks
+        rows.append(
+            f"| {result.database} | {result.clients} | {result.rate:.0f} | {rate_cell} "
+            f"| {statistics.median(latencies):.1f} ms | {p99:.1f} ms | {p99_cell} "
+            f"| {result.error_count} {check(result.error_count == 0)} "
+            f"| {result.rows_added:,} = {result.acks:,} {check(rows_ok)} "
+            f"| {result.load_cpu_s / result.seconds:.0%} of a core |"
+        )
+        for name, count in result.errors.most_common():
+            notes.append(f"- {result.database}, {result.clients} clients: {count}× {name}")
+        if result.replays:
+            notes.append(
+                f"- {result.database}, {result.clients} clients: {result.replays} replays (200)"
+            )
+    lines = [
+        machine(load),
+        "",
+        f"gunicorn {gunicorn_version()}, {workers} sync workers on 127.0.0.1, each run "
+        f"{seconds:g} s; CSRF on (every save sends the session cookie and X-CSRFToken).",
+        "",
+        *rows,
+    ]
+    if notes:
+        lines += ["", "Errors:", "", *notes]
+    for reason in skipped:
+        lines += ["", f"Skipped: {reason}"]
+    return "\n".join(lines)
+
+
+def gunicorn_version() -> str:
+    """Return the installed gunicorn's version."""
+    from importlib.metadata import version
+
+    return version("gunicorn")
+
+
+def _exit_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark on each database and print (and optionally store) its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+    )
+    parser.add_argument("--clients", default="50,10", help="client counts, comma-separated")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
+    parser.add_argument(
+        "--workers", type=int, default=2 * len(os.sched_getaffinity(0)), help="gunicorn workers"
+    )
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="PostgreSQL server to use")
+    parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
+    args = parser.parse_args(argv)
+    # A plain SIGTERM would end the process without running the finally that stops gunicorn.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    load = os.getloadavg()[0]
+    client_counts = [int(value) for value in args.clients.split(",")]
+    if any(count < 1 for count in client_counts) or not 0 < args.duration <= 120:
+        parser.error("client counts must be positive and --duration between 0 and 120 s")
+
+    results: list[LoadResult] = []
+    skipped: list[str] = []
+    for name in args.databases.split(","):
+        instance = Path(tempfile.mkdtemp(prefix="parallax-bench-load-"))
+        try:
+            chosen: AbstractContextManager[Database | str]
+            if name == "sqlite":
+                chosen = sqlite_database(instance)
+            elif name == "postgresql":
+                chosen = postgres_database(args.postgres_url)
+            else:
+                parser.error(f"unknown database {name!r}")
+            with chosen as database:
+                if isinstance(database, str):
+                    print(f"PostgreSQL skipped: {database}")
+                    skipped.append(f"PostgreSQL: {database}")
+                    continue
+                print(f"{database.label}: gunicorn with {args.workers} sync workers")
+                results += bench_database(
+                    database, instance, client_counts, args.duration, args.workers
+                )
+        finally:
+            shutil.rmtree(instance, ignore_errors=True)
+
+    body = format_results(results, skipped, args.workers, args.duration, load)
+    print()
+    print(body)
+    if args.write_readme:
+        write_readme_block("save-load", body)
+        print(f"\nwrote {README.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
