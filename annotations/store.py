@@ -424,7 +424,9 @@ def _check_note(note: object) -> str:
     return note
 
 
-def _check_annotation(session: Session, data: AnnotationInput) -> tuple[_Checked, list[models.Tag]]:
+def _check_annotation(
+    session: Session, data: AnnotationInput
+) -> tuple[_Checked, list[models.Tag], models.Document]:
     document = session.get(models.Document, data.document_id)
     if document is None:
         raise AnnotationError(f"document_id: document {data.document_id} does not exist")
@@ -486,7 +488,7 @@ def _check_annotation(session: Session, data: AnnotationInput) -> tuple[_Checked
             else None
         ),
     )
-    return checked, tags
+    return checked, tags, document
 
 
 def _stored_content(row: models.Annotation) -> _Checked:
@@ -537,7 +539,7 @@ def add_annotation(
         raise AnnotationError(
             "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
         )
-    checked, tags = _check_annotation(session, data)
+    checked, tags, document = _check_annotation(session, data)
     existing = find_annotation(session, data.public_id)
     if existing is not None:
         if _stored_content(existing) != checked:
@@ -545,8 +547,6 @@ def add_annotation(
                 f"public_id: annotation {data.public_id} was already saved with other content"
             )
         return existing, False
-    document = session.get(models.Document, checked.document_id)
-    assert document is not None
     prefix, suffix = context_of(document.text, checked.start, checked.end)
     row = models.Annotation(
         public_id=data.public_id,

@@ -15,6 +15,7 @@ from flask import abort
 from flask import current_app
 from flask import request
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from werkzeug.exceptions import HTTPException
 
 from annotations import models
@@ -205,7 +206,15 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
 def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     """Save an annotation of a document: 201 when new, 200 when the same one came again."""
     session = get_session()
-    if session.get(models.Document, document_id) is None:
+    # Held for the whole request: the session's identity map keeps only weak references,
+    # and the store looks the same row up again. Saving needs the text, not the raw HTML
+    # or the segmentation.
+    document = session.get(
+        models.Document,
+        document_id,
+        options=[defer(models.Document.segmentation), defer(models.Document.source)],
+    )
+    if document is None:
         abort(404, f"no document has the id {document_id}")
     data = parse_annotation_input(_json_object(), document_id)
     try:
