@@ -20,6 +20,7 @@ from typing import cast
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import selectinload
 
 from annotations import models
@@ -399,14 +400,20 @@ def _check_span(
 def _resolve_tags(session: Session, tag_set_key: object, tag_keys: object) -> list[models.Tag]:
     if not isinstance(tag_set_key, str):
         raise UnknownTagError("tag_set: expected a tag set key")
-    row = get_tag_set(session, tag_set_key)
-    if row is None:
+    # One query for the set's tags with their set (the save path runs this every time).
+    set_tags = session.scalars(
+        select(models.Tag)
+        .join(models.Tag.tag_set)
+        .where(models.TagSet.key == tag_set_key)
+        .options(contains_eager(models.Tag.tag_set))
+    ).all()
+    if not set_tags and get_tag_set(session, tag_set_key) is None:
         raise UnknownTagError(f"tag_set: unknown tag set {tag_set_key!r}")
     if isinstance(tag_keys, str) or not isinstance(tag_keys, Sequence):
         raise AnnotationError("tags: expected a list of tag keys")
     if not tag_keys:
         raise AnnotationError("tags: an annotation needs at least one tag")
-    by_key = {tag.key: tag for tag in row.tags}
+    by_key = {tag.key: tag for tag in set_tags}
     tags: list[models.Tag] = []
     for key in dict.fromkeys(tag_keys):
         tag = by_key.get(key) if isinstance(key, str) else None
@@ -432,13 +439,20 @@ def _check_annotation(
         raise AnnotationError(f"document_id: document {data.document_id} does not exist")
     member_ids: set[int] = set()
     if data.comparison_id is not None:
-        comparison = session.get(models.Comparison, data.comparison_id)
-        if comparison is None:
+        # Every stored comparison has members, so no member means no comparison.
+        member_ids = set(
+            session.scalars(
+                select(models.ComparisonDocument.document_id).where(
+                    models.ComparisonDocument.comparison_id == data.comparison_id
+                )
+            )
+        )
+        if not member_ids:
             raise AnnotationError(f"comparison_id: comparison {data.comparison_id} does not exist")
-        member_ids = {member.document_id for member in comparison.members}
         if document.id not in member_ids:
             raise AnnotationError(
-                f"document_id: document {document.id} is not part of comparison {comparison.id}"
+                f"document_id: document {document.id} is not part of comparison "
+                f"{data.comparison_id}"
             )
     span = _check_span(document, data.start, data.end, data.quote, "span")
     tags = _resolve_tags(session, data.tag_set_key, data.tag_keys)
