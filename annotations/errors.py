@@ -45,3 +45,19 @@ class ConflictError(AnnotationError):
 
 class AnnotationNotFoundError(AnnotationError):
     """No annotation has the given id."""
+
+
+class AccountError(AnnotationError):
+    """An account that cannot be created as asked (the message says why, in one line)."""
+
+
+class InvalidUsernameError(AccountError):
+    """A username that is empty, too long or uses characters Parallax does not accept."""
+
+
+class DuplicateUsernameError(AccountError):
+    """A username already taken, whatever its case."""
+
+
+class WeakPasswordError(AccountError):
+    """A password too short, too common or too easy to guess."""

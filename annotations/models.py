@@ -85,10 +85,20 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(String(16), default="student")
+    # Users made before accounts existed (the default author) have no username and cannot
+    # sign in; ``username_key`` is the lowercased username, unique so that "Ana" and "ana"
+    # cannot both exist.
+    username: Mapped[str | None] = mapped_column(String(64))
+    username_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = _created_at()
 
     def __repr__(self) -> str:
-        return f"User(id={self.id!r}, name={self.name!r}, role={self.role!r})"
+        return (
+            f"User(id={self.id!r}, username={self.username!r}, name={self.name!r}, "
+            f"role={self.role!r})"
+        )
 
 
 class Document(Base):

@@ -103,7 +103,14 @@ def engine(empty_engine):
 @pytest.fixture
 def app(tmp_path, database_url):
     app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url},
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            # Sign-in and its rate limit have their own tests (tests/web/test_auth.py).
+            "LOGIN_DISABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "DATABASE_URL": database_url,
+        },
         instance_path=str(tmp_path / "instance"),
     )
     with app.app_context():

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from webapp import api
 from webapp import articles
+from webapp import auth
 from webapp import compare
 from webapp import db
 from webapp import tagsets
@@ -52,19 +53,34 @@ def create_app(
         SECRET_KEY="dev",
         DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "parallax.sqlite3"),
         SEEDS_DIR=str(SEEDS_DIR),
+        # Set PREFER_HTTPS when Parallax is served over HTTPS: cookies then say Secure.
+        PREFER_HTTPS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        LOGIN_RATE_LIMIT="10 per minute",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PARALLAX")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    if app.config["PREFER_HTTPS"]:
+        app.config.update(
+            SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
+        )
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
     csrf.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(articles.bp)
     app.register_blueprint(tagsets.bp)
+    app.register_blueprint(auth.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
     app.after_request(_add_security_headers)

@@ -3,7 +3,8 @@
 Errors come back as ``{"error": ..., "message": ...}`` (plus ``"field"`` when one field is at
 fault) with honest status codes: 400 malformed request, 404 missing, 409 an annotation id
 already saved with other content, 422 rejected by the core (bad span, unknown tag, ...).
-State-changing requests need the CSRF token in an ``X-CSRFToken`` header.
+State-changing requests need the CSRF token in an ``X-CSRFToken`` header and a signed-in
+teacher (401 otherwise).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask import Blueprint
 from flask import abort
 from flask import current_app
 from flask import request
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from werkzeug.exceptions import HTTPException
@@ -25,6 +27,7 @@ from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
+from webapp.auth import teacher_required
 from webapp.db import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -143,7 +146,9 @@ def parse_annotation_input(data: dict[str, Any], document_id: int) -> store.Anno
 
 
 def _author_id() -> int:
-    # Until people sign in, every annotation is credited to one configured user.
+    if current_user.is_authenticated:
+        return int(current_user.id)
+    # With sign-in turned off (LOGIN_DISABLED), annotations go to one configured user.
     name = current_app.config.get("DEFAULT_AUTHOR", DEFAULT_AUTHOR)
     return store.get_or_add_user(get_session(), name, role="teacher").id
 
@@ -203,6 +208,7 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
 
 
 @bp.post("/documents/<int:document_id>/annotations")
+@teacher_required
 def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     """Save an annotation of a document: 201 when new, 200 when the same one came again."""
     session = get_session()
@@ -228,6 +234,7 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
 
 
 @bp.patch("/annotations/<public_id>")
+@teacher_required
 def edit_annotation(public_id: str) -> dict[str, Any]:
     """Change an annotation's tags or note."""
     data = _json_object()
@@ -246,6 +253,7 @@ def edit_annotation(public_id: str) -> dict[str, Any]:
 
 
 @bp.delete("/annotations/<public_id>")
+@teacher_required
 def delete_annotation(public_id: str) -> dict[str, Any]:
     """Delete an annotation so that it can still be restored."""
     session = get_session()
@@ -255,6 +263,7 @@ def delete_annotation(public_id: str) -> dict[str, Any]:
 
 
 @bp.post("/annotations/<public_id>/restore")
+@teacher_required
 def restore_annotation(public_id: str) -> dict[str, Any]:
     """Restore a deleted annotation."""
     session = get_session()

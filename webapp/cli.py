@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
@@ -16,6 +17,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from annotations import accounts
 from annotations import store
 from annotations.align import DEFAULT_THRESHOLD
 from annotations.align import align_documents
@@ -151,6 +153,38 @@ def seed_command() -> None:
     )
 
 
+@click.command("create-teacher")
+@click.option("--username", required=True, help="The name to sign in with.")
+@click.option("--name", help="The name students see (the username by default).")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of asking.",
+)
+@with_appcontext
+def create_teacher_command(username: str, name: str | None, password_stdin: bool) -> None:
+    """Create a teacher account that can sign in."""
+    session = get_session_with_tables()
+    try:
+        accounts.check_username(username)
+    except AnnotationError as exc:
+        raise InputProblem(str(exc)) from exc
+    if accounts.find_user(session, username) is not None:
+        raise InputProblem(f"username: {username.strip()!r} is taken")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(
+            session, username=username, name=name or username, password=password, role="teacher"
+        )
+    except AnnotationError as exc:
+        raise InputProblem(str(exc)) from exc
+    session.commit()
+    click.echo(f"Created the teacher {user.username!r} ({user.name}); sign in at /login.")
+
+
 def get_session_with_tables() -> Session:
     """Return the session, or stop with one line if the database has no Parallax tables."""
     session = db.get_session()
@@ -169,6 +203,7 @@ def get_session_with_tables() -> Session:
 def register_commands(app: Flask) -> None:
     """Add the Parallax commands to ``app.cli``."""
     app.cli.add_command(align_command)
+    app.cli.add_command(create_teacher_command)
     app.cli.add_command(db_group)
     app.cli.add_command(seed_command)
 

@@ -39,7 +39,13 @@ def chromium_path() -> str:
 def live_server(tmp_path_factory):
     """Serve the app, CSRF protection on, on a free port of 127.0.0.1."""
     app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True},
+        # Signing in through the form has its own test (test_auth_browser.py).
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": True,
+            "LOGIN_DISABLED": True,
+            "RATELIMIT_ENABLED": False,
+        },
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -92,7 +92,7 @@ SELECT_ACROSS = """
 def annotate_app(tmp_path_factory):
     """An app with the migrated schema, the built-in tag sets and the seed comparison."""
     app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True},
+        {"TESTING": True, "WTF_CSRF_ENABLED": True, "LOGIN_DISABLED": True},
         instance_path=str(tmp_path_factory.mktemp("annotate-instance")),
     )
     runner = app.test_cli_runner()

@@ -22,6 +22,7 @@ def live_server(tmp_path_factory):
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": True,
+            "LOGIN_DISABLED": True,
             "DATABASE_URL": f"sqlite:///{folder / 'parallax.sqlite3'}",
         },
         instance_path=str(folder),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def tagset_server(tmp_path_factory):
     """Serve an app whose database has the tables and the built-in sets, CSRF on."""
     app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True},
+        {"TESTING": True, "WTF_CSRF_ENABLED": True, "LOGIN_DISABLED": True},
         instance_path=str(tmp_path_factory.mktemp("tagsets-instance")),
     )
     with app.app_context():

@@ -388,7 +388,12 @@ def test_author_comes_from_config(app, client, seeded):
 def csrf_app(app, tmp_path):
     """Return a second app on the `app` fixture's database (which drops it) with CSRF on."""
     csrf_app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True, "DATABASE_URL": app.config["DATABASE_URL"]},
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": True,
+            "LOGIN_DISABLED": True,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+        },
         instance_path=str(tmp_path / "csrf-instance"),
     )
     try:

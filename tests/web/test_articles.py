@@ -526,7 +526,12 @@ def test_hostile_article_text_shows_as_text(client, app):
 @pytest.fixture
 def csrf_client(tmp_path, database_url):
     app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True, "DATABASE_URL": database_url},
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": True,
+            "LOGIN_DISABLED": True,
+            "DATABASE_URL": database_url,
+        },
         instance_path=str(tmp_path / "csrf-instance"),
     )
     with app.app_context():

@@ -492,6 +492,7 @@ def test_export_then_import_into_a_fresh_app_gives_an_equal_set(app, client, tmp
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
+            "LOGIN_DISABLED": True,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
         },
         instance_path=str(tmp_path / "fresh"),
@@ -638,7 +639,12 @@ def test_import_file_problems(app, client):
 def csrf_client(app, tmp_path):
     """Return a client of a second app on the same database, with CSRF protection on."""
     csrf_app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True, "DATABASE_URL": app.config["DATABASE_URL"]},
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": True,
+            "LOGIN_DISABLED": True,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+        },
         instance_path=str(tmp_path / "csrf-instance"),
     )
     try:

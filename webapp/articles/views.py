@@ -26,6 +26,7 @@ from annotations.align import align_documents
 from webapp.articles.creation import create_comparison
 from webapp.articles.forms import MAX_ARTICLES
 from webapp.articles.forms import ComparisonForm
+from webapp.auth import teacher_required
 from webapp.db import get_session
 from webapp.rendering import ComparisonView
 from webapp.rendering import build_comparison
@@ -158,6 +159,7 @@ def index() -> str:
 
 
 @bp.route("/comparisons/new", methods=["GET", "POST"])
+@teacher_required
 def new() -> ResponseReturnValue:
     """Show the new-comparison form; on a valid POST store it and show the comparison."""
     form = ComparisonForm()

@@ -27,6 +27,7 @@ from annotations import models
 from annotations import store
 from annotations import taxonomy
 from annotations.taxonomy import TaxonomyError
+from webapp.auth import teacher_required
 from webapp.db import get_session
 from webapp.tagsets.forms import MAX_IMPORT_BYTES
 from webapp.tagsets.forms import ButtonForm
@@ -167,6 +168,7 @@ def export(key: str) -> Response:
 
 
 @bp.route("/<key>/copy", methods=["GET", "POST"])
+@teacher_required
 def copy(key: str) -> ResponseReturnValue:
     """Ask for a name, then store an editable copy of the set under a new key."""
     session = get_session()
@@ -189,6 +191,7 @@ def copy(key: str) -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@teacher_required
 def new() -> ResponseReturnValue:
     """Ask for a name and description, then store an empty set to add tags to."""
     form = TagSetForm()
@@ -235,6 +238,7 @@ def render_edit(
 
 
 @bp.get("/<key>/edit")
+@teacher_required
 def edit(key: str) -> ResponseReturnValue:
     """Show the forms that change a set: its details, a new tag, and each tag's buttons."""
     entry = get_tag_set_or_404(get_session(), key)
@@ -244,6 +248,7 @@ def edit(key: str) -> ResponseReturnValue:
 
 
 @bp.post("/<key>/edit")
+@teacher_required
 def update(key: str) -> ResponseReturnValue:
     """Change the set's name and description."""
     session = get_session()
@@ -280,6 +285,7 @@ def tag_changes(form: TagForm) -> dict[str, str | None]:
 
 
 @bp.post("/<key>/tags")
+@teacher_required
 def add_tag(key: str) -> ResponseReturnValue:
     """Add a tag at the end of the set."""
     session = get_session()
@@ -312,6 +318,7 @@ def get_tag_or_404(entry: TagSetEntry, tag_key: str) -> taxonomy.Tag:
 
 
 @bp.route("/<key>/tags/<tag_key>/edit", methods=["GET", "POST"])
+@teacher_required
 def edit_tag(key: str, tag_key: str) -> ResponseReturnValue:
     """Change one tag's name, description, colour, shortcut or group."""
     session = get_session()
@@ -337,6 +344,7 @@ def edit_tag(key: str, tag_key: str) -> ResponseReturnValue:
 
 
 @bp.post("/<key>/tags/<tag_key>/remove")
+@teacher_required
 def remove_tag(key: str, tag_key: str) -> ResponseReturnValue:
     """Remove one tag (refused while annotations use it)."""
     session = get_session()
@@ -355,6 +363,7 @@ def remove_tag(key: str, tag_key: str) -> ResponseReturnValue:
 
 
 @bp.post("/<key>/tags/<tag_key>/move")
+@teacher_required
 def move_tag(key: str, tag_key: str) -> ResponseReturnValue:
     """Move one tag a place up or down."""
     session = get_session()
@@ -432,6 +441,7 @@ def read_import(form: ImportForm, taken: set[str]) -> taxonomy.TagSet | None:
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@teacher_required
 def import_tag_set() -> ResponseReturnValue:
     """Store a tag set from an uploaded or pasted ``parallax-tagset`` JSON document."""
     form = ImportForm()

@@ -1,0 +1,187 @@
+"""Accounts: check usernames and passwords, create users, and verify a sign-in.
+
+Passwords are hashed with scrypt from the standard library (memory-hard, no extra
+dependency), stored as ``scrypt:N:r:p$salt$hash``, the format Werkzeug's
+``generate_password_hash`` writes, so either can check the other's hashes.
+
+Rules, kept short on purpose (length beats composition rules):
+
+- a username is 3-64 characters: letters, digits, ``.``, ``_`` or ``-``, starting with a
+  letter or digit; it is unique whatever its case;
+- a password has at least 10 characters, is not only digits, not one character repeated,
+  not one of the 20 most common passwords and not the username.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotations import models
+from annotations.errors import AccountError
+from annotations.errors import DuplicateUsernameError
+from annotations.errors import InvalidUsernameError
+from annotations.errors import WeakPasswordError
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+MAX_NAME_LENGTH = 200
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,63}")
+COMMON_PASSWORDS = frozenset(
+    {
+        "123456",
+        "123456789",
+        "12345678",
+        "password",
+        "qwerty123",
+        "qwerty1",
+        "111111",
+        "12345",
+        "secret",
+        "123123",
+        "1234567890",
+        "1234567",
+        "000000",
+        "qwerty",
+        "abc123",
+        "password1",
+        "iloveyou",
+        "11111111",
+        "dragon",
+        "monkey",
+    }
+)
+
+# Werkzeug's default scrypt cost: about 50 ms and 32 MiB per hash.
+_SCRYPT_N = 2**15
+_SCRYPT_R = 8
+_SCRYPT_P = 1
+_SCRYPT_MAXMEM = 64 * 1024 * 1024
+_SALT_LENGTH = 16
+# Checked when the username is unknown, so that a miss costs as long as a wrong password.
+_DUMMY_HASH: str | None = None
+
+
+def normalize_username(username: str) -> str:
+    """Return the key a username is unique by: trimmed and lowercased."""
+    return username.strip().lower()
+
+
+def check_username(username: str) -> str:
+    """Return the trimmed username, or raise InvalidUsernameError saying what is wrong."""
+    username = username.strip()
+    if not username:
+        raise InvalidUsernameError("username: required")
+    if USERNAME_PATTERN.fullmatch(username) is None:
+        raise InvalidUsernameError(
+            "username: use 3 to 64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return username
+
+
+def check_password(password: str, *, username: str | None = None) -> None:
+    """Raise WeakPasswordError if ``password`` breaks one of the module's rules."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPasswordError(
+            f"password: use at least {MIN_PASSWORD_LENGTH} characters (a short phrase works)"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPasswordError(f"password: use at most {MAX_PASSWORD_LENGTH} characters")
+    if password.isdigit():
+        raise WeakPasswordError("password: use more than digits")
+    if len(set(password)) == 1:
+        raise WeakPasswordError("password: use more than one repeated character")
+    if password.lower() in COMMON_PASSWORDS:
+        raise WeakPasswordError("password: this is one of the most common passwords")
+    if username is not None and password.strip().lower() == normalize_username(username):
+        raise WeakPasswordError("password: must differ from the username")
+
+
+def hash_password(password: str) -> str:
+    """Return a salted scrypt hash of ``password``."""
+    salt = secrets.token_urlsafe(_SALT_LENGTH)
+    digest = _scrypt(password, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    return f"scrypt:{_SCRYPT_N}:{_SCRYPT_R}:{_SCRYPT_P}${salt}${digest}"
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Return True if ``password`` matches ``password_hash`` (False for a malformed hash)."""
+    try:
+        method, salt, expected = password_hash.split("$", 2)
+        name, n, r, p = method.split(":")
+        if name != "scrypt":
+            return False
+        actual = _scrypt(password, salt, int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _scrypt(password: str, salt: str, n: int, r: int, p: int) -> str:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt.encode("utf-8"), n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM
+    ).hex()
+
+
+def find_user(session: Session, username: str) -> models.User | None:
+    """Return the user with this username, whatever its case, or None."""
+    query = select(models.User).where(models.User.username_key == normalize_username(username))
+    return session.scalars(query).first()
+
+
+def create_user(
+    session: Session, *, username: str, name: str, password: str, role: models.Role
+) -> models.User:
+    """Add a user who can sign in, or raise an AccountError naming the field at fault."""
+    username = check_username(username)
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError("name: required")
+    if len(name) > MAX_NAME_LENGTH:
+        raise AccountError(f"name: use at most {MAX_NAME_LENGTH} characters")
+    if role not in models.ROLES:
+        raise AccountError(f"role: must be one of {', '.join(models.ROLES)}")
+    check_password(password, username=username)
+    if find_user(session, username) is not None:
+        raise DuplicateUsernameError(f"username: {username!r} is taken")
+    user = models.User(
+        username=username,
+        username_key=normalize_username(username),
+        name=name,
+        role=role,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> models.User | None:
+    """Return the user if the password is right (noting the time), else None."""
+    global _DUMMY_HASH
+    user = find_user(session, username)
+    if user is None or user.password_hash is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password(secrets.token_hex(8))
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    user.last_login_at = models.utcnow()
+    return user
+
+
+def has_teacher(session: Session) -> bool:
+    """Return True once a teacher who can sign in exists."""
+    query = (
+        select(models.User.id)
+        .where(models.User.role == "teacher", models.User.password_hash.is_not(None))
+        .limit(1)
+    )
+    return session.scalars(query).first() is not None

@@ -1,0 +1,447 @@
+"""Accounts on the web: first-run setup, sign in and out, rate limit, who may change what."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+
+from annotations import accounts
+from annotations import models
+from annotations import store
+from webapp import create_app
+from webapp import db
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+PASSWORD = "tide pools at dawn"
+SLOGAN = "Make Japan Great Again"
+
+pytestmark = pytest.mark.databases
+
+
+@pytest.fixture
+def auth_app(app):
+    """The `app` fixture with sign-in turned on."""
+    app.config["LOGIN_DISABLED"] = False
+    return app
+
+
+@pytest.fixture
+def client(auth_app):
+    return auth_app.test_client()
+
+
+def add_user(app, username="ms.tanaka", name="Ms Tanaka", role="teacher", password=PASSWORD):
+    with app.app_context():
+        session = db.get_session()
+        user = accounts.create_user(
+            session, username=username, name=name, password=password, role=role
+        )
+        session.commit()
+        return user.id
+
+
+def users(app):
+    with app.app_context():
+        return db.get_session().scalars(select(models.User).order_by(models.User.id)).all()
+
+
+def count(app, model):
+    with app.app_context():
+        return db.get_session().scalar(select(func.count()).select_from(model))
+
+
+def sign_in(client, username="ms.tanaka", password=PASSWORD, **params):
+    return client.post(
+        "/login", query_string=params, data={"username": username, "password": password}
+    )
+
+
+def field_errors(response, field):
+    """Return the error text rendered under one form field."""
+    page = response.get_data(as_text=True)
+    match = re.search(rf'<ul class="field-errors" id="{field}-errors">(.*?)</ul>', page, re.S)
+    return re.sub(r"<[^>]+>", " ", match.group(1)) if match else ""
+
+
+def csrf_token(client, path="/login"):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+# -- first visit -------------------------------------------------------------------------------
+
+SETUP = {
+    "name": "Ms Tanaka",
+    "username": "Ms.Tanaka",
+    "password": PASSWORD,
+    "confirm": PASSWORD,
+}
+
+
+def test_first_visit_creates_the_teacher_once(auth_app, client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/setup"
+    assert client.get("/setup").status_code == 200
+
+    response = client.post("/setup", data=SETUP)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    (user,) = users(auth_app)
+    assert (user.username, user.name, user.role) == ("Ms.Tanaka", "Ms Tanaka", "teacher")
+    assert accounts.verify_password(user.password_hash, PASSWORD)
+
+    home = client.get("/")
+    assert home.status_code == 200
+    page = home.get_data(as_text=True)
+    assert "Signed in as Ms Tanaka" in page
+    assert "your teacher account is ready" in page
+
+    # Once a teacher exists the page is gone, for them and for anyone else.
+    assert client.get("/setup").status_code == 404
+    assert client.post("/setup", data={**SETUP, "username": "second"}).status_code == 404
+    anonymous = auth_app.test_client()
+    assert anonymous.get("/setup").status_code == 404
+    assert anonymous.get("/").status_code == 200
+    assert len(users(auth_app)) == 1
+
+
+def test_a_user_without_a_password_does_not_count_as_the_teacher(auth_app, client):
+    with auth_app.app_context():
+        session = db.get_session()
+        store.get_or_add_user(session, "Annotator", role="teacher")
+        session.commit()
+    assert client.get("/").headers["Location"] == "/setup"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"password": "short one", "confirm": "short one"}, "password", "at least 10 characters"),
+        ({"password": "password1", "confirm": "password1"}, "password", "at least 10"),
+        ({"password": "1234567890", "confirm": "1234567890"}, "password", "more than digits"),
+        ({"password": "ms.tanaka!", "confirm": "ms.tanaka!"}, "password", None),
+        ({"password": "Ms.Tanaka", "confirm": "Ms.Tanaka"}, "password", "at least 10"),
+        (
+            {
+                "username": "tanaka.teaches",
+                "password": "TANAKA.teaches",
+                "confirm": "TANAKA.teaches",
+            },
+            "password",
+            "differ from the username",
+        ),
+        ({"confirm": PASSWORD + "!"}, "confirm", "The two passwords differ"),
+        ({"username": "has space"}, "username", "letters, digits"),
+        ({"username": ""}, "username", "Choose a username"),
+        ({"name": "  "}, "name", "Enter the name"),
+    ],
+)
+def test_setup_shows_each_mistake_on_its_field_and_creates_nothing(
+    auth_app, client, changes, field, message
+):
+    response = client.post("/setup", data={**SETUP, **changes})
+    if message is None:
+        # A strong enough password that merely contains the username is accepted.
+        assert response.status_code == 302
+        return
+    assert response.status_code == 422
+    assert message in field_errors(response, field)
+    assert "The account was not created" in response.get_data(as_text=True)
+    assert users(auth_app) == []
+    assert "Signed in as" not in response.get_data(as_text=True)
+
+
+# -- sign in and out ---------------------------------------------------------------------------
+
+
+def test_wrong_password_is_refused_and_the_right_one_signs_in(auth_app, client):
+    add_user(auth_app)
+    response = sign_in(client, password="not the password")
+    assert response.status_code == 422
+    assert "Wrong username or password" in field_errors(response, "password")
+    assert "Signed in as" not in response.get_data(as_text=True)
+    assert client.get("/comparisons/new").status_code == 302
+
+    response = sign_in(client, username="nobody")
+    assert response.status_code == 422
+    assert "Wrong username or password" in field_errors(response, "password")
+
+    response = sign_in(client, username="MS.TANAKA")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert client.get("/comparisons/new").status_code == 200
+    assert "Signed in as Ms Tanaka" in client.get("/comparisons").get_data(as_text=True)
+    (user,) = users(auth_app)
+    assert user.last_login_at is not None
+
+
+def test_anonymous_header_offers_sign_in(client):
+    page = client.get("/comparisons").get_data(as_text=True)
+    assert 'href="/login">Sign in</a>' in page
+    assert "Sign out" not in page
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(auth_app, client):
+    add_user(auth_app)
+    cookie = sign_in(client).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_prefer_https_makes_cookies_secure(tmp_path):
+    app = create_app({"PREFER_HTTPS": True}, instance_path=str(tmp_path))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/tag-sets", "/tag-sets"),
+        ("/comparisons/new?x=1", "/comparisons/new?x=1"),
+        ("//evil.example", "/"),
+        ("//evil.example/comparisons", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_must_be_a_local_path(auth_app, client, target, location):
+    add_user(auth_app)
+    response = sign_in(client, next=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == location
+
+
+def test_a_protected_page_sends_anonymous_visitors_to_sign_in_and_back(auth_app, client):
+    add_user(auth_app)
+    response = client.get("/comparisons/new")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/comparisons/new"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Please sign in to do that." in page
+    assert 'action="/login?next=/comparisons/new"' in page
+    response = sign_in(client, next="/comparisons/new")
+    assert response.headers["Location"] == "/comparisons/new"
+
+
+def test_sign_out_needs_a_post_with_the_csrf_token(auth_app, client):
+    add_user(auth_app)
+    auth_app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(
+        "/login",
+        data={"username": "ms.tanaka", "password": PASSWORD, "csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 302
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.get("/comparisons/new").status_code == 200
+
+    token = csrf_token(client, "/comparisons")
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert "Signed out." in client.get("/comparisons").get_data(as_text=True)
+    assert client.get("/comparisons/new").status_code == 302
+
+
+def test_sign_in_is_rate_limited(tmp_path, database_url, app):
+    limited = create_app(
+        {"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url},
+        instance_path=str(tmp_path / "limited"),
+    )
+    assert limited.config["LOGIN_RATE_LIMIT"] == "10 per minute"
+    add_user(limited)
+    client = limited.test_client()
+    for _ in range(10):
+        assert sign_in(client, password="a wrong guess").status_code == 422
+    response = sign_in(client)
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.get_data(as_text=True)
+    # Reading the form is not an attempt.
+    assert client.get("/login").status_code == 200
+    # Another address has its own count.
+    response = client.post(
+        "/login",
+        data={"username": "ms.tanaka", "password": PASSWORD},
+        environ_overrides={"REMOTE_ADDR": "127.0.0.2"},
+    )
+    assert response.status_code == 302
+    with limited.app_context():
+        db.get_engine().dispose()
+
+
+# -- who may change what ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(auth_app):
+    result = auth_app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with auth_app.app_context():
+        comparison = store.find_comparison_by_title(
+            db.get_session(), MANIFEST["comparison"]["title"]
+        )
+        document = comparison.documents[1]
+        return comparison.id, document.id, document.text
+
+
+def annotation_body(text, comparison_id):
+    start = text.index(SLOGAN)
+    return {
+        "public_id": str(uuid.uuid4()),
+        "start": start,
+        "end": start + len(SLOGAN),
+        "quote": SLOGAN,
+        "tag_keys": ["slogan"],
+        "tag_set_key": "media-literacy",
+        "comparison_id": comparison_id,
+    }
+
+
+def test_anonymous_api_writes_get_401_and_store_nothing(auth_app, client, seeded):
+    comparison_id, document_id, text = seeded
+    body = annotation_body(text, comparison_id)
+    response = client.post(f"/api/documents/{document_id}/annotations", json=body)
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthorized"
+    assert count(auth_app, models.Annotation) == 0
+    for method, path in [
+        ("patch", f"/api/annotations/{body['public_id']}"),
+        ("delete", f"/api/annotations/{body['public_id']}"),
+        ("post", f"/api/annotations/{body['public_id']}/restore"),
+    ]:
+        response = getattr(client, method)(path, json={"note": "x"} if method == "patch" else None)
+        assert response.status_code == 401, path
+        assert response.is_json
+    # Reading stays public.
+    assert client.get(f"/api/comparisons/{comparison_id}/annotations").status_code == 200
+    assert client.get("/api/tag-sets").status_code == 200
+
+
+def test_annotations_are_credited_to_the_signed_in_teacher(auth_app, client, seeded):
+    comparison_id, document_id, text = seeded
+    add_user(auth_app)
+    sign_in(client)
+    body = annotation_body(text, comparison_id)
+    response = client.post(f"/api/documents/{document_id}/annotations", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["author"] == "Ms Tanaka"
+    assert [user.name for user in users(auth_app)] == ["Ms Tanaka"]
+
+
+def test_a_student_may_not_change_anything(auth_app, client, seeded):
+    comparison_id, document_id, text = seeded
+    add_user(auth_app, username="kai", name="Kai", role="student")
+    sign_in(client, username="kai")
+    body = annotation_body(text, comparison_id)
+    response = client.post(f"/api/documents/{document_id}/annotations", json=body)
+    assert response.status_code == 403
+    assert response.get_json()["error"] == "forbidden"
+    assert client.get("/comparisons/new").status_code == 403
+    assert client.post("/tag-sets/new", data={"name": "Mine"}).status_code == 403
+    assert count(auth_app, models.Annotation) == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/comparisons/new"),
+        ("post", "/comparisons/new"),
+        ("get", "/tag-sets/new"),
+        ("post", "/tag-sets/new"),
+        ("get", "/tag-sets/import"),
+        ("post", "/tag-sets/import"),
+        ("get", "/tag-sets/media-literacy/copy"),
+        ("get", "/tag-sets/media-literacy/edit"),
+        ("post", "/tag-sets/media-literacy/edit"),
+        ("post", "/tag-sets/media-literacy/tags"),
+        ("post", "/tag-sets/media-literacy/tags/slogan/remove"),
+        ("post", "/tag-sets/media-literacy/tags/slogan/move"),
+        ("get", "/tag-sets/media-literacy/tags/slogan/edit"),
+    ],
+)
+def test_html_writes_send_anonymous_visitors_to_sign_in(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 302
+    if method == "get":
+        assert response.headers["Location"] == f"/login?next={path}"
+    else:
+        assert response.headers["Location"] == "/login"
+
+
+def test_reading_pages_stay_public(client, seeded):
+    comparison_id, _, _ = seeded
+    for path in ("/comparisons", f"/comparisons/{comparison_id}", "/tag-sets"):
+        assert client.get(path).status_code == 200, path
+
+
+# -- the create-teacher command ----------------------------------------------------------------
+
+
+def test_create_teacher_from_stdin_and_from_the_prompt(auth_app):
+    runner = auth_app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "create-teacher",
+            "--username",
+            "ms.tanaka",
+            "--name",
+            "Ms Tanaka",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created the teacher 'ms.tanaka' (Ms Tanaka)" in result.output
+    result = runner.invoke(
+        args=["create-teacher", "--username", "mr.ito"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert [(u.username, u.name) for u in users(auth_app)] == [
+        ("ms.tanaka", "Ms Tanaka"),
+        ("mr.ito", "mr.ito"),
+    ]
+    client = auth_app.test_client()
+    assert client.get("/setup").status_code == 404
+    assert sign_in(client, username="mr.ito").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--username", "ms tanaka", "--password-stdin"], PASSWORD, "username: use 3 to 64"),
+        (["--username", "kai.sato", "--password-stdin"], "password1", "password: use at least"),
+        (["--username", "MS.TANAKA", "--password-stdin"], PASSWORD, "'MS.TANAKA' is taken"),
+        (["--username", "other", "--name", " ", "--password-stdin"], PASSWORD, "name: required"),
+    ],
+)
+def test_create_teacher_refuses_bad_input_in_one_line(auth_app, args, stdin, message):
+    add_user(auth_app, username="ms.tanaka")
+    before = len(users(auth_app))
+    result = auth_app.test_cli_runner().invoke(args=["create-teacher", *args], input=stdin + "\n")
+    assert result.exit_code == 2
+    assert message in result.output
+    assert result.output.count("\n") == 1
+    assert len(users(auth_app)) == before
+
+
+def test_create_teacher_needs_the_tables(tmp_path):
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}, instance_path=str(tmp_path)
+    )
+    result = app.test_cli_runner().invoke(
+        args=["create-teacher", "--username", "ms.tanaka", "--password-stdin"], input=PASSWORD
+    )
+    assert result.exit_code == 2
+    assert "parallax db upgrade" in result.output
+    with app.app_context():
+        db.get_engine().dispose()

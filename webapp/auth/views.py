@@ -1,0 +1,145 @@
+"""Account pages: create the first teacher, sign in and sign out."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session as cookie_session
+from flask import url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from annotations import accounts
+from annotations import models
+from annotations.errors import AccountError
+from webapp.auth.access import SignedInUser
+from webapp.auth.access import is_local_path
+from webapp.auth.access import limiter
+from webapp.auth.forms import LoginForm
+from webapp.auth.forms import LogoutForm
+from webapp.auth.forms import SetupForm
+from webapp.db import get_session
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def show_error(form: FlaskForm, error: AccountError) -> None:
+    """Put a core error's message on the form field it names (or on the form)."""
+    field_name, _, message = str(error).partition(": ")
+    field = form._fields.get(field_name) if message else None
+    if field is None:
+        form.form_errors.append(str(error))
+    else:
+        field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
+
+
+def sign_in(row: models.User) -> None:
+    """Start a fresh signed-in session for ``row``."""
+    assert row.username is not None
+    # A new session on sign-in: nothing set before it (by anyone) carries over.
+    cookie_session.clear()
+    login_user(SignedInUser(id=row.id, username=row.username, name=row.name, role=row.role))
+
+
+def needs_setup() -> bool:
+    """Return True while sign-in is on and no teacher can sign in yet."""
+    if current_app.config.get("LOGIN_DISABLED"):
+        return False
+    session = get_session()
+    try:
+        return not accounts.has_teacher(session)
+    except SQLAlchemyError:
+        # No tables yet: the home page still shows the seed articles from files.
+        session.rollback()
+        return False
+
+
+@bp.before_app_request
+def send_newcomers_to_setup() -> Response | None:
+    """Send the first visitor of the home page to the setup form."""
+    if request.endpoint == "compare.index" and needs_setup():
+        return redirect(url_for("auth.setup"))
+    return None
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def setup() -> ResponseReturnValue:
+    """Create the first teacher account and sign them in; afterwards the page is gone."""
+    if not needs_setup():
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            row = accounts.create_user(
+                session,
+                username=form.username.data,
+                name=form.name.data,
+                password=form.password.data,
+                role="teacher",
+            )
+            session.commit()
+        except AccountError as error:
+            session.rollback()
+            show_error(form, error)
+        except IntegrityError:
+            session.rollback()
+            form.username.errors = [*form.username.errors, "This username was just taken."]
+        else:
+            sign_in(row)
+            flash(f"Welcome, {row.name}: your teacher account is ready.", "success")
+            return redirect(url_for("compare.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/setup.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    """Sign in with a username and password, then go where the user was heading."""
+    target = request.args.get("next")
+    if not is_local_path(target):
+        target = None
+    if current_user.is_authenticated:
+        return redirect(target or url_for("compare.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = get_session()
+        row = accounts.authenticate(session, form.username.data, form.password.data)
+        if row is None:
+            form.password.errors = [*form.password.errors, "Wrong username or password."]
+        else:
+            session.commit()
+            sign_in(row)
+            flash(f"Signed in as {row.name}.", "success")
+            return redirect(target or url_for("compare.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form, next=target), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out (a POST with the CSRF token, so no other site can sign anyone out)."""
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        abort(400, "The sign-out form had expired; please try again.")
+    logout_user()
+    cookie_session.clear()
+    flash("Signed out.", "info")
+    return redirect(url_for("compare.index"))
