@@ -61,3 +61,15 @@ class DuplicateUsernameError(AccountError):
 
 class WeakPasswordError(AccountError):
     """A password too short, too common or too easy to guess."""
+
+
+class ExerciseError(AnnotationError):
+    """An exercise that cannot be made, joined or changed as asked (the message says why)."""
+
+
+class JoinError(ExerciseError):
+    """A join code, display name or password a student cannot join an exercise with."""
+
+
+class ExerciseClosedError(ExerciseError):
+    """Work in an exercise that is not open for it (draft, closed or revealed)."""

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: users, documents, comparisons, alignments, tag sets and annotations.
+"""SQLAlchemy models: users, documents, comparisons, alignments, tag sets, annotations, exercises.
 
 Rows store records as plain columns and JSON; ``annotations.store`` converts between the
 two. Every offset stored here is ``[start, end)`` in code points into ``Document.text``.
@@ -31,6 +31,8 @@ Role = Literal["teacher", "student", "admin"]
 ROLES: tuple[Role, ...] = ("teacher", "student", "admin")
 AnnotationStatus = Literal["human", "suggested", "accepted", "rejected"]
 ANNOTATION_STATUSES: tuple[AnnotationStatus, ...] = ("human", "suggested", "accepted", "rejected")
+ExerciseState = Literal["draft", "open", "closed", "revealed"]
+EXERCISE_STATES: tuple[ExerciseState, ...] = ("draft", "open", "closed", "revealed")
 Relation = Literal["b-adds", "b-softens", "b-sharpens", "omitted-in-b", "reframed", "same-fact"]
 RELATIONS: tuple[Relation, ...] = (
     "b-adds",
@@ -296,6 +298,10 @@ class Annotation(Base):
     comparison_id: Mapped[int | None] = mapped_column(
         ForeignKey("comparison.id", ondelete="CASCADE"), index=True
     )
+    # Set for the work done in a classroom exercise: the teacher's key or a student's copy.
+    exercise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercise.id", ondelete="CASCADE"), index=True
+    )
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     quote: Mapped[str] = mapped_column(Text)
@@ -318,6 +324,7 @@ class Annotation(Base):
     document: Mapped[Document] = relationship(foreign_keys=[document_id])
     link_document: Mapped[Document | None] = relationship(foreign_keys=[link_document_id])
     comparison: Mapped[Comparison | None] = relationship()
+    exercise: Mapped[Exercise | None] = relationship()
     author: Mapped[User | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary="annotation_tag", order_by="Tag.position")
 
@@ -326,3 +333,95 @@ class Annotation(Base):
             f"Annotation(id={self.id!r}, public_id={self.public_id!r}, "
             f"document_id={self.document_id!r}, start={self.start!r}, end={self.end!r})"
         )
+
+
+class Exercise(Base):
+    """A comparison and a tag set given to a class, with instructions and a join code.
+
+    The answer key is the owning teacher's annotations in the exercise; each student
+    annotates a copy of their own (annotations with this exercise and the student as author).
+    """
+
+    __tablename__ = "exercise"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_sql_list(EXERCISE_STATES)})", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    comparison_id: Mapped[int] = mapped_column(
+        ForeignKey("comparison.id", ondelete="CASCADE"), index=True
+    )
+    # The two articles the class reads side by side (a comparison may hold more).
+    doc_a_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
+    doc_b_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
+    tag_set_id: Mapped[int] = mapped_column(ForeignKey("tag_set.id", ondelete="RESTRICT"))
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    state: Mapped[ExerciseState] = mapped_column(String(16), default="draft")
+    created_at: Mapped[dt.datetime] = _created_at()
+    updated_at: Mapped[dt.datetime] = _updated_at()
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    comparison: Mapped[Comparison] = relationship()
+    doc_a: Mapped[Document] = relationship(foreign_keys=[doc_a_id])
+    doc_b: Mapped[Document] = relationship(foreign_keys=[doc_b_id])
+    tag_set: Mapped[TagSet] = relationship()
+    teacher: Mapped[User] = relationship(foreign_keys=[teacher_id])
+    members: Mapped[list[ExerciseMember]] = relationship(
+        back_populates="exercise",
+        order_by="ExerciseMember.joined_at",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"Exercise(id={self.id!r}, title={self.title!r}, state={self.state!r})"
+
+
+class ExerciseMember(Base):
+    """A student's place in an exercise; a student account belongs to one exercise."""
+
+    __tablename__ = "exercise_member"
+    # ``name_key`` is the casefolded display name: two students of one class cannot both
+    # be "Ana" and "ana", even when they join at the same moment.
+    __table_args__ = (UniqueConstraint("exercise_id", "name_key"),)
+
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("exercise.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, unique=True
+    )
+    name_key: Mapped[str] = mapped_column(String(200))
+    joined_at: Mapped[dt.datetime] = _created_at()
+
+    exercise: Mapped[Exercise] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"ExerciseMember(exercise_id={self.exercise_id!r}, user_id={self.user_id!r})"
+
+
+class Feedback(Base):
+    """A teacher's private word to one student on one of the student's annotations."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), unique=True
+    )
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = _created_at()
+    updated_at: Mapped[dt.datetime] = _updated_at()
+
+    annotation: Mapped[Annotation] = relationship()
+
+    def __repr__(self) -> str:
+        return f"Feedback(id={self.id!r}, annotation_id={self.annotation_id!r})"

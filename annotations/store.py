@@ -339,6 +339,7 @@ class AnnotationInput:
     tag_set_key: str
     note: str = ""
     comparison_id: int | None = None
+    exercise_id: int | None = None
     relation: str | None = None
     link_document_id: int | None = None
     link_start: int | None = None
@@ -352,6 +353,7 @@ class _Checked:
 
     document_id: int
     comparison_id: int | None
+    exercise_id: int | None
     start: int
     end: int
     quote: str
@@ -454,6 +456,8 @@ def _check_annotation(
                 f"document_id: document {document.id} is not part of comparison "
                 f"{data.comparison_id}"
             )
+    if data.exercise_id is not None:
+        _check_exercise(session, data, document.id)
     span = _check_span(document, data.start, data.end, data.quote, "span")
     tags = _resolve_tags(session, data.tag_set_key, data.tag_keys)
     note = _check_note(data.note)
@@ -487,6 +491,7 @@ def _check_annotation(
     checked = _Checked(
         document_id=document.id,
         comparison_id=data.comparison_id,
+        exercise_id=data.exercise_id,
         start=span.start,
         end=span.end,
         quote=span.slice(document.text),
@@ -505,10 +510,33 @@ def _check_annotation(
     return checked, tags, document
 
 
+def _check_exercise(session: Session, data: AnnotationInput, document_id: int) -> None:
+    """Check that an annotation made in an exercise fits it: its articles and its tag set."""
+    exercise = session.get(models.Exercise, data.exercise_id)
+    if exercise is None:
+        raise AnnotationError(f"exercise_id: exercise {data.exercise_id} does not exist")
+    if data.comparison_id != exercise.comparison_id:
+        raise AnnotationError(
+            f"comparison_id: exercise {exercise.id} is on comparison {exercise.comparison_id}"
+        )
+    shown = (exercise.doc_a_id, exercise.doc_b_id)
+    if document_id not in shown or (
+        data.link_document_id is not None and data.link_document_id not in shown
+    ):
+        raise AnnotationError(
+            f"document_id: exercise {exercise.id} reads documents {shown[0]} and {shown[1]}"
+        )
+    if data.tag_set_key != exercise.tag_set.key:
+        raise UnknownTagError(
+            f"tag_set: exercise {exercise.id} tags with {exercise.tag_set.key!r}"
+        )
+
+
 def _stored_content(row: models.Annotation) -> _Checked:
     return _Checked(
         document_id=row.document_id,
         comparison_id=row.comparison_id,
+        exercise_id=row.exercise_id,
         start=row.start,
         end=row.end,
         quote=row.quote,
@@ -566,6 +594,7 @@ def add_annotation(
         public_id=data.public_id,
         document_id=checked.document_id,
         comparison_id=checked.comparison_id,
+        exercise_id=checked.exercise_id,
         start=checked.start,
         end=checked.end,
         quote=checked.quote,
@@ -631,8 +660,13 @@ def list_annotations(
     comparison_id: int | None = None,
     document_id: int | None = None,
     include_deleted: bool = False,
+    outside_exercises: bool = False,
 ) -> list[models.Annotation]:
-    """Return annotations ordered by document and position, filtered as asked."""
+    """Return annotations ordered by document and position, filtered as asked.
+
+    With ``outside_exercises``, work done in classroom exercises (students' copies and
+    answer keys) is left out: it is shown only to those the exercise lets see it.
+    """
     query = select(models.Annotation).options(
         selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
         selectinload(models.Annotation.author),
@@ -643,6 +677,8 @@ def list_annotations(
         query = query.where(models.Annotation.document_id == document_id)
     if not include_deleted:
         query = query.where(models.Annotation.deleted_at.is_(None))
+    if outside_exercises:
+        query = query.where(models.Annotation.exercise_id.is_(None))
     query = query.order_by(
         models.Annotation.document_id,
         models.Annotation.start,
@@ -663,7 +699,8 @@ def get_or_add_user(session: Session, name: str, *, role: models.Role = "teacher
     return user
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
+def isoformat_utc(moment: dt.datetime | None) -> str | None:
+    """Return a stored time as ISO 8601 in UTC (None stays None)."""
     if moment is None:
         return None
     # SQLite hands timestamps back without a zone; they were written in UTC.
@@ -686,6 +723,7 @@ def annotation_to_dict(row: models.Annotation) -> dict[str, Any]:
         "id": row.public_id,
         "document_id": row.document_id,
         "comparison_id": row.comparison_id,
+        "exercise_id": row.exercise_id,
         "start": row.start,
         "end": row.end,
         "quote": row.quote,
@@ -698,7 +736,7 @@ def annotation_to_dict(row: models.Annotation) -> dict[str, Any]:
         "author": row.author.name if row.author is not None else None,
         "relation": row.relation,
         "link": link,
-        "created": _iso(row.created_at),
-        "updated": _iso(row.updated_at),
+        "created": isoformat_utc(row.created_at),
+        "updated": isoformat_utc(row.updated_at),
         "deleted": row.deleted_at is not None,
     }

@@ -25,12 +25,18 @@ from annotations import store
 from annotations.errors import AnnotationError
 from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
+from annotations.errors import ExerciseClosedError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
-from webapp.auth import teacher_required
+from webapp.auth import annotator_required
 from webapp.db import get_session
+from webapp.exercises import api_bp as exercises_api_bp
+from webapp.exercises.access import check_may_change
+from webapp.exercises.access import check_may_create
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+# /api/exercises/...: nested, so this blueprint's JSON error handlers answer for it too.
+bp.register_blueprint(exercises_api_bp)
 
 DEFAULT_AUTHOR = "Annotator"
 
@@ -45,6 +51,7 @@ _INPUT_FIELDS: dict[str, tuple[type, ...]] = {
     "tag_set_key": (str,),
     "note": (str,),
     "comparison_id": (int, type(None)),
+    "exercise_id": (int, type(None)),
     "relation": (str, type(None)),
     "link_document_id": (int, type(None)),
     "link_start": (int, type(None)),
@@ -101,6 +108,8 @@ def handle_core_error(exc: AnnotationError) -> tuple[Any, int]:
     field_name = field if rest and field.replace("_", "").replace(".", "").isalnum() else None
     if isinstance(exc, AnnotationNotFoundError):
         return _error("not_found", message, 404)
+    if isinstance(exc, ExerciseClosedError):
+        return _error("exercise_closed", message, 403)
     if isinstance(exc, ConflictError):
         return _error("conflict", message, 409, field_name)
     if isinstance(exc, SpanError):
@@ -200,7 +209,7 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
     session = get_session()
     if session.get(models.Comparison, comparison_id) is None:
         abort(404, f"no comparison has the id {comparison_id}")
-    rows = store.list_annotations(session, comparison_id=comparison_id)
+    rows = store.list_annotations(session, comparison_id=comparison_id, outside_exercises=True)
     return {
         "comparison_id": comparison_id,
         "annotations": [store.annotation_to_dict(row) for row in rows],
@@ -208,7 +217,7 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
 
 
 @bp.post("/documents/<int:document_id>/annotations")
-@teacher_required
+@annotator_required
 def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     """Save an annotation of a document: 201 when new, 200 when the same one came again."""
     session = get_session()
@@ -223,6 +232,7 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     if document is None:
         abort(404, f"no document has the id {document_id}")
     data = parse_annotation_input(_json_object(), document_id)
+    check_may_create(session, data.exercise_id)
     try:
         row, created = store.add_annotation(session, data, author_id=_author_id())
         session.commit()
@@ -234,7 +244,7 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
 
 
 @bp.patch("/annotations/<public_id>")
-@teacher_required
+@annotator_required
 def edit_annotation(public_id: str) -> dict[str, Any]:
     """Change an annotation's tags or note."""
     data = _json_object()
@@ -247,26 +257,29 @@ def edit_annotation(public_id: str) -> dict[str, Any]:
         raise BadRequest("tags: give tags or tag_keys, not both", "tags")
     tag_keys = data.get("tags", data.get("tag_keys"))
     session = get_session()
+    check_may_change(session, public_id)
     row = store.update_annotation(session, public_id, tag_keys=tag_keys, note=data.get("note"))
     session.commit()
     return store.annotation_to_dict(row)
 
 
 @bp.delete("/annotations/<public_id>")
-@teacher_required
+@annotator_required
 def delete_annotation(public_id: str) -> dict[str, Any]:
     """Delete an annotation so that it can still be restored."""
     session = get_session()
+    check_may_change(session, public_id)
     row = store.delete_annotation(session, public_id)
     session.commit()
     return store.annotation_to_dict(row)
 
 
 @bp.post("/annotations/<public_id>/restore")
-@teacher_required
+@annotator_required
 def restore_annotation(public_id: str) -> dict[str, Any]:
     """Restore a deleted annotation."""
     session = get_session()
+    check_may_change(session, public_id)
     row = store.restore_annotation(session, public_id)
     session.commit()
     return store.annotation_to_dict(row)

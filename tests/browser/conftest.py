@@ -122,3 +122,17 @@ def screenshot():
         return path
 
     return take
+
+
+# Select text in one column as a person would: a Range over the text nodes.
+SELECT_TEXT = (Path(__file__).parent / "select_text.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def select_text():
+    """Return a function that selects ``text`` in column ``side`` ("a" or "b") of a page."""
+
+    def select(page, side, text):
+        page.evaluate(SELECT_TEXT, [side, text])
+
+    return select

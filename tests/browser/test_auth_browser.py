@@ -20,37 +20,6 @@ pytestmark = pytest.mark.browser
 SLOGAN = "Make Japan Great Again"
 PASSWORD = "tide pools at dawn"
 
-# Select the first occurrence of `text` in one column, across highlights and elements.
-SELECT_TEXT = """
-([side, text]) => {
-  const root = document.querySelector(`.doc-column[data-side="${side}"] .doc-text`);
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const nodes = [];
-  let full = "";
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    nodes.push([node, full.length]);
-    full += node.data;
-  }
-  const at = full.indexOf(text);
-  const locate = (position, isEnd) => {
-    for (const [node, start] of nodes) {
-      const end = start + node.data.length;
-      if (isEnd ? position <= end : position < end) {
-        return [node, position - start];
-      }
-    }
-  };
-  const [startNode, startOffset] = locate(at, false);
-  const [endNode, endOffset] = locate(at + text.length, true);
-  startNode.parentElement.scrollIntoView({ block: "center" });
-  const range = document.createRange();
-  range.setStart(startNode, startOffset);
-  range.setEnd(endNode, endOffset);
-  getSelection().removeAllRanges();
-  getSelection().addRange(range);
-}
-"""
-
 
 @pytest.fixture(scope="module")
 def auth_app(tmp_path_factory):
@@ -81,7 +50,9 @@ def auth_server(auth_app):
             db.get_engine().dispose()
 
 
-def test_set_up_sign_out_sign_in_and_tag(auth_app, auth_server, browser_page, problems, screenshot):
+def test_set_up_sign_out_sign_in_and_tag(
+    auth_app, auth_server, browser_page, problems, screenshot, select_text
+):
     page = browser_page
     page.goto(f"{auth_server}/")
     expect(page).to_have_url(f"{auth_server}/setup")
@@ -118,7 +89,7 @@ def test_set_up_sign_out_sign_in_and_tag(auth_app, auth_server, browser_page, pr
         comparison_id = comparison.id
     page.goto(f"{auth_server}/comparisons/{comparison_id}")
     expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
-    page.evaluate(SELECT_TEXT, ["b", SLOGAN])
+    select_text(page, "b", SLOGAN)
     picker = page.get_by_role("dialog", name="Tag the selection")
     expect(picker).to_be_visible()
     picker.get_by_role("button", name=re.compile("^Slogan or catchphrase")).click()

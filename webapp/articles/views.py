@@ -147,6 +147,23 @@ def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
     }
 
 
+def comparison_view(
+    session: Session, comparison: models.Comparison, a_row: models.Document, b_row: models.Document
+) -> ComparisonView:
+    """Return what the reading page shows of two documents, aligning them once if need be."""
+    a, b = store.get_document_record(a_row), store.get_document_record(b_row)
+    stored = find_alignment(comparison, a_row, b_row)
+    if stored is None:
+        alignment = align_documents(a, b)
+        store.save_alignment(session, comparison, a_row, b_row, alignment)
+        session.commit()
+    else:
+        alignment = store.load_alignment(stored)
+    return build_comparison(
+        comparison.title, a, b, alignment=alignment, document_ids=(a_row.id, b_row.id)
+    )
+
+
 # --- views -----------------------------------------------------------------------------------
 
 
@@ -193,17 +210,7 @@ def show(comparison_id: int) -> str | Response:
     if a_row.id == b_row.id:
         flash("Pick two different articles to compare.", "error")
         return redirect(url_for("articles.show", comparison_id=comparison.id))
-    a, b = store.get_document_record(a_row), store.get_document_record(b_row)
-    stored = find_alignment(comparison, a_row, b_row)
-    if stored is None:
-        alignment = align_documents(a, b)
-        store.save_alignment(session, comparison, a_row, b_row, alignment)
-        session.commit()
-    else:
-        alignment = store.load_alignment(stored)
-    view: ComparisonView = build_comparison(
-        comparison.title, a, b, alignment=alignment, document_ids=(a_row.id, b_row.id)
-    )
+    view = comparison_view(session, comparison, a_row, b_row)
     tag_sets = store.list_tag_sets(session)
     known = {tag_set.key for tag_set in tag_sets}
     key = request.args.get("tagset", DEFAULT_TAG_SET)

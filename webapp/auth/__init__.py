@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from webapp.auth.access import annotator_required
 from webapp.auth.access import init_app
 from webapp.auth.access import teacher_required
 from webapp.auth.views import bp
 
-__all__ = ["bp", "init_app", "teacher_required"]
+__all__ = ["annotator_required", "bp", "init_app", "teacher_required"]

@@ -54,6 +54,11 @@ class SignedInUser(UserMixin):
         """Return True for a teacher."""
         return self.role == "teacher"
 
+    @property
+    def is_student(self) -> bool:
+        """Return True for a student (an account of one exercise)."""
+        return self.role == "student"
+
 
 def init_app(app: Flask) -> None:
     """Wire Flask-Login and the rate limiter into ``app``."""
@@ -69,9 +74,12 @@ def load_user(user_id: str) -> SignedInUser | None:
         row = get_session().get(models.User, int(user_id))
     except ValueError:
         return None
-    if row is None or row.username is None or row.password_hash is None:
+    if row is None or row.password_hash is None:
         return None
-    return SignedInUser(id=row.id, username=row.username, name=row.name, role=row.role)
+    # Students sign in through their exercise's join code and have no username.
+    if row.username is None and row.role != "student":
+        return None
+    return SignedInUser(id=row.id, username=row.username or "", name=row.name, role=row.role)
 
 
 def is_api_request() -> bool:
@@ -83,7 +91,7 @@ def is_api_request() -> bool:
 def unauthorized() -> Response:
     """Answer an anonymous request for a teacher's page: 401 JSON or the sign-in page."""
     if is_api_request():
-        abort(401, "sign in as a teacher to change annotations")
+        abort(401, "sign in to change annotations")
     flash("Please sign in to do that.", "info")
     if request.method != "GET":
         # Coming back to a POST-only address after signing in would only answer 405.
@@ -103,6 +111,21 @@ def teacher_required(view: F) -> F:
         if current_user.role != "teacher":
             abort(403, "only a teacher may do this")
         return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def annotator_required(view: F) -> F:
+    """Let anyone signed in through, teacher or student (everyone when LOGIN_DISABLED is set).
+
+    The view itself decides what this user may change (a student only their own exercise work).
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_app.config.get("LOGIN_DISABLED") or current_user.is_authenticated:
+            return view(*args, **kwargs)
+        return login_manager.unauthorized()
 
     return cast(F, wrapper)
 

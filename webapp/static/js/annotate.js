@@ -26,6 +26,8 @@
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const csrfToken = csrfMeta ? csrfMeta.content : "";
   const config = reader.dataset;
+  // A closed exercise: the highlights show, but nothing can be tagged or changed.
+  const readOnly = config.readOnly === "true";
 
   const docs = new Map(); // document id -> {id, side, column, text, segments}
   const annotations = new Map(); // annotation id -> annotation
@@ -682,6 +684,9 @@
       tag_keys: tagKeys,
       note: pickerParts.note.value.trim(),
     };
+    if (config.exerciseId) {
+      body.exercise_id = Number(config.exerciseId);
+    }
     const local = {
       id: publicId,
       document_id: span.doc.id,
@@ -763,7 +768,7 @@
 
   function openEditor(id, anchor) {
     const ann = annotations.get(String(id));
-    if (!ann) {
+    if (!ann || readOnly) {
       return;
     }
     closePicker(false);
@@ -908,6 +913,9 @@
   }
 
   function takeSelection(focusPicker) {
+    if (readOnly) {
+      return;
+    }
     const span = readSelection(window.getSelection());
     if (span === null) {
       return;
@@ -1101,7 +1109,7 @@
 
   async function start() {
     buildDocs();
-    reader.classList.add("is-annotating");
+    reader.classList.add(readOnly ? "is-read-only" : "is-annotating");
     try {
       const [set, list] = await Promise.all([
         request("GET", config.tagSetUrl),
