@@ -61,3 +61,7 @@ class DuplicateUsernameError(AccountError):
 
 class WeakPasswordError(AccountError):
     """A password too short, too common or too easy to guess."""
+
+
+class ImportFormatError(AnnotationError):
+    """A file to import that cannot be read as a whole (the message says where and why)."""
