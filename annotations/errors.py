@@ -73,3 +73,7 @@ class JoinError(ExerciseError):
 
 class ExerciseClosedError(ExerciseError):
     """Work in an exercise that is not open for it (draft, closed or revealed)."""
+
+
+class ImportFormatError(AnnotationError):
+    """A file to import that cannot be read as a whole (the message says where and why)."""

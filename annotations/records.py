@@ -160,3 +160,53 @@ class DiffOp:
     tag: DiffTag
     a: Span
     b: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """The span of another document that an annotation links to.
+
+    ``document_id`` is None only for a link read from another tool's file, which names the
+    document by IRI alone.
+    """
+
+    document_id: int | None
+    document_title: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationRecord:
+    """One annotation as it is exported and imported, with what it needs to be understood alone.
+
+    ``start``/``end`` are code points into the document text whose SHA-256 is
+    ``document_hash``; ``tags`` are ``(key, name)`` pairs in order; times are ISO 8601 with a
+    zone. Strings that are unknown are ``""``. ``document_id`` is None only for an annotation
+    read from another tool's file; then ``document_url`` holds the IRI that file names.
+    """
+
+    id: str
+    comparison_id: int | None
+    comparison_title: str
+    document_id: int | None
+    document_title: str
+    outlet: str
+    document_url: str
+    document_hash: str
+    annotator: str
+    exercise_id: int | None
+    tag_set: str
+    tags: tuple[tuple[str, str], ...]
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    note: str
+    status: str
+    relation: str | None
+    link: LinkTarget | None
+    created: str
+    updated: str
