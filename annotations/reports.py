@@ -1,9 +1,18 @@
-"""Human-readable reports built from core records."""
+"""Reports built from core records: the alignment as text, and what annotations add up to."""
 
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from annotations.agreement import AlphaResult
+from annotations.agreement import LabeledSpan
+from annotations.agreement import PairAgreement
+from annotations.agreement import Unit
+from annotations.agreement import krippendorff_alpha
+from annotations.agreement import pairwise_f1
 from annotations.records import Alignment
 from annotations.records import Document
 from annotations.records import Span
@@ -112,3 +121,167 @@ def format_alignment_text(
     lines.extend(_only_section("Only in B", alignment.only_b, b.text, width))
     lines.extend(["", rule, *textwrap.wrap(f"Summary: {summary}", width)])
     return "\n".join(lines) + "\n"
+
+
+# -- annotation reports -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportAnnotation:
+    """One annotation as a report counts it: where, which tags, by whom."""
+
+    document_id: int
+    start: int
+    end: int
+    tags: tuple[str, ...]
+    annotator: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDocument:
+    """One source of a report: its text, its sentences and those only it has."""
+
+    id: int
+    label: str
+    title: str
+    outlet: str
+    text: str
+    sentences: tuple[Span, ...]
+    only: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Annotations counted by tag for one row (a source or an annotator)."""
+
+    label: str
+    counts: dict[str, int]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class PassageTally:
+    """A sentence and how it was tagged."""
+
+    document_id: int
+    label: str
+    start: int
+    end: int
+    text: str
+    annotations: int
+    annotators: int
+    tags: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationReport:
+    """What a comparison's (or an exercise's) annotations add up to."""
+
+    tags: tuple[str, ...]
+    total: int
+    by_source: tuple[Tally, ...]
+    by_annotator: tuple[Tally, ...]
+    top_passages: tuple[PassageTally, ...]
+    one_source: tuple[PassageTally, ...]
+    alpha: AlphaResult
+    pairwise: tuple[PairAgreement, ...]
+
+
+def covers(start: int, end: int, unit_start: int, unit_end: int) -> bool:
+    """Return True if ``[start, end)`` counts for a unit: it overlaps at least half the shorter.
+
+    >>> covers(0, 10, 8, 30), covers(0, 10, 4, 30)
+    (False, True)
+    """
+    overlap = min(end, unit_end) - max(start, unit_start)
+    return overlap > 0 and 2 * overlap >= min(end - start, unit_end - unit_start)
+
+
+def _tally(label: str, items: Sequence[ReportAnnotation]) -> Tally:
+    counts = Counter(tag for item in items for tag in item.tags)
+    return Tally(label=label, counts=dict(counts), total=len(items))
+
+
+def _passage(
+    document: ReportDocument, span: Span, items: Sequence[ReportAnnotation]
+) -> PassageTally:
+    inside = [item for item in items if covers(item.start, item.end, span.start, span.end)]
+    tags = Counter(tag for item in inside for tag in item.tags)
+    return PassageTally(
+        document_id=document.id,
+        label=document.label,
+        start=span.start,
+        end=span.end,
+        text=span.slice(document.text),
+        annotations=len(inside),
+        annotators=len({item.annotator for item in inside}),
+        tags=tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+def build_report(
+    documents: Sequence[ReportDocument],
+    annotations: Sequence[ReportAnnotation],
+    *,
+    tag_order: Sequence[str] = (),
+    top: int = 10,
+) -> AnnotationReport:
+    """Count annotations by source, tag and annotator; rank passages; measure agreement.
+
+    A sentence counts an annotation when the two overlap by at least half of the shorter.
+    Agreement runs over every annotator's sentence-level tag decisions (Krippendorff's alpha,
+    nominal) and over their spans pair by pair (F1, see :mod:`annotations.agreement`).
+
+    >>> doc = ReportDocument(1, "A", "T", "O", "One. Two.", (Span(0, 4), Span(5, 9)), ())
+    >>> notes = [ReportAnnotation(1, 0, 4, ("x",), "Ana"), ReportAnnotation(1, 5, 9, ("x",), "Ben")]
+    >>> report = build_report([doc], notes)
+    >>> report.by_source[0].counts, [p.text for p in report.top_passages]
+    ({'x': 2}, ['One.', 'Two.'])
+    """
+    used = {tag for item in annotations for tag in item.tags}
+    ordered = [tag for tag in tag_order if tag in used]
+    tags = (*ordered, *sorted(used - set(ordered)))
+    by_document: dict[int, list[ReportAnnotation]] = {}
+    by_annotator: dict[str, list[ReportAnnotation]] = {}
+    for item in annotations:
+        by_document.setdefault(item.document_id, []).append(item)
+        by_annotator.setdefault(item.annotator, []).append(item)
+    passages = [
+        _passage(document, span, by_document.get(document.id, ()))
+        for document in documents
+        for span in document.sentences
+    ]
+    ranked = sorted(
+        (p for p in passages if p.annotations),
+        key=lambda p: (-p.annotations, -p.annotators, p.label, p.start),
+    )
+    one_source = [
+        _passage(document, span, by_document.get(document.id, ()))
+        for document in documents
+        for span in document.only
+    ]
+    labelled = {
+        name: tuple(
+            LabeledSpan(item.document_id, item.start, item.end, tag)
+            for item in items
+            for tag in item.tags
+        )
+        for name, items in by_annotator.items()
+    }
+    units = [
+        Unit(document.id, span.start, span.end)
+        for document in documents
+        for span in document.sentences
+    ]
+    return AnnotationReport(
+        tags=tags,
+        total=len(annotations),
+        by_source=tuple(
+            _tally(document.label, by_document.get(document.id, ())) for document in documents
+        ),
+        by_annotator=tuple(_tally(name, items) for name, items in sorted(by_annotator.items())),
+        top_passages=tuple(ranked[:top]),
+        one_source=tuple(one_source),
+        alpha=krippendorff_alpha(labelled, units, tags),
+        pairwise=tuple(pairwise_f1(labelled)),
+    )

@@ -535,3 +535,28 @@ def test_feedback_only_on_a_students_annotation_of_this_exercise(classroom):
     missing = str(uuid.uuid4())
     assert teacher.post(f"/exercises/{eid}/feedback/{missing}", data={}).status_code == 404
     assert count(app, models.Feedback) == 0
+
+
+def test_the_exercise_report_counts_students_not_the_key_and_is_the_teachers_only(classroom):
+    app, cid, eid = classroom["app"], classroom["comparison_id"], classroom["exercise_id"]
+    doc_a, doc_b = classroom["doc_a"], classroom["doc_b"]
+    ana, ben, teacher = classroom["ana"], classroom["ben"], classroom["teacher"]
+    save(teacher, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid))
+    save(ana, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid))
+    save(ben, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid))
+    save(ben, doc_a, body(app, cid, doc_a, CRYPTO, exercise_id=eid, tags=("promotional",)))
+    page = teacher.get(f"/exercises/{eid}/report").get_data(as_text=True)
+    assert "3 annotations by 2 students" in page
+    assert "key: 1 tag" in page
+    against = page.split('data-table="against-key"')[1].split("</table>")[0]
+    assert re.search(r"Ana</th><td class=\"num\">1</td><td class=\"num\">0</td>", against)
+    # Ana and Ben agree on the slogan sentence; Ben alone tagged the advertisement.
+    assert 'data-alpha="' in page
+    pdf = teacher.get(f"/exercises/{eid}/report.pdf")
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF-")
+    assert ana.get(f"/exercises/{eid}/report").status_code == 403
+    assert ana.get(f"/exercises/{eid}/report.pdf").status_code == 403
+    add_teacher(app, username="mr.sato", name="Mr Sato")
+    other = signed_in(app, "mr.sato")
+    assert other.get(f"/exercises/{eid}/report").status_code == 404
+    assert other.get(f"/exercises/{eid}/report.pdf").status_code == 404

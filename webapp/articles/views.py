@@ -23,6 +23,8 @@ from werkzeug.wrappers import Response
 from annotations import models
 from annotations import store
 from annotations.align import align_documents
+from annotations.records import Alignment
+from annotations.records import Document
 from webapp.articles.creation import create_comparison
 from webapp.articles.forms import MAX_ARTICLES
 from webapp.articles.forms import ComparisonForm
@@ -147,10 +149,10 @@ def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
     }
 
 
-def comparison_view(
+def alignment_for(
     session: Session, comparison: models.Comparison, a_row: models.Document, b_row: models.Document
-) -> ComparisonView:
-    """Return what the reading page shows of two documents, aligning them once if need be."""
+) -> tuple[Document, Document, Alignment]:
+    """Return two documents as records with their alignment, aligning (and storing) it once."""
     a, b = store.get_document_record(a_row), store.get_document_record(b_row)
     stored = find_alignment(comparison, a_row, b_row)
     if stored is None:
@@ -159,6 +161,14 @@ def comparison_view(
         session.commit()
     else:
         alignment = store.load_alignment(stored)
+    return a, b, alignment
+
+
+def comparison_view(
+    session: Session, comparison: models.Comparison, a_row: models.Document, b_row: models.Document
+) -> ComparisonView:
+    """Return what the reading page shows of two documents, aligning them once if need be."""
+    a, b, alignment = alignment_for(session, comparison, a_row, b_row)
     return build_comparison(
         comparison.title, a, b, alignment=alignment, document_ids=(a_row.id, b_row.id)
     )

@@ -1,0 +1,143 @@
+"""Report pages and PDFs: numbers against a hand count, permissions, the print layout."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from annotations import models
+from annotations import store
+from webapp import db
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+SLOGAN = "Make Japan Great Again"
+CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
+EMOJI_NOTE = "Slogan \U0001f1ef\U0001f1f5"
+
+pytestmark = pytest.mark.databases
+
+
+@pytest.fixture
+def seeded(app):
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        comparison = store.find_comparison_by_title(
+            db.get_session(), MANIFEST["comparison"]["title"]
+        )
+        return comparison.id, [document.id for document in comparison.documents]
+
+
+def text_of(app, document_id):
+    with app.app_context():
+        return db.get_session().get(models.Document, document_id).text
+
+
+def tag(client, app, comparison_id, document_id, quote, tags, note=""):
+    text = text_of(app, document_id)
+    start = text.index(quote)
+    response = client.post(
+        f"/api/documents/{document_id}/annotations",
+        json={
+            "public_id": str(uuid.uuid4()),
+            "comparison_id": comparison_id,
+            "start": start,
+            "end": start + len(quote),
+            "quote": quote,
+            "tag_set_key": "media-literacy",
+            "tag_keys": tags,
+            "note": note,
+        },
+    )
+    assert response.status_code == 201, response.get_json()
+
+
+def table(page, name):
+    match = re.search(
+        rf'<table class="report-table[^"]*" data-table="{name}">(.*?)</table>', page, re.S
+    )
+    assert match, name
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", match.group(1), re.S)
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in rows
+    ]
+
+
+def test_comparison_report_counts_what_was_tagged(app, client, seeded):
+    comparison_id, (doc_a, doc_b) = seeded
+    tag(client, app, comparison_id, doc_b, SLOGAN, ["slogan"], EMOJI_NOTE)
+    tag(client, app, comparison_id, doc_b, "Make Japan", ["slogan", "flag-waving"])
+    tag(client, app, comparison_id, doc_a, CRYPTO, ["promotional"])
+    page = client.get(f"/comparisons/{comparison_id}/report").get_data(as_text=True)
+    rows = table(page, "by-source")
+    assert rows[0] == ["Tag", "A", "B", "Both"]
+    body = {row[0]: row[1:] for row in rows[1:]}
+    # Hand count: slogan twice in B; flag-waving once in B; promotional once in A.
+    assert body["Slogan or catchphrase"] == ["0", "2", "2"]
+    assert body["Flag-waving or national pride"] == ["0", "1", "1"]
+    assert body["Promotional or advertising content"] == ["1", "0", "1"]
+    assert body["Annotations"] == ["1", "2", "3"]
+    assert table(page, "by-annotator")[1][0] == "Annotator"
+    assert table(page, "by-annotator")[1][-1] == "3"
+    # The slogan's sentence holds both B annotations: it is the most-tagged passage.
+    top = page.split('id="top-title"')[1].split("</ol>")[0]
+    first = re.search(r'<p class="passage-text">(.*?)</p>', top, re.S).group(1)
+    assert SLOGAN in first
+    assert "2 annotations by 1" in top
+    one_source = page.split('id="one-source-title"')[1]
+    assert "crypto trading community" in one_source
+    assert "<svg" in page and "Tags by source" in page
+    assert "needs at least two annotators" in page or "cannot be computed" in page
+
+
+def test_the_report_never_counts_exercise_work(app, client, seeded):
+    comparison_id, (doc_a, doc_b) = seeded
+    tag(client, app, comparison_id, doc_b, SLOGAN, ["slogan"])
+    with app.app_context():
+        session = db.get_session()
+        row = session.query(models.Annotation).one()
+        teacher = store.get_or_add_user(session, "Teacher")
+        tag_set = store.get_tag_set(session, "media-literacy")
+        exercise = models.Exercise(
+            title="Class",
+            comparison_id=comparison_id,
+            doc_a_id=doc_a,
+            doc_b_id=doc_b,
+            tag_set_id=tag_set.id,
+            teacher_id=teacher.id,
+            join_code="ABCDEF",
+            instructions="",
+        )
+        session.add(exercise)
+        session.flush()
+        row.exercise_id = exercise.id
+        session.commit()
+    page = client.get(f"/comparisons/{comparison_id}/report").get_data(as_text=True)
+    assert "Nothing has been tagged yet." in page
+
+
+def test_the_pdf_is_a_real_pdf(app, client, seeded):
+    comparison_id, (doc_a, doc_b) = seeded
+    tag(client, app, comparison_id, doc_b, SLOGAN, ["slogan"], EMOJI_NOTE)
+    response = client.get(f"/comparisons/{comparison_id}/report.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"].endswith('-report.pdf"')
+    data = response.get_data()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type /Page\b", data)) >= 1
+
+
+def test_unknown_comparison_report_is_404(client, seeded):
+    assert client.get("/comparisons/999/report").status_code == 404
+    assert client.get("/comparisons/999/report.pdf").status_code == 404

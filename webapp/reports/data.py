@@ -1,0 +1,199 @@
+"""What a report shows, gathered from the database once for the page and the PDF alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from annotations import models
+from annotations import store
+from annotations.align import aligned_sentences
+from annotations.grading import ClassResults
+from annotations.records import Alignment
+from annotations.records import Document
+from annotations.reports import AnnotationReport
+from annotations.reports import ReportAnnotation
+from annotations.reports import ReportDocument
+from annotations.reports import build_report
+from webapp.articles.views import alignment_for
+from webapp.exercises.classwork import grade
+from webapp.exercises.classwork import load_class_work
+from webapp.reports.charts import BarChart
+from webapp.reports.charts import grouped_bars
+
+SOURCE_COLOURS = ("#a63d12", "#1f56b3", "#23867f", "#7b4bd1")
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """A tag's name and colour, for tables and charts."""
+
+    key: str
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairSummary:
+    """Pairwise span agreement among annotators, summed up."""
+
+    pairs: int
+    mean_f1: float | None
+    lowest: tuple[str, str, float] | None
+    highest: tuple[str, str, float] | None
+    per_annotator: tuple[tuple[str, float | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything a report page or PDF shows."""
+
+    title: str
+    scope: str
+    documents: tuple[ReportDocument, ...]
+    sources: tuple[models.Document, ...]
+    report: AnnotationReport
+    tags: dict[str, TagInfo]
+    chart: BarChart
+    pairs: PairSummary
+    class_results: ClassResults | None
+    key_count: int
+
+
+def _report_documents(
+    rows: Sequence[models.Document], records: Sequence[Document], alignment: Alignment
+) -> tuple[ReportDocument, ...]:
+    only = (alignment.only_a, alignment.only_b)
+    return tuple(
+        ReportDocument(
+            id=row.id,
+            label="AB"[index],
+            title=row.title or "Untitled",
+            outlet=row.outlet or "Outlet not given",
+            text=record.text,
+            sentences=aligned_sentences(record),
+            only=only[index],
+        )
+        for index, (row, record) in enumerate(zip(rows, records, strict=True))
+    )
+
+
+def _items(rows: Sequence[models.Annotation], fallback: str) -> list[ReportAnnotation]:
+    return [
+        ReportAnnotation(
+            document_id=row.document_id,
+            start=row.start,
+            end=row.end,
+            tags=tuple(tag.key for tag in row.tags),
+            annotator=row.author.name if row.author is not None else fallback,
+        )
+        for row in rows
+    ]
+
+
+def _tag_info(
+    rows: Sequence[models.Annotation], tag_set: models.TagSet | None
+) -> dict[str, TagInfo]:
+    tags: dict[str, TagInfo] = {}
+    if tag_set is not None:
+        tags.update((t.key, TagInfo(t.key, t.name, t.colour)) for t in tag_set.tags)
+    for row in rows:
+        for tag in row.tags:
+            tags.setdefault(tag.key, TagInfo(tag.key, tag.name, tag.colour))
+    return tags
+
+
+def summarize_pairs(report: AnnotationReport) -> PairSummary:
+    """Return the mean, lowest and highest pairwise F1, and each annotator's mean."""
+    scored = [(p.first, p.second, p.scores.f1) for p in report.pairwise if p.scores.f1 is not None]
+    if not scored:
+        return PairSummary(len(report.pairwise), None, None, None, ())
+    names = sorted({name for first, second, _ in scored for name in (first, second)})
+    per: list[tuple[str, float | None]] = []
+    for name in names:
+        mine = [f1 for first, second, f1 in scored if name in (first, second)]
+        per.append((name, sum(mine) / len(mine) if mine else None))
+    ordered = sorted(scored, key=lambda item: (item[2], item[0], item[1]))
+    return PairSummary(
+        pairs=len(report.pairwise),
+        mean_f1=sum(f1 for _, _, f1 in scored) / len(scored),
+        lowest=ordered[0],
+        highest=ordered[-1],
+        per_annotator=tuple(per),
+    )
+
+
+def _chart(
+    report: AnnotationReport, documents: Sequence[ReportDocument], tags: dict[str, TagInfo]
+) -> BarChart:
+    by_label = {tally.label: tally for tally in report.by_source}
+    groups = [
+        (
+            tags[key].name if key in tags else key,
+            [by_label[document.label].counts.get(key, 0) for document in documents],
+        )
+        for key in report.tags
+    ]
+    series = [
+        (f"{document.label}: {document.outlet}", SOURCE_COLOURS[index % len(SOURCE_COLOURS)])
+        for index, document in enumerate(documents)
+    ]
+    return grouped_bars(groups, series, title="Tags by source")
+
+
+def comparison_report(
+    session: Session,
+    comparison: models.Comparison,
+    a_row: models.Document,
+    b_row: models.Document,
+    *,
+    fallback_author: str,
+) -> ReportData:
+    """Return the report of a comparison's annotations outside exercises, on two documents."""
+    a, b, alignment = alignment_for(session, comparison, a_row, b_row)
+    documents = _report_documents((a_row, b_row), (a, b), alignment)
+    rows = [
+        row
+        for row in store.list_annotations(
+            session, comparison_id=comparison.id, outside_exercises=True
+        )
+        if row.document_id in (a_row.id, b_row.id)
+    ]
+    tags = _tag_info(rows, None)
+    report = build_report(documents, _items(rows, fallback_author), tag_order=list(tags))
+    return ReportData(
+        title=comparison.title,
+        scope="Comparison",
+        documents=documents,
+        sources=(a_row, b_row),
+        report=report,
+        tags=tags,
+        chart=_chart(report, documents, tags),
+        pairs=summarize_pairs(report),
+        class_results=None,
+        key_count=0,
+    )
+
+
+def exercise_report(session: Session, exercise: models.Exercise) -> ReportData:
+    """Return the report of an exercise: the students' tags, agreement, the class vs the key."""
+    a, b, alignment = alignment_for(session, exercise.comparison, exercise.doc_a, exercise.doc_b)
+    documents = _report_documents((exercise.doc_a, exercise.doc_b), (a, b), alignment)
+    work = load_class_work(session, exercise)
+    rows = [row for rows in work.student_rows.values() for row in rows]
+    tags = _tag_info(rows, exercise.tag_set)
+    report = build_report(documents, _items(rows, "Student"), tag_order=list(tags))
+    return ReportData(
+        title=exercise.title,
+        scope="Exercise",
+        documents=documents,
+        sources=(exercise.doc_a, exercise.doc_b),
+        report=report,
+        tags=tags,
+        chart=_chart(report, documents, tags),
+        pairs=summarize_pairs(report),
+        class_results=grade(exercise, work),
+        key_count=len(work.key_rows),
+    )
