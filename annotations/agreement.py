@@ -17,6 +17,7 @@ Every span is half-open ``[start, end)`` in code points. An empty span matches n
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -202,6 +203,55 @@ def _augment(
         next_candidate.append(0)
 
 
+def _candidates(
+    response: Sequence[LabeledSpan], key: Sequence[LabeledSpan], min_overlap: float
+) -> list[list[int]]:
+    """Return, for each key item, the response items it may match, closest overlap first."""
+    return _candidates_in(_Sorted.of(response), key, min_overlap)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sorted:
+    """Response items with their indices in start order, to bisect for overlapping ones."""
+
+    items: Sequence[LabeledSpan]
+    order: tuple[int, ...]
+    starts: tuple[int, ...]
+    longest: int
+
+    @classmethod
+    def of(cls, items: Sequence[LabeledSpan]) -> _Sorted:
+        order = sorted(range(len(items)), key=lambda i: items[i].start)
+        longest = max((item.end - item.start for item in items), default=0)
+        return cls(items, tuple(order), tuple(items[i].start for i in order), longest)
+
+
+def _candidates_in(
+    prepared: _Sorted, key: Sequence[LabeledSpan], min_overlap: float
+) -> list[list[int]]:
+    # Only responses that start before the key ends and after (key start - longest response)
+    # can overlap it: bisecting the sorted starts keeps a class-sized group from being n x m.
+    response, order, starts, longest = (
+        prepared.items,
+        prepared.order,
+        prepared.starts,
+        prepared.longest,
+    )
+    candidates: list[list[int]] = []
+    for k in key:
+        low = bisect.bisect_left(starts, k.start - longest)
+        high = bisect.bisect_left(starts, k.end)
+        matching = sorted(
+            i
+            for i in order[low:high]
+            if _overlaps_enough(k.start, k.end, response[i].start, response[i].end, min_overlap)
+        )
+        if len(matching) > 1:
+            matching.sort(key=lambda i: -_closeness(k, response[i]))
+        candidates.append(matching)
+    return candidates
+
+
 def _match_group(
     response: Sequence[LabeledSpan], key: Sequence[LabeledSpan], min_overlap: float
 ) -> list[tuple[int, int]]:
@@ -211,15 +261,7 @@ def _match_group(
     item or moves earlier matches to other candidates to free one. Trying candidates from the
     closest overlap down keeps close pairs together when the count allows.
     """
-    candidates: list[list[int]] = []
-    for k in key:
-        matching = [
-            i
-            for i, r in enumerate(response)
-            if _overlaps_enough(k.start, k.end, r.start, r.end, min_overlap)
-        ]
-        matching.sort(key=lambda i: -_closeness(k, response[i]))
-        candidates.append(matching)
+    candidates = _candidates(response, key, min_overlap)
     key_of_response = [-1] * len(response)
     response_of_key = [-1] * len(key)
     for root in range(len(key)):
@@ -348,21 +390,33 @@ def sentence_decisions(
     [[1, 0]]
     """
     _check_min_overlap(min_overlap)
+    tag_index = {tag: number for number, tag in enumerate(tags)}
+    # Each span looks up the units it can touch (bisecting the document's sorted unit starts)
+    # instead of every unit asking every span.
+    by_document: dict[int, list[int]] = defaultdict(list)
+    for number, unit in enumerate(units):
+        by_document[unit.document_id].append(number)
+    lookup: dict[int, tuple[list[int], list[int], int]] = {}
+    for document_id, numbers in by_document.items():
+        numbers.sort(key=lambda number: units[number].start)
+        longest = max(units[number].end - units[number].start for number in numbers)
+        lookup[document_id] = (numbers, [units[number].start for number in numbers], longest)
+    width = len(tags)
     matrix: list[list[int]] = []
     for name in sorted(annotators):
-        by_tag: dict[tuple[int, str], list[LabeledSpan]] = defaultdict(list)
+        row = [0] * (len(units) * width)
         for span in annotators[name]:
-            by_tag[(span.document_id, span.tag)].append(span)
-        row = [
-            int(
-                any(
-                    _overlaps_enough(s.start, s.end, unit.start, unit.end, min_overlap)
-                    for s in by_tag.get((unit.document_id, tag), ())
-                )
-            )
-            for unit in units
-            for tag in tags
-        ]
+            column = tag_index.get(span.tag)
+            found = lookup.get(span.document_id)
+            if column is None or found is None:
+                continue
+            numbers, starts, longest = found
+            low = bisect.bisect_left(starts, span.start - longest)
+            high = bisect.bisect_left(starts, span.end)
+            for number in numbers[low:high]:
+                unit = units[number]
+                if _overlaps_enough(span.start, span.end, unit.start, unit.end, min_overlap):
+                    row[number * width + column] = 1
         matrix.append(row)
     return matrix
 
@@ -415,16 +469,71 @@ def pairwise_f1(
     them swaps precision and recall and leaves F1 unchanged.
     """
     _check_min_overlap(min_overlap)
-    return [
-        PairAgreement(
-            first=first,
-            second=second,
-            scores=score(
-                match_spans(annotators[second], annotators[first], min_overlap=min_overlap)
-            ),
+    names = sorted(annotators)
+    # One sweep per (document, tag) over everybody's spans finds every overlapping pair of
+    # items of two different annotators; each pair of annotators then only matches its own
+    # few edges. A class of 40 makes 780 pairs: matching each pair from scratch would
+    # compare every item of one with the other's, 780 times over.
+    groups: dict[tuple[int, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for owner, name in enumerate(names):
+        for item, span in enumerate(annotators[name]):
+            groups[(span.document_id, span.tag)].append((span.start, span.end, owner, item))
+    edges: dict[tuple[int, int], dict[tuple[int, str], list[tuple[int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for group, items in groups.items():
+        items.sort()
+        active: list[tuple[int, int, int, int]] = []
+        for start, end, owner, item in items:
+            active = [entry for entry in active if entry[1] > start]
+            for a_start, a_end, a_owner, a_item in active:
+                if a_owner != owner and _overlaps_enough(a_start, a_end, start, end, min_overlap):
+                    if a_owner < owner:
+                        edges[(a_owner, owner)][group].append((a_item, item))
+                    else:
+                        edges[(owner, a_owner)][group].append((item, a_item))
+            active.append((start, end, owner, item))
+    pairs = []
+    for first, second in combinations(range(len(names)), 2):
+        found = edges.get((first, second), {})
+        matched = sum(_matching_size(links) for links in found.values())
+        key_total = len(annotators[names[first]])
+        response_total = len(annotators[names[second]])
+        pairs.append(
+            PairAgreement(
+                first=names[first],
+                second=names[second],
+                scores=_scores(matched, response_total - matched, key_total - matched),
+            )
         )
-        for first, second in combinations(sorted(annotators), 2)
-    ]
+    return pairs
+
+
+def _matching_size(links: Sequence[tuple[int, int]]) -> int:
+    """Return the size of a maximum matching of a bipartite graph given as (key, response) edges.
+
+    A greedy pass takes a free response for each key item; augmenting paths then run only for
+    the key items left over, which still gives the maximum size.
+    """
+    key_ids: dict[int, int] = {}
+    response_ids: dict[int, int] = {}
+    candidates: list[list[int]] = []
+    for key, response in links:
+        k = key_ids.setdefault(key, len(key_ids))
+        if k == len(candidates):
+            candidates.append([])
+        candidates[k].append(response_ids.setdefault(response, len(response_ids)))
+    key_of_response = [-1] * len(response_ids)
+    response_of_key = [-1] * len(candidates)
+    for k, options in enumerate(candidates):
+        for r in options:
+            if key_of_response[r] == -1:
+                key_of_response[r], response_of_key[k] = k, r
+                break
+    for k in range(len(candidates)):
+        if response_of_key[k] == -1:
+            _augment(k, candidates, key_of_response, response_of_key)
+    return sum(1 for r in response_of_key if r != -1)
 
 
 def coverage(spans: Sequence[tuple[str, int, int]]) -> list[CoverageRun]:

@@ -411,3 +411,43 @@ def labeled_spans(rows: Sequence[models.Annotation]) -> tuple[LabeledSpan, ...]:
         for row in rows
         for tag in row.tags
     )
+
+
+def exercise_spans(
+    session: Session, exercise: models.Exercise
+) -> dict[int, tuple[LabeledSpan, ...]]:
+    """Return each author's live work in the exercise as labelled spans, in one query.
+
+    The class-wide pages (results, heatmap, report) need only where and which tags; loading
+    thousands of ORM rows with their tags would cost them several times as long.
+    """
+    query = (
+        select(
+            models.Annotation.author_id,
+            models.Annotation.public_id,
+            models.Annotation.document_id,
+            models.Annotation.start,
+            models.Annotation.end,
+            models.Tag.key,
+        )
+        .join(models.AnnotationTag, models.AnnotationTag.annotation_id == models.Annotation.id)
+        .join(models.Tag, models.Tag.id == models.AnnotationTag.tag_id)
+        .where(
+            models.Annotation.exercise_id == exercise.id,
+            models.Annotation.deleted_at.is_(None),
+        )
+        .order_by(
+            models.Annotation.document_id,
+            models.Annotation.start,
+            models.Annotation.end,
+            models.Annotation.id,
+            models.Tag.position,
+        )
+    )
+    spans: dict[int, list[LabeledSpan]] = {}
+    for author_id, public_id, document_id, start, end, tag_key in session.execute(query):
+        if author_id is not None:
+            spans.setdefault(author_id, []).append(
+                LabeledSpan(document_id, start, end, tag_key, public_id)
+            )
+    return {author_id: tuple(items) for author_id, items in spans.items()}

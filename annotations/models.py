@@ -343,9 +343,7 @@ class Exercise(Base):
     """
 
     __tablename__ = "exercise"
-    __table_args__ = (
-        CheckConstraint(f"state IN ({_sql_list(EXERCISE_STATES)})", name="state"),
-    )
+    __table_args__ = (CheckConstraint(f"state IN ({_sql_list(EXERCISE_STATES)})", name="state"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -357,9 +355,7 @@ class Exercise(Base):
     doc_a_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
     doc_b_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
     tag_set_id: Mapped[int] = mapped_column(ForeignKey("tag_set.id", ondelete="RESTRICT"))
-    teacher_id: Mapped[int] = mapped_column(
-        ForeignKey("user.id", ondelete="CASCADE"), index=True
-    )
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     state: Mapped[ExerciseState] = mapped_column(String(16), default="draft")
     created_at: Mapped[dt.datetime] = _created_at()

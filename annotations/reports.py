@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
@@ -202,10 +203,31 @@ def _tally(label: str, items: Sequence[ReportAnnotation]) -> Tally:
     return Tally(label=label, counts=dict(counts), total=len(items))
 
 
-def _passage(
-    document: ReportDocument, span: Span, items: Sequence[ReportAnnotation]
-) -> PassageTally:
-    inside = [item for item in items if covers(item.start, item.end, span.start, span.end)]
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """One document's annotations sorted by start, to find those near a sentence quickly."""
+
+    items: tuple[ReportAnnotation, ...]
+    starts: tuple[int, ...]
+    longest: int
+
+    @classmethod
+    def of(cls, items: Sequence[ReportAnnotation]) -> _Index:
+        ordered = tuple(sorted(items, key=lambda item: (item.start, item.end)))
+        longest = max((item.end - item.start for item in ordered), default=0)
+        return cls(ordered, tuple(item.start for item in ordered), longest)
+
+    def near(self, start: int, end: int) -> tuple[ReportAnnotation, ...]:
+        low = bisect.bisect_left(self.starts, start - self.longest)
+        return self.items[low : bisect.bisect_left(self.starts, end)]
+
+
+def _passage(document: ReportDocument, span: Span, index: _Index) -> PassageTally:
+    inside = [
+        item
+        for item in index.near(span.start, span.end)
+        if covers(item.start, item.end, span.start, span.end)
+    ]
     tags = Counter(tag for item in inside for tag in item.tags)
     return PassageTally(
         document_id=document.id,
@@ -246,8 +268,9 @@ def build_report(
     for item in annotations:
         by_document.setdefault(item.document_id, []).append(item)
         by_annotator.setdefault(item.annotator, []).append(item)
+    indexes = {document.id: _Index.of(by_document.get(document.id, ())) for document in documents}
     passages = [
-        _passage(document, span, by_document.get(document.id, ()))
+        _passage(document, span, indexes[document.id])
         for document in documents
         for span in document.sentences
     ]
@@ -256,7 +279,7 @@ def build_report(
         key=lambda p: (-p.annotations, -p.annotators, p.label, p.start),
     )
     one_source = [
-        _passage(document, span, by_document.get(document.id, ()))
+        _passage(document, span, indexes[document.id])
         for document in documents
         for span in document.only
     ]

@@ -527,9 +527,7 @@ def _check_exercise(session: Session, data: AnnotationInput, document_id: int) -
             f"document_id: exercise {exercise.id} reads documents {shown[0]} and {shown[1]}"
         )
     if data.tag_set_key != exercise.tag_set.key:
-        raise UnknownTagError(
-            f"tag_set: exercise {exercise.id} tags with {exercise.tag_set.key!r}"
-        )
+        raise UnknownTagError(f"tag_set: exercise {exercise.id} tags with {exercise.tag_set.key!r}")
 
 
 def _stored_content(row: models.Annotation) -> _Checked:

@@ -488,3 +488,20 @@ def test_coverage_properties(triples):
         owners = {o for o, s, e in spans if s <= point < e}
         holding = [r for r in runs if r.start <= point < r.end]
         assert [r.owners for r in holding] == ([owners] if owners else [])
+
+
+def test_pairwise_counts_equal_a_full_match_for_crowded_random_classes():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(40):
+        annotators = {
+            name: [
+                LabeledSpan(rng.randrange(2), start, start + rng.randrange(1, 12), rng.choice("xy"))
+                for start in (rng.randrange(40) for _ in range(rng.randrange(0, 15)))
+            ]
+            for name in ("ana", "ben", "cy")
+        }
+        for pair in pairwise_f1(annotators):
+            full = score(match_spans(annotators[pair.second], annotators[pair.first]))
+            assert pair.scores == full

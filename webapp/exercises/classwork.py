@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotations import agreement
@@ -56,6 +57,25 @@ def load_class_work(
     )
 
 
+def load_class_spans(session: Session, exercise: models.Exercise) -> ClassWork:
+    """Return the key and every student's work as labelled spans only (no rows): fast."""
+    spans = exercises.exercise_spans(session, exercise)
+    members = session.execute(
+        select(models.User.id, models.User.name)
+        .join(models.ExerciseMember, models.ExerciseMember.user_id == models.User.id)
+        .where(models.ExerciseMember.exercise_id == exercise.id)
+        .order_by(models.ExerciseMember.joined_at, models.User.id)
+    ).all()
+    return ClassWork(
+        key_rows=(),
+        student_rows={},
+        works=tuple(
+            StudentWork(user_id, name, spans.get(user_id, ())) for user_id, name in members
+        ),
+        key=spans.get(exercise.teacher_id, ()),
+    )
+
+
 def sentence_units(exercise: models.Exercise) -> list[Unit]:
     """Return the prose sentences of the exercise's two articles as agreement units."""
     units = []
@@ -70,9 +90,10 @@ def sentence_units(exercise: models.Exercise) -> list[Unit]:
     return units
 
 
-def grade(exercise: models.Exercise, work: ClassWork) -> ClassResults:
-    """Return the class's results against the key."""
-    return grade_class(work.key, work.works, sentence_units(exercise))
+def grade(exercise: models.Exercise, work: ClassWork, *, with_alpha: bool = True) -> ClassResults:
+    """Return the class's results against the key (alpha among the students unless told not)."""
+    units = sentence_units(exercise) if with_alpha else []
+    return grade_class(work.key, work.works, units, with_alpha=with_alpha)
 
 
 def student_result(work: ClassWork, user_id: int) -> StudentResult | None:

@@ -30,8 +30,10 @@ from webapp.db import get_session
 from webapp.exercises.access import get_exercise_or_404
 from webapp.exercises.access import is_owner
 from webapp.exercises.classwork import grade
+from webapp.exercises.classwork import load_class_spans
 from webapp.exercises.classwork import load_class_work
 from webapp.exercises.classwork import review
+from webapp.exercises.classwork import student_result
 from webapp.exercises.forms import ExerciseEditForm
 from webapp.exercises.forms import ExerciseForm
 from webapp.exercises.forms import FeedbackForm
@@ -247,7 +249,7 @@ def heatmap(exercise_id: int) -> str:
     tags = {tag.key: tag for tag in exercise.tag_set.tags}
     if tag_key is not None and tag_key not in tags:
         abort(404)
-    class_work = load_class_work(session, exercise)
+    class_work = load_class_spans(session, exercise)
     students = len(class_work.works)
     columns = []
     for side, row in (("a", exercise.doc_a), ("b", exercise.doc_b)):
@@ -280,14 +282,14 @@ def results(exercise_id: int) -> str:
     """Every student against the key (precision, recall, F1), per tag, and agreement."""
     session = get_session()
     exercise = get_exercise_or_404(session, exercise_id, manage=True)
-    class_work = load_class_work(session, exercise)
+    class_work = load_class_spans(session, exercise)
     tags = {tag.key: tag for tag in exercise.tag_set.tags}
     return render_template(
         "exercises/results.html",
         exercise=exercise,
         results=grade(exercise, class_work),
         tags=tags,
-        key_count=len(class_work.key_rows),
+        key_count=len({item.item_id for item in class_work.key}),
     )
 
 
@@ -297,9 +299,8 @@ def student(exercise_id: int, user_id: int) -> str:
     """One student's work against the key, with a feedback box on each of their annotations."""
     session = get_session()
     exercise = get_exercise_or_404(session, exercise_id, manage=True)
-    class_work = load_class_work(session, exercise)
-    results = grade(exercise, class_work)
-    mine = next((r for r in results.students if r.user_id == user_id), None)
+    class_work = load_class_work(session, exercise, only_user=user_id)
+    mine = student_result(class_work, user_id)
     if mine is None:
         abort(404)
     rows = class_work.student_rows[user_id]

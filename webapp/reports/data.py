@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from annotations import models
 from annotations import store
+from annotations.agreement import LabeledSpan
 from annotations.align import aligned_sentences
 from annotations.grading import ClassResults
 from annotations.records import Alignment
@@ -19,7 +20,7 @@ from annotations.reports import ReportDocument
 from annotations.reports import build_report
 from webapp.articles.views import alignment_for
 from webapp.exercises.classwork import grade
-from webapp.exercises.classwork import load_class_work
+from webapp.exercises.classwork import load_class_spans
 from webapp.reports.charts import BarChart
 from webapp.reports.charts import grouped_bars
 
@@ -91,6 +92,14 @@ def _items(rows: Sequence[models.Annotation], fallback: str) -> list[ReportAnnot
         )
         for row in rows
     ]
+
+
+def _by_annotation(items: Sequence[LabeledSpan]) -> list[list[LabeledSpan]]:
+    """Group one author's labelled spans back into annotations (one span per tag)."""
+    grouped: dict[str, list[LabeledSpan]] = {}
+    for item in items:
+        grouped.setdefault(item.item_id, []).append(item)
+    return list(grouped.values())
 
 
 def _tag_info(
@@ -181,10 +190,20 @@ def exercise_report(session: Session, exercise: models.Exercise) -> ReportData:
     """Return the report of an exercise: the students' tags, agreement, the class vs the key."""
     a, b, alignment = alignment_for(session, exercise.comparison, exercise.doc_a, exercise.doc_b)
     documents = _report_documents((exercise.doc_a, exercise.doc_b), (a, b), alignment)
-    work = load_class_work(session, exercise)
-    rows = [row for rows in work.student_rows.values() for row in rows]
-    tags = _tag_info(rows, exercise.tag_set)
-    report = build_report(documents, _items(rows, "Student"), tag_order=list(tags))
+    work = load_class_spans(session, exercise)
+    tags = _tag_info((), exercise.tag_set)
+    items = [
+        ReportAnnotation(
+            spans[0].document_id,
+            spans[0].start,
+            spans[0].end,
+            tuple(span.tag for span in spans),
+            student.name,
+        )
+        for student in work.works
+        for spans in _by_annotation(student.items)
+    ]
+    report = build_report(documents, items, tag_order=list(tags))
     return ReportData(
         title=exercise.title,
         scope="Exercise",
@@ -194,6 +213,7 @@ def exercise_report(session: Session, exercise: models.Exercise) -> ReportData:
         tags=tags,
         chart=_chart(report, documents, tags),
         pairs=summarize_pairs(report),
-        class_results=grade(exercise, work),
-        key_count=len(work.key_rows),
+        # The report measures alpha itself (report.alpha), over the same students.
+        class_results=grade(exercise, work, with_alpha=False),
+        key_count=len({item.item_id for item in work.key}),
     )
