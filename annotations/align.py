@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from itertools import pairwise
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +65,7 @@ _MIN_SHARED_TERMS = 2
 _NUMBER_WEIGHT = 4
 _NUMBER_ROUTE = 0.6  # share of the threshold a pair needs when it shares a rare number
 _BLOCK_ROWS = 512
+_CHUNK_CACHE_SIZE = 131072
 _BYTE_CHARS = 256  # terms that get one-byte characters, which RapidFuzz matches fastest
 _CHAR_BASE = 0x10000  # the other terms' characters lie above the BMP, clear of surrogates
 
@@ -125,7 +128,7 @@ def content_terms(text: str) -> dict[str, float]:
     >>> sorted(content_terms("Trump congratulated her on the U.S. deal."))
     ['congratul', 'deal', 'trump', 'us.']
     """
-    words = list(chain.from_iterable(map(_chunk_terms, text.split())))
+    words = list(chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
     terms = dict(words)
     if len(terms) < len(words):  # a repeated term keeps its lowest rarity
         for term, rarity in words:
@@ -133,14 +136,23 @@ def content_terms(text: str) -> dict[str, float]:
     return terms
 
 
-@lru_cache(maxsize=131072)
-def _chunk_terms(chunk: str) -> tuple[tuple[str, float], ...]:
-    """Return the terms and rarities of the words in one whitespace-free chunk, in order.
+class _ChunkTerms(dict[str, tuple[tuple[str, float], ...]]):
+    """The terms and rarities of the words in whitespace-free chunks of text, cached.
 
     No word pattern matches whitespace, so the words of a text are those of its chunks.
-    Chunks repeat ("Trump," "said"); caching them skips most of the pattern matching.
+    Chunks repeat ("Trump," "said"), and a hit is a plain dict lookup: this skips most of
+    the pattern matching, and is faster than ``lru_cache``. The cache is emptied when full.
     """
-    return tuple(filter(None, map(_word_info, _WORD.findall(chunk))))
+
+    def __missing__(self, chunk: str) -> tuple[tuple[str, float], ...]:
+        if len(self) >= _CHUNK_CACHE_SIZE:
+            self.clear()
+        terms = tuple(filter(None, map(_word_info, _WORD.findall(chunk))))
+        self[chunk] = terms
+        return terms
+
+
+_CHUNKS = _ChunkTerms()
 
 
 @lru_cache(maxsize=131072)
@@ -204,7 +216,7 @@ def _weigh(a_terms: Sequence[dict[str, float]], b_terms: Sequence[dict[str, floa
         dtype=np.float64,
         count=n_entries,
     )
-    is_number = np.fromiter((term[0].isdigit() for term in df), dtype=bool, count=len(df))
+    is_number = np.fromiter(map(str.isdigit, map(itemgetter(0), df)), dtype=bool, count=len(df))
     weight = _term_weights(
         np.fromiter(df.values(), dtype=np.intp, count=len(df)),
         entry_ids,
@@ -220,8 +232,8 @@ def _weigh(a_terms: Sequence[dict[str, float]], b_terms: Sequence[dict[str, floa
     bounds = np.searchsorted(sentence, np.arange(n + 1)).tolist()
     cumulative = np.concatenate(([0], np.cumsum(weights)))[bounds].tolist()
     id_list = ids.tolist()
-    terms = [frozenset(id_list[bounds[s] : bounds[s + 1]]) for s in range(n)]
-    totals = [cumulative[s + 1] - cumulative[s] for s in range(n)]
+    terms = [frozenset(id_list[first:last]) for first, last in pairwise(bounds)]
+    totals = [last - first for first, last in pairwise(cumulative)]
 
     on_a = np.bincount(ids[sentence < n_a], minlength=len(df))
     on_b = np.bincount(ids[sentence >= n_a], minlength=len(df))
@@ -309,7 +321,7 @@ def _encode(
     text = np.repeat(codes, repeats).astype("<u4").tobytes().decode("utf-32-le")
     ends = np.concatenate(([0], np.cumsum(repeats)))
     bounds = ends[np.searchsorted(sentence, np.arange(n_sentences + 1))].tolist()
-    return [text[bounds[s] : bounds[s + 1]] for s in range(n_sentences)]
+    return [text[first:last] for first, last in pairwise(bounds)]
 
 
 def _weighted(term_ids: Iterable[int], weight: Sequence[int]) -> int:
@@ -361,8 +373,8 @@ def _candidates(a: _Side, b: _Side, floor: float) -> _Candidates:
     numbers: list[npt.NDArray[np.bool_]] = []
     for start in range(0, n_a if n_b else 0, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, n_a)
-        shared = _overlaps(a.common[start:stop], b.common, n_b)
-        shared += _overlaps(a.rare[start:stop], b.rare, n_b)
+        shared = _overlaps(a.common[start:stop], b.common)
+        shared += _overlaps(a.rare[start:stop], b.rare)
         score = _scores(shared, tot_a[start:stop], tot_b)
         if n_b >= k:
             background_a[start:stop] = _top(score, k)[:, -1]
@@ -370,7 +382,7 @@ def _candidates(a: _Side, b: _Side, floor: float) -> _Candidates:
         top_b = _top(np.hstack([top_b, score.T]), k)
         keep = score >= floor
         if with_numbers:
-            number = _overlaps(a.numbers[start:stop], b.numbers, n_b) > 0
+            number = _share_a_character(a.numbers[start:stop], b.numbers)
             keep |= (score >= _NUMBER_ROUTE * floor) & number
         rows, cols = np.nonzero(keep)
         found.append((rows + start, cols))
@@ -387,25 +399,42 @@ def _candidates(a: _Side, b: _Side, floor: float) -> _Candidates:
     )
 
 
-def _overlaps(queries: list[str], choices: list[str], n_choices: int) -> npt.NDArray[np.int32]:
+def _overlaps(queries: list[str], choices: list[str]) -> npt.NDArray[np.int32]:
     """Return the longest common subsequence of every query and choice (all cores)."""
     if not any(queries) or not any(choices):
-        return np.zeros((len(queries), n_choices), dtype=np.int32)
+        return np.zeros((len(queries), len(choices)), dtype=np.int32)
     overlaps: npt.NDArray[np.int32] = process.cdist(
         queries, choices, scorer=LCSseq.similarity, dtype=np.int32, workers=-1
     )
     return overlaps
 
 
+def _share_a_character(queries: list[str], choices: list[str]) -> npt.NDArray[np.bool_]:
+    """Return whether each query and choice have a character in common.
+
+    Only the non-empty strings are compared: about half of all sentences hold no rare
+    number, so this skips most of the pairs.
+    """
+    rows = [i for i, query in enumerate(queries) if query]
+    cols = [j for j, choice in enumerate(choices) if choice]
+    shares = np.zeros((len(queries), len(choices)), dtype=bool)
+    if rows and cols:
+        overlaps = _overlaps([queries[i] for i in rows], [choices[j] for j in cols])
+        shares[np.ix_(rows, cols)] = overlaps > 0
+    return shares
+
+
 def _scores(
     shared: npt.NDArray[np.int32], tot_a: npt.NDArray[np.float32], tot_b: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
     """Return the pair scores of a block from its weighted overlaps (0 below the evidence)."""
-    score = np.zeros(shared.shape, dtype=np.float32)
-    numerator = shared.astype(np.float32)
-    numerator *= 100.0
-    denominator = np.sqrt(tot_a[:, None] * tot_b[None, :])
-    np.divide(numerator, denominator, out=score, where=shared >= _MIN_EVIDENCE)
+    score = np.multiply(shared, np.float32(100.0), dtype=np.float32)
+    denominator = np.multiply.outer(tot_a, tot_b)
+    np.sqrt(denominator, out=denominator)
+    # In place, to spare passes over the block; 0 / 0 (a sentence without terms) is zeroed.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(score, denominator, out=score)
+    np.copyto(score, 0.0, where=shared < _MIN_EVIDENCE)
     return score
 
 
@@ -497,6 +526,16 @@ def _extend(kept: set[tuple[int, int]], weighed: _Weighed, floor: float) -> set[
     return extended
 
 
+def _run_terms(
+    side: _Side, run: Sequence[int], weight: Sequence[int]
+) -> tuple[frozenset[int], int]:
+    """Return the terms of a run of adjacent sentences and their summed weight."""
+    if len(run) == 1:  # most runs
+        return side.terms[run[0]], side.totals[run[0]]
+    terms = frozenset().union(*(side.terms[i] for i in run))
+    return terms, _weighted(terms, weight)
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
 
@@ -568,10 +607,9 @@ def align_sentences(
     for run_a, run_b in _passages(kept):
         span_a = Span(a_sentences[run_a[0]].start, a_sentences[run_a[-1]].end)
         span_b = Span(b_sentences[run_b[0]].start, b_sentences[run_b[-1]].end)
-        merged_a = frozenset().union(*(weighed.a.terms[i] for i in run_a))
-        merged_b = frozenset().union(*(weighed.b.terms[j] for j in run_b))
-        shared = _weighted(merged_a & merged_b, weight)
-        total_a, total_b = _weighted(merged_a, weight), _weighted(merged_b, weight)
+        passage_a, total_a = _run_terms(weighed.a, run_a, weight)
+        passage_b, total_b = _run_terms(weighed.b, run_b, weight)
+        shared = _weighted(passage_a & passage_b, weight)
         cover_a = shared / total_a if total_a else 0.0
         cover_b = shared / total_b if total_b else 0.0
         pairs.append(

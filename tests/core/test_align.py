@@ -65,8 +65,8 @@ def test_weights_totals_and_overlaps_by_hand():
     # 12: a number in two, (1 + 0.2) * 6 = 7.2 -> capped at 6; dam: 0.25 * 6 = 1.5 -> 2.
     assert sorted(weighed.weight) == [0, 2, 2, 6, 6]
     assert weighed.a.totals == [8, 8] and weighed.b.totals == [8, 8]
-    shared = _overlaps(weighed.a.common, weighed.b.common, 2)
-    shared += _overlaps(weighed.a.rare, weighed.b.rare, 2)
+    shared = _overlaps(weighed.a.common, weighed.b.common)
+    shared += _overlaps(weighed.a.rare, weighed.b.rare)
     assert shared.tolist() == [[8, 0], [2, 6]]
     assert [bool(s) for s in weighed.a.numbers] == [False, True]
     assert [bool(s) for s in weighed.b.numbers] == [False, True]
@@ -80,8 +80,8 @@ def test_encodings_give_the_weighted_overlap_beyond_one_byte_terms():
     b_terms = [content_terms(" ".join(rng.sample(words, 15))) for _ in range(50)]
     weighed = _weigh(a_terms, b_terms)
     assert any(weighed.a.rare) and any(weighed.b.rare)
-    shared = _overlaps(weighed.a.common, weighed.b.common, 50)
-    shared += _overlaps(weighed.a.rare, weighed.b.rare, 50)
+    shared = _overlaps(weighed.a.common, weighed.b.common)
+    shared += _overlaps(weighed.a.rare, weighed.b.rare)
     weight = weighed.weight
     expected = [
         [sum(weight[t] for t in ta & tb) for tb in weighed.b.terms] for ta in weighed.a.terms
