@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import random
+
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from annotations.align import _overlaps
+from annotations.align import _top
+from annotations.align import _weigh
 from annotations.align import align_documents
 from annotations.align import align_sentences
 from annotations.align import content_terms
 from annotations.records import Document
+from annotations.records import Span
 from annotations.segment import segment_text
 
 
@@ -28,6 +35,87 @@ def test_content_terms_drop_function_words_and_stem():
     terms = content_terms("The ministers were meeting with the Minister about 2% tariffs.")
     assert "the" not in terms and "with" not in terms
     assert "minist" in terms and "tariff" in terms and "2" in terms
+
+
+def test_content_terms_split_on_any_whitespace_and_punctuation():
+    terms = content_terms("U.S. tariffs\u00a0rose by 2,500\ttons (twelve), Trump,Takaichi said.")
+    assert list(terms) == ["us.", "tariff", "rose", "2500", "ton", "12", "trump", "takaichi"]
+
+
+def test_a_repeated_term_keeps_its_lowest_rarity():
+    # "run" is commoner than "running", so it is the less rare of the two forms.
+    lowest = min(content_terms("running")["run"], content_terms("run")["run"])
+    assert content_terms("running run")["run"] == lowest
+    assert content_terms("run running")["run"] == lowest
+
+
+def test_weights_totals_and_overlaps_by_hand():
+    # Four sentences (two a side). Local specificity is 1 - ln(max(df, 2) / 2) / ln(4 / 2).
+    a_terms = [
+        {"flood": 1.0, "rain": 0.5, "town": 1.0},
+        {"rain": 0.9, "town": 1.0, "12": 1.0},
+    ]
+    b_terms = [
+        {"flood": 1.0, "rain": 0.7, "town": 1.0},
+        {"town": 1.0, "12": 1.0, "dam": 0.0},
+    ]
+    weighed = _weigh(a_terms, b_terms)
+    # town: in all four, local 0 -> 0; flood: in two, 1 * (0.25 + 0.75) -> 6;
+    # rain: in three, lowest rarity 0.5, 0.415 * 0.625 * 6 = 1.56 -> 2;
+    # 12: a number in two, (1 + 0.2) * 6 = 7.2 -> capped at 6; dam: 0.25 * 6 = 1.5 -> 2.
+    assert sorted(weighed.weight) == [0, 2, 2, 6, 6]
+    assert weighed.a.totals == [8, 8] and weighed.b.totals == [8, 8]
+    shared = _overlaps(weighed.a.common, weighed.b.common)
+    shared += _overlaps(weighed.a.rare, weighed.b.rare)
+    assert shared.tolist() == [[8, 0], [2, 6]]
+    assert [bool(s) for s in weighed.a.numbers] == [False, True]
+    assert [bool(s) for s in weighed.b.numbers] == [False, True]
+
+
+def test_encodings_give_the_weighted_overlap_beyond_one_byte_terms():
+    # 400 invented words: the shared terms need both the one-byte and the wide characters.
+    words = [f"vor{chr(97 + i // 26)}{chr(97 + i % 26)}k" for i in range(400)]
+    rng = random.Random(5)
+    a_terms = [content_terms(" ".join(rng.sample(words, 15))) for _ in range(60)]
+    b_terms = [content_terms(" ".join(rng.sample(words, 15))) for _ in range(50)]
+    weighed = _weigh(a_terms, b_terms)
+    assert any(weighed.a.rare) and any(weighed.b.rare)
+    shared = _overlaps(weighed.a.common, weighed.b.common)
+    shared += _overlaps(weighed.a.rare, weighed.b.rare)
+    weight = weighed.weight
+    expected = [
+        [sum(weight[t] for t in ta & tb) for tb in weighed.b.terms] for ta in weighed.a.terms
+    ]
+    assert shared.tolist() == expected
+    assert weighed.a.totals == [sum(weight[t] for t in ta) for ta in weighed.a.terms]
+
+
+def test_sentences_of_many_distinct_words_pair_with_their_twins():
+    # 30 sentences of 12 invented words: 360 shared terms, more than 256 one-byte characters.
+    words = [f"vor{chr(97 + i // 26)}{chr(97 + i % 26)}k" for i in range(360)]
+    sentences = [" ".join(words[12 * i : 12 * i + 12]).capitalize() + "." for i in range(30)]
+
+    def layout(texts: list[str]) -> tuple[str, list[Span]]:
+        spans, start = [], 0
+        for text in texts:
+            spans.append(Span(start, start + len(text)))
+            start += len(text) + 1
+        return " ".join(texts), spans
+
+    a_text, a_spans = layout(sentences)
+    b_text, b_spans = layout(sentences[::-1])
+    alignment = align_sentences(a_text, a_spans, b_text, b_spans)
+    got = {(p.a_sentences, p.b_sentences, p.kind) for p in alignment.pairs}
+    assert got == {((i,), (29 - i,), "identical") for i in range(30)}
+
+
+def test_top_values_per_row_count_ties_and_leave_the_input_alone():
+    values = np.array([[3, 1, 3, 0, 2], [0, 0, 5, 0, 0]], dtype=np.float32)
+    before = values.copy()
+    assert _top(values, 3).tolist() == [[3, 3, 2], [5, 0, 0]]
+    assert np.array_equal(values, before)
+    noisy = np.random.default_rng(3).integers(0, 4, size=(40, 30)).astype(np.float32)
+    assert np.array_equal(_top(noisy, 5), -np.sort(-noisy, axis=1)[:, :5])
 
 
 def test_identical_sentence_is_identical_kind():
