@@ -87,6 +87,9 @@ _BOM: Final = "\ufeff"
 _CHUNK_SIZE: Final = 64 * 1024
 # OWASP's list for CSV injection: a cell starting with one of these may run as a formula.
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST: Final = frozenset(_FORMULA_STARTS)
+# Rows handed to csv.writer at once; small enough that a chunk stays near _CHUNK_SIZE.
+_CSV_BATCH: Final = 64
 _TAG_SEPARATOR: Final = "; "
 _PX: Final = "parallax:"
 
@@ -140,8 +143,12 @@ class _Chunks:
         return text
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -172,35 +179,70 @@ def _csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iter
         yield buffer.getvalue()
 
 
+def _guard(text: str) -> str:
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
+
+
 def _csv_row(record: AnnotationRecord) -> list[object]:
+    # The hot path of a large export: text cells are guarded here, the other cells are
+    # ints or None, which csv.writer writes as they are or as an empty cell.
     link = record.link
+    relation = record.relation
+    tags = record.tags
+    if len(tags) == 1:
+        tag_keys, tag_names = tags[0]
+    else:
+        tag_keys = _TAG_SEPARATOR.join([key for key, _ in tags])
+        tag_names = _TAG_SEPARATOR.join([name for _, name in tags])
     return [
-        record.id,
+        _guard(record.id),
         record.comparison_id,
-        record.comparison_title,
+        _guard(record.comparison_title),
         record.document_id,
-        record.document_title,
-        record.outlet,
-        record.annotator,
+        _guard(record.document_title),
+        _guard(record.outlet),
+        _guard(record.annotator),
         record.exercise_id,
-        record.tag_set,
-        _TAG_SEPARATOR.join(key for key, _ in record.tags),
-        _TAG_SEPARATOR.join(name for _, name in record.tags),
+        _guard(record.tag_set),
+        _guard(tag_keys),
+        _guard(tag_names),
         record.start,
         record.end,
-        record.quote,
-        record.prefix,
-        record.suffix,
+        _guard(record.quote),
+        _guard(record.prefix),
+        _guard(record.suffix),
         link.document_id if link else None,
         link.start if link else None,
         link.end if link else None,
-        link.quote if link else None,
-        record.relation,
-        record.note,
-        record.status,
-        record.created,
-        record.updated,
+        _guard(link.quote) if link else None,
+        _guard(relation) if relation is not None else None,
+        _guard(record.note),
+        _guard(record.status),
+        _guard(record.created),
+        _guard(record.updated),
     ]
+
+
+def _record_rows(records: Iterable[AnnotationRecord]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield _BOM + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    batch: list[list[object]] = []
+    for record in records:
+        batch.append(_csv_row(record))
+        if len(batch) == _CSV_BATCH:
+            writer.writerows(batch)
+            batch.clear()
+            if buffer.tell() >= _CHUNK_SIZE:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    writer.writerows(batch)
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def iter_csv(records: Iterable[AnnotationRecord]) -> Iterator[str]:
@@ -211,7 +253,7 @@ def iter_csv(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     return gets a leading apostrophe so spreadsheets show it rather than run it, which
     changes the text: import JSON or W3C JSON-LD instead, never this CSV.
     """
-    return _csv_chunks(CSV_COLUMNS, (_csv_row(record) for record in records))
+    return _record_rows(records)
 
 
 def _alignment_rows(alignment: Alignment, a: Document, b: Document) -> Iterator[list[object]]:
@@ -473,11 +515,13 @@ def _w3c_chunks(
     base_url: str,
     page_size: int | None,
 ) -> Iterator[str]:
+    # The head goes out before the first record is read, which may wait on a database.
+    yield head
     record = next(records, None)
     if record is None:
-        yield head + ', "total": 0}\n'
+        yield ', "total": 0}\n'
         return
-    yield head + ', "first": ' + _page_head(collection_id, 0, 0)
+    yield ', "first": ' + _page_head(collection_id, 0, 0)
     chunks = _Chunks()
     page = count = 0
     separator = "\n"
