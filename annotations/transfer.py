@@ -279,7 +279,7 @@ def iter_records(
         created_at,
         updated_at,
         tag_ids,
-    ) in result.tuples():
+    ) in result:
         document = documents.get(document_id) or lookups.document(document_id)
         tags = tag_lists.get(tag_ids) or lookups.tag_list(tag_lists, tag_ids)
         link = None
