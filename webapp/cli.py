@@ -7,7 +7,6 @@ import sys
 from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 from typing import Any
 
 import click
@@ -300,20 +299,13 @@ def export_command(
     session = get_session_with_tables()
     comparison, exercise = _export_target(session, comparison_id, exercise_id)
     chunks, total = _export_chunks(session, comparison, exercise, fmt, base_url)
-    stream: IO[bytes]
     try:
-        stream = click.get_binary_stream("stdout") if output == "-" else open(output, "wb")
+        # click.open_file gives stdout's bytes for "-" and leaves stdout open on close.
+        with click.open_file(output, "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk.encode("utf-8"))
     except OSError as exc:
         raise InputProblem(f"--output: cannot write {output}: {exc.strerror}") from exc
-    try:
-        for chunk in chunks:
-            stream.write(chunk.encode("utf-8"))
-        stream.flush()
-    except OSError as exc:
-        raise InputProblem(f"--output: cannot write {output}: {exc.strerror}") from exc
-    finally:
-        if output != "-":
-            stream.close()
     what = "the alignment" if total is None else f"{total} annotation{'s' * (total != 1)}"
     click.echo(f"Exported {what} as {fmt} to {'stdout' if output == '-' else output}.", err=True)
 
@@ -325,21 +317,30 @@ def _short(text: str, width: int = 60) -> str:
 
 def report_lines(report: transfer.ImportReport) -> list[str]:
     """Return one line per item of an import that was not simply imported or already there."""
-    lines = [
-        f"item {item.index} ({item.item_id or 'no id'}): skipped: {item.reason}"
-        for item in report.skipped
+    lines: list[tuple[int, str]] = [
+        (item.index, f"skipped: {item.reason}") for item in report.skipped
     ]
     lines += [
-        f"item {item.index} ({item.item_id or 'no id'}): orphaned: its quote "
-        f"{_short(item.quote)!r} is not in {item.document_title}"
+        (
+            item.index,
+            f"orphaned: its quote {_short(item.quote)!r} is not in {item.document_title}",
+        )
         for item in report.orphaned
     ]
     lines += [
-        f"item {item.index} ({item.item_id or 'no id'}): re-anchored from "
-        f"[{item.old.start}, {item.old.end}) to [{item.new.start}, {item.new.end})"
+        (
+            item.index,
+            f"re-anchored from [{item.old.start}, {item.old.end}) "
+            f"to [{item.new.start}, {item.new.end})",
+        )
         for item in report.re_anchored
     ]
-    return lines
+    ids = {item.index: item.item_id for item in (*report.skipped, *report.orphaned)}
+    ids.update({item.index: item.item_id for item in report.re_anchored})
+    return [
+        f"item {index} ({ids[index] or 'no id'}): {line}"
+        for index, line in sorted(lines, key=lambda pair: pair[0])
+    ]
 
 
 @click.command("import")

@@ -33,6 +33,7 @@ from annotations.align import align_documents
 from annotations.errors import ImportFormatError
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
+from annotations.records import Document
 from webapp.articles.views import find_alignment
 from webapp.articles.views import get_comparison_or_404
 from webapp.articles.views import pick_documents
@@ -68,23 +69,45 @@ class ImportForm(FlaskForm):
 
 
 def export_chunks(
-    fmt: str, records: Iterable[AnnotationRecord], *, meta: dict[str, Any], label: str, url: str
+    fmt: str,
+    records: Iterable[AnnotationRecord],
+    *,
+    meta: dict[str, Any],
+    label: str,
+    url: str,
+    base_url: str,
 ) -> Iterator[str]:
     """Return the text chunks of an export of ``records`` in ``fmt`` (csv, json or jsonld)."""
     if fmt == "csv":
         return formats.iter_csv(records)
     if fmt == "json":
         return formats.iter_json(records, meta=meta)
-    return formats.iter_w3c(records, collection_id=url, base_url=request.url_root, label=label)
+    return formats.iter_w3c(records, collection_id=url, base_url=base_url, label=label)
 
 
-def streamed(chunks: Iterator[str], content_type: str, filename: str) -> Response:
+def streamed(chunks: Iterable[str], content_type: str, filename: str) -> Response:
     """Return a response that sends ``chunks`` as UTF-8 while they are made, as a download."""
     body = stream_with_context(chunk.encode("utf-8") for chunk in chunks)
     response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def streamed_export(
+    fmt: str, filename: str, filters: dict[str, Any], *, meta: dict[str, Any], label: str, url: str
+) -> Response:
+    """Return the streamed download of the annotations that ``filters`` pick, in ``fmt``."""
+    base_url = request.url_root
+
+    def chunks() -> Iterator[str]:
+        # The request's teardown has closed the view's session by the time the body is sent;
+        # stream_with_context pushes the context again, so this session is the body's own
+        # and is closed when the last chunk has gone.
+        records = transfer.iter_records(get_session(), **filters)
+        yield from export_chunks(fmt, records, meta=meta, label=label, url=url, base_url=base_url)
+
+    return streamed(chunks(), CONTENT_TYPES[fmt], filename)
 
 
 def _now() -> str:
@@ -101,48 +124,39 @@ def _check_format(fmt: str) -> None:
 def export_comparison(comparison_id: int, fmt: str) -> Response:
     """Download the comparison's annotations (never the work of classroom exercises)."""
     _check_format(fmt)
-    session = get_session()
-    comparison = get_comparison_or_404(session, comparison_id)
-    meta = {
-        "exported": _now(),
-        "comparison_id": comparison.id,
-        "comparison_title": comparison.title,
-    }
-    records = transfer.iter_records(session, comparison_id=comparison.id, outside_exercises=True)
-    chunks = export_chunks(
+    comparison = get_comparison_or_404(get_session(), comparison_id)
+    return streamed_export(
         fmt,
-        records,
-        meta=meta,
+        f"parallax-comparison-{comparison.id}-annotations.{fmt}",
+        {"comparison_id": comparison.id, "outside_exercises": True},
+        meta={
+            "exported": _now(),
+            "comparison_id": comparison.id,
+            "comparison_title": comparison.title,
+        },
         label=f"Annotations of {comparison.title}",
         url=url_for(".export_comparison", comparison_id=comparison.id, fmt=fmt, _external=True),
     )
-    extension = "jsonld" if fmt == "jsonld" else fmt
-    filename = f"parallax-comparison-{comparison.id}-annotations.{extension}"
-    return streamed(chunks, CONTENT_TYPES[fmt], filename)
 
 
 @bp.get("/exercises/<int:exercise_id>/export.<fmt>")
 def export_exercise(exercise_id: int, fmt: str) -> Response:
     """Download an exercise's annotations, the key and every student's (its teacher only)."""
     _check_format(fmt)
-    session = get_session()
-    exercise = get_exercise_or_404(session, exercise_id, manage=True)
-    meta = {
-        "exported": _now(),
-        "comparison_id": exercise.comparison_id,
-        "exercise_id": exercise.id,
-        "exercise_title": exercise.title,
-    }
-    records = transfer.iter_records(session, exercise_id=exercise.id)
-    chunks = export_chunks(
+    exercise = get_exercise_or_404(get_session(), exercise_id, manage=True)
+    return streamed_export(
         fmt,
-        records,
-        meta=meta,
+        f"parallax-exercise-{exercise.id}-annotations.{fmt}",
+        {"exercise_id": exercise.id},
+        meta={
+            "exported": _now(),
+            "comparison_id": exercise.comparison_id,
+            "exercise_id": exercise.id,
+            "exercise_title": exercise.title,
+        },
         label=f"Annotations of the exercise {exercise.title}",
         url=url_for(".export_exercise", exercise_id=exercise.id, fmt=fmt, _external=True),
     )
-    filename = f"parallax-exercise-{exercise.id}-annotations.{fmt}"
-    return streamed(chunks, CONTENT_TYPES[fmt], filename)
 
 
 def stored_alignment(
@@ -161,7 +175,7 @@ def stored_alignment(
     return alignment
 
 
-def _shown_alignment(comparison_id: int) -> tuple[Alignment, Any, Any, str]:
+def _shown_alignment(comparison_id: int) -> tuple[Alignment, Document, Document, str]:
     session = get_session()
     comparison = get_comparison_or_404(session, comparison_id)
     a_row, b_row = pick_documents(
