@@ -14,6 +14,7 @@ one at a time, so an export of any size streams in little memory; encode the chu
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterable
@@ -362,10 +363,17 @@ def document_iri(base_url: str, document_id: int) -> str:
     return f"{base_url.rstrip('/')}/documents/{document_id}"
 
 
+# An export names the same few tags and relations over and over; quoting them is not free.
+@functools.lru_cache(maxsize=4096)
 def tag_iri(base_url: str, tag_set: str, key: str) -> str:
     """Return the IRI that names a tag of a tag set in W3C exports."""
     tag_set_part, key_part = quote_iri(tag_set, safe=""), quote_iri(key, safe="")
     return f"{base_url.rstrip('/')}/tag-sets/{tag_set_part}#{key_part}"
+
+
+@functools.lru_cache(maxsize=256)
+def _relation_iri(base: str, relation: str) -> str:
+    return f"{base}/relations#{quote_iri(relation, safe='')}"
 
 
 def _quote_selectors(quote: str, prefix: str, suffix: str, start: int, end: int) -> list[Any]:
@@ -408,7 +416,7 @@ def record_to_w3c(record: AnnotationRecord, *, base_url: str) -> dict[str, Any]:
     if record.relation is not None:
         body.append(
             {
-                "id": f"{base}/relations#{quote_iri(record.relation, safe='')}",
+                "id": _relation_iri(base, record.relation),
                 "type": "TextualBody",
                 "purpose": "classifying",
                 "value": record.relation,

@@ -297,6 +297,7 @@ def iter_records(
         comparison_title = comparisons.get(comparison_id_)
         if comparison_title is None:
             comparison_title = lookups.comparison(comparison_id_)
+        created = to_iso(created_at)
         yield AnnotationRecord(
             public_id,
             comparison_id_,
@@ -319,8 +320,8 @@ def iter_records(
             status,
             relation,
             link,
-            to_iso(created_at),
-            to_iso(updated_at),
+            created,
+            created if updated_at == created_at else to_iso(updated_at),
         )
 
 
