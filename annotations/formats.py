@@ -184,44 +184,61 @@ def _guard(text: str) -> str:
     return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
-def _csv_row(record: AnnotationRecord) -> list[object]:
-    # The hot path of a large export: text cells are guarded here, the other cells are
-    # ints or None, which csv.writer writes as they are or as an empty cell.
-    link = record.link
-    relation = record.relation
-    tags = record.tags
-    if len(tags) == 1:
-        tag_keys, tag_names = tags[0]
-    else:
-        tag_keys = _TAG_SEPARATOR.join([key for key, _ in tags])
-        tag_names = _TAG_SEPARATOR.join([name for _, name in tags])
-    return [
-        _guard(record.id),
-        record.comparison_id,
-        _guard(record.comparison_title),
-        record.document_id,
-        _guard(record.document_title),
-        _guard(record.outlet),
-        _guard(record.annotator),
-        record.exercise_id,
-        _guard(record.tag_set),
-        _guard(tag_keys),
-        _guard(tag_names),
-        record.start,
-        record.end,
-        _guard(record.quote),
-        _guard(record.prefix),
-        _guard(record.suffix),
-        link.document_id if link else None,
-        link.start if link else None,
-        link.end if link else None,
-        _guard(link.quote) if link else None,
-        _guard(relation) if relation is not None else None,
-        _guard(record.note),
-        _guard(record.status),
-        _guard(record.created),
-        _guard(record.updated),
-    ]
+class _Guarded(dict[str, str]):
+    """Guarded cells of the few values many rows share (titles, names, tags), made once each."""
+
+    def __missing__(self, text: str) -> str:
+        if len(self) > 10_000:
+            self.clear()
+        value = self[text] = _guard(text)
+        return value
+
+
+def _csv_rows(records: Iterable[AnnotationRecord]) -> Iterator[list[object]]:
+    # The hot path of a large export, so the guard is written out inline for the cells that
+    # differ on every row and looked up in a dict for the ones rows share. Cells that are
+    # ints or None go as they are: csv.writer writes None as an empty cell.
+    first = _FORMULA_FIRST
+    shared = _Guarded()
+    join = _TAG_SEPARATOR.join
+    for record in records:
+        link = record.link
+        relation = record.relation
+        tags = record.tags
+        if len(tags) == 1:
+            tag_keys, tag_names = tags[0]
+        else:
+            tag_keys = join([key for key, _ in tags])
+            tag_names = join([name for _, name in tags])
+        public_id, quote, prefix, suffix = record.id, record.quote, record.prefix, record.suffix
+        note, created, updated = record.note, record.created, record.updated
+        yield [
+            "'" + public_id if public_id[:1] in first else public_id,
+            record.comparison_id,
+            shared[record.comparison_title],
+            record.document_id,
+            shared[record.document_title],
+            shared[record.outlet],
+            shared[record.annotator],
+            record.exercise_id,
+            shared[record.tag_set],
+            shared[tag_keys],
+            shared[tag_names],
+            record.start,
+            record.end,
+            "'" + quote if quote[:1] in first else quote,
+            "'" + prefix if prefix[:1] in first else prefix,
+            "'" + suffix if suffix[:1] in first else suffix,
+            link.document_id if link else None,
+            link.start if link else None,
+            link.end if link else None,
+            _guard(link.quote) if link else None,
+            shared[relation] if relation is not None else None,
+            "'" + note if note[:1] in first else note,
+            shared[record.status],
+            "'" + created if created[:1] in first else created,
+            "'" + updated if updated[:1] in first else updated,
+        ]
 
 
 def _record_rows(records: Iterable[AnnotationRecord]) -> Iterator[str]:
@@ -232,8 +249,8 @@ def _record_rows(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     buffer.seek(0)
     buffer.truncate()
     batch: list[list[object]] = []
-    for record in records:
-        batch.append(_csv_row(record))
+    for row in _csv_rows(records):
+        batch.append(row)
         if len(batch) == _CSV_BATCH:
             writer.writerows(batch)
             batch.clear()
