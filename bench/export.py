@@ -31,17 +31,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from flask import Flask  # noqa: E402
 from save_load import free_port  # noqa: E402
 from server_page import check  # noqa: E402
 from server_page import machine  # noqa: E402
 from server_page import make_app  # noqa: E402
 from server_page import seed_comparison  # noqa: E402
 from server_page import word_spans  # noqa: E402
+from sqlalchemy import Table  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -85,7 +88,7 @@ byte < 50 ms, < 50 MiB of extra memory.
 # --- the database -----------------------------------------------------------------------------
 
 
-def fill(app, count: int, seed: int) -> None:
+def fill(app: Flask, count: int, seed: int) -> None:
     """Write ``count`` annotations on the seed comparison with one executemany insert."""
     comparison = seed_comparison(app)
     rng = random.Random(seed)
@@ -130,8 +133,8 @@ def fill(app, count: int, seed: int) -> None:
             )
             for tag_id in rng.sample(tags, 1 + (number % 4 == 0)):
                 links.append({"annotation_id": number, "tag_id": tag_id})
-        session.execute(insert(models.Annotation.__table__), annotations)
-        session.execute(insert(models.AnnotationTag.__table__), links)
+        session.execute(insert(cast(Table, models.Annotation.__table__)), annotations)
+        session.execute(insert(cast(Table, models.AnnotationTag.__table__)), links)
         session.commit()
 
 

@@ -335,7 +335,8 @@ def report_lines(report: transfer.ImportReport) -> list[str]:
         )
         for item in report.re_anchored
     ]
-    ids = {item.index: item.item_id for item in (*report.skipped, *report.orphaned)}
+    ids = {item.index: item.item_id for item in report.skipped}
+    ids.update({item.index: item.item_id for item in report.orphaned})
     ids.update({item.index: item.item_id for item in report.re_anchored})
     return [
         f"item {index} ({ids[index] or 'no id'}): {line}"
