@@ -14,6 +14,7 @@ one at a time, so an export of any size streams in little memory; encode the chu
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterable
@@ -87,6 +88,9 @@ _BOM: Final = "\ufeff"
 _CHUNK_SIZE: Final = 64 * 1024
 # OWASP's list for CSV injection: a cell starting with one of these may run as a formula.
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST: Final = frozenset(_FORMULA_STARTS)
+# Rows handed to csv.writer at once; small enough that a chunk stays near _CHUNK_SIZE.
+_CSV_BATCH: Final = 64
 _TAG_SEPARATOR: Final = "; "
 _PX: Final = "parallax:"
 
@@ -140,8 +144,12 @@ class _Chunks:
         return text
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -172,35 +180,87 @@ def _csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iter
         yield buffer.getvalue()
 
 
-def _csv_row(record: AnnotationRecord) -> list[object]:
-    link = record.link
-    return [
-        record.id,
-        record.comparison_id,
-        record.comparison_title,
-        record.document_id,
-        record.document_title,
-        record.outlet,
-        record.annotator,
-        record.exercise_id,
-        record.tag_set,
-        _TAG_SEPARATOR.join(key for key, _ in record.tags),
-        _TAG_SEPARATOR.join(name for _, name in record.tags),
-        record.start,
-        record.end,
-        record.quote,
-        record.prefix,
-        record.suffix,
-        link.document_id if link else None,
-        link.start if link else None,
-        link.end if link else None,
-        link.quote if link else None,
-        record.relation,
-        record.note,
-        record.status,
-        record.created,
-        record.updated,
-    ]
+def _guard(text: str) -> str:
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
+
+
+class _Guarded(dict[str, str]):
+    """Guarded cells of the few values many rows share (titles, names, tags), made once each."""
+
+    def __missing__(self, text: str) -> str:
+        if len(self) > 10_000:
+            self.clear()
+        value = self[text] = _guard(text)
+        return value
+
+
+def _csv_rows(records: Iterable[AnnotationRecord]) -> Iterator[list[object]]:
+    # The hot path of a large export, so the guard is written out inline for the cells that
+    # differ on every row and looked up in a dict for the ones rows share. Cells that are
+    # ints or None go as they are: csv.writer writes None as an empty cell.
+    first = _FORMULA_FIRST
+    shared = _Guarded()
+    join = _TAG_SEPARATOR.join
+    for record in records:
+        link = record.link
+        relation = record.relation
+        tags = record.tags
+        if len(tags) == 1:
+            tag_keys, tag_names = tags[0]
+        else:
+            tag_keys = join([key for key, _ in tags])
+            tag_names = join([name for _, name in tags])
+        public_id, quote, prefix, suffix = record.id, record.quote, record.prefix, record.suffix
+        note, created, updated = record.note, record.created, record.updated
+        yield [
+            "'" + public_id if public_id[:1] in first else public_id,
+            record.comparison_id,
+            shared[record.comparison_title],
+            record.document_id,
+            shared[record.document_title],
+            shared[record.outlet],
+            shared[record.annotator],
+            record.exercise_id,
+            shared[record.tag_set],
+            shared[tag_keys],
+            shared[tag_names],
+            record.start,
+            record.end,
+            "'" + quote if quote[:1] in first else quote,
+            "'" + prefix if prefix[:1] in first else prefix,
+            "'" + suffix if suffix[:1] in first else suffix,
+            link.document_id if link else None,
+            link.start if link else None,
+            link.end if link else None,
+            _guard(link.quote) if link else None,
+            shared[relation] if relation is not None else None,
+            "'" + note if note[:1] in first else note,
+            shared[record.status],
+            "'" + created if created[:1] in first else created,
+            "'" + updated if updated[:1] in first else updated,
+        ]
+
+
+def _record_rows(records: Iterable[AnnotationRecord]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield _BOM + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    batch: list[list[object]] = []
+    for row in _csv_rows(records):
+        batch.append(row)
+        if len(batch) == _CSV_BATCH:
+            writer.writerows(batch)
+            batch.clear()
+            if buffer.tell() >= _CHUNK_SIZE:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    writer.writerows(batch)
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def iter_csv(records: Iterable[AnnotationRecord]) -> Iterator[str]:
@@ -211,7 +271,7 @@ def iter_csv(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     return gets a leading apostrophe so spreadsheets show it rather than run it, which
     changes the text: import JSON or W3C JSON-LD instead, never this CSV.
     """
-    return _csv_chunks(CSV_COLUMNS, (_csv_row(record) for record in records))
+    return _record_rows(records)
 
 
 def _alignment_rows(alignment: Alignment, a: Document, b: Document) -> Iterator[list[object]]:
@@ -320,10 +380,17 @@ def document_iri(base_url: str, document_id: int) -> str:
     return f"{base_url.rstrip('/')}/documents/{document_id}"
 
 
+# An export names the same few tags and relations over and over; quoting them is not free.
+@functools.lru_cache(maxsize=4096)
 def tag_iri(base_url: str, tag_set: str, key: str) -> str:
     """Return the IRI that names a tag of a tag set in W3C exports."""
     tag_set_part, key_part = quote_iri(tag_set, safe=""), quote_iri(key, safe="")
     return f"{base_url.rstrip('/')}/tag-sets/{tag_set_part}#{key_part}"
+
+
+@functools.lru_cache(maxsize=256)
+def _relation_iri(base: str, relation: str) -> str:
+    return f"{base}/relations#{quote_iri(relation, safe='')}"
 
 
 def _quote_selectors(quote: str, prefix: str, suffix: str, start: int, end: int) -> list[Any]:
@@ -366,7 +433,7 @@ def record_to_w3c(record: AnnotationRecord, *, base_url: str) -> dict[str, Any]:
     if record.relation is not None:
         body.append(
             {
-                "id": f"{base}/relations#{quote_iri(record.relation, safe='')}",
+                "id": _relation_iri(base, record.relation),
                 "type": "TextualBody",
                 "purpose": "classifying",
                 "value": record.relation,
@@ -473,11 +540,13 @@ def _w3c_chunks(
     base_url: str,
     page_size: int | None,
 ) -> Iterator[str]:
+    # The head goes out before the first record is read, which may wait on a database.
+    yield head
     record = next(records, None)
     if record is None:
-        yield head + ', "total": 0}\n'
+        yield ', "total": 0}\n'
         return
-    yield head + ', "first": ' + _page_head(collection_id, 0, 0)
+    yield ', "first": ' + _page_head(collection_id, 0, 0)
     chunks = _Chunks()
     page = count = 0
     separator = "\n"

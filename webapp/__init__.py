@@ -22,6 +22,7 @@ from webapp import db
 from webapp import exercises
 from webapp import reports
 from webapp import tagsets
+from webapp import transfer
 from webapp.cli import register_commands
 
 csrf = CSRFProtect()
@@ -85,6 +86,7 @@ def create_app(
     app.register_blueprint(auth.bp)
     app.register_blueprint(exercises.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(transfer.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
     app.after_request(_add_security_headers)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,17 +21,25 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from annotations import accounts
+from annotations import formats
+from annotations import models
 from annotations import store
+from annotations import transfer
 from annotations.align import DEFAULT_THRESHOLD
 from annotations.align import align_documents
 from annotations.errors import AnnotationError
 from annotations.formats import alignment_to_json
 from annotations.ingest import read_document
 from annotations.ingest import read_manifest
+from annotations.records import AnnotationRecord
 from annotations.reports import format_alignment_text
 from webapp import db
 
 MIN_WIDTH = 40
+EXPORT_FORMATS = ("csv", "json", "jsonld", "alignment-json", "alignment-csv")
+# Below this many annotations an export is over before a progress bar would be read.
+PROGRESS_MIN = 5000
+PROGRESS_STEP = 1000
 
 
 class InputProblem(click.ClickException):
@@ -185,6 +196,205 @@ def create_teacher_command(username: str, name: str | None, password_stdin: bool
     click.echo(f"Created the teacher {user.username!r} ({user.name}); sign in at /login.")
 
 
+def _with_progress(records: Iterable[AnnotationRecord], total: int) -> Iterator[AnnotationRecord]:
+    """Yield ``records``, showing a progress bar on stderr when there are many."""
+    if total < PROGRESS_MIN:
+        yield from records
+        return
+    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+        done = 0
+        for done, record in enumerate(records, start=1):
+            yield record
+            if done % PROGRESS_STEP == 0:
+                bar.update(PROGRESS_STEP)
+        bar.update(done % PROGRESS_STEP)
+
+
+def _export_target(
+    session: Session, comparison_id: int | None, exercise_id: int | None
+) -> tuple[models.Comparison, models.Exercise | None]:
+    if (comparison_id is None) == (exercise_id is None):
+        raise InputProblem("give either --comparison ID or --exercise ID")
+    if exercise_id is not None:
+        exercise = session.get(models.Exercise, exercise_id)
+        if exercise is None:
+            raise InputProblem(f"--exercise: no exercise has the id {exercise_id}")
+        return exercise.comparison, exercise
+    comparison = session.get(models.Comparison, comparison_id)
+    if comparison is None or len(comparison.members) < 2:
+        raise InputProblem(f"--comparison: no comparison has the id {comparison_id}")
+    return comparison, None
+
+
+def _export_chunks(
+    session: Session,
+    comparison: models.Comparison,
+    exercise: models.Exercise | None,
+    fmt: str,
+    base_url: str,
+) -> tuple[Iterator[str], int | None]:
+    """Return the export's text chunks and how many annotations it holds (None: an alignment)."""
+    # Imported here: webapp.transfer imports the blueprints, which import this module's package.
+    from webapp.transfer import stored_alignment
+
+    if fmt.startswith("alignment-"):
+        if exercise is not None:
+            a_row, b_row = exercise.doc_a, exercise.doc_b
+        else:
+            a_row, b_row = comparison.documents[:2]
+        alignment = stored_alignment(session, comparison, a_row, b_row)
+        a, b = store.get_document_record(a_row), store.get_document_record(b_row)
+        if fmt == "alignment-csv":
+            return formats.iter_alignment_csv(alignment, a, b), None
+        payload = formats.alignment_to_json(alignment, a, b)
+        return iter([json.dumps(payload, ensure_ascii=False, indent=2) + "\n"]), None
+    base = base_url.rstrip("/")
+    if exercise is not None:
+        where: dict[str, Any] = {"exercise_id": exercise.id}
+        meta: dict[str, Any] = {
+            "comparison_id": comparison.id,
+            "exercise_id": exercise.id,
+            "exercise_title": exercise.title,
+        }
+        label = f"Annotations of the exercise {exercise.title}"
+        collection_id = f"{base}/exercises/{exercise.id}/export.jsonld"
+    else:
+        where = {"comparison_id": comparison.id, "outside_exercises": True}
+        meta = {"comparison_id": comparison.id, "comparison_title": comparison.title}
+        label = f"Annotations of {comparison.title}"
+        collection_id = f"{base}/comparisons/{comparison.id}/export.jsonld"
+    total = transfer.count_records(session, **where)
+    records = _with_progress(transfer.iter_records(session, **where), total)
+    if fmt == "csv":
+        return formats.iter_csv(records), total
+    if fmt == "json":
+        exported = store.isoformat_utc(models.utcnow().replace(microsecond=0))
+        return formats.iter_json(records, meta={"exported": exported, **meta}), total
+    chunks = formats.iter_w3c(records, collection_id=collection_id, base_url=base, label=label)
+    return chunks, total
+
+
+@click.command("export")
+@click.option("--comparison", "comparison_id", type=int, help="Export this comparison.")
+@click.option("--exercise", "exercise_id", type=int, help="Export this exercise (all its work).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="Annotations as csv, json or jsonld (W3C), or the alignment as JSON or CSV.",
+)
+@click.option("--output", "-o", default="-", show_default=True, help="File to write; - for stdout.")
+@click.option(
+    "--base-url",
+    default="http://localhost/",
+    show_default=True,
+    help="Address of this Parallax, for the ids of a W3C export.",
+)
+@with_appcontext
+def export_command(
+    comparison_id: int | None, exercise_id: int | None, fmt: str, output: str, base_url: str
+) -> None:
+    """Export a comparison's annotations (not exercise work) or an exercise's, or an alignment."""
+    session = get_session_with_tables()
+    comparison, exercise = _export_target(session, comparison_id, exercise_id)
+    chunks, total = _export_chunks(session, comparison, exercise, fmt, base_url)
+    try:
+        # click.open_file gives stdout's bytes for "-" and leaves stdout open on close.
+        with click.open_file(output, "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk.encode("utf-8"))
+    except OSError as exc:
+        raise InputProblem(f"--output: cannot write {output}: {exc.strerror}") from exc
+    what = "the alignment" if total is None else f"{total} annotation{'s' * (total != 1)}"
+    click.echo(f"Exported {what} as {fmt} to {'stdout' if output == '-' else output}.", err=True)
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def report_lines(report: transfer.ImportReport) -> list[str]:
+    """Return one line per item of an import that was not simply imported or already there."""
+    lines: list[tuple[int, str]] = [
+        (item.index, f"skipped: {item.reason}") for item in report.skipped
+    ]
+    lines += [
+        (
+            item.index,
+            f"orphaned: its quote {_short(item.quote)!r} is not in {item.document_title}",
+        )
+        for item in report.orphaned
+    ]
+    lines += [
+        (
+            item.index,
+            f"re-anchored from [{item.old.start}, {item.old.end}) "
+            f"to [{item.new.start}, {item.new.end})",
+        )
+        for item in report.re_anchored
+    ]
+    ids = {item.index: item.item_id for item in report.skipped}
+    ids.update({item.index: item.item_id for item in report.orphaned})
+    ids.update({item.index: item.item_id for item in report.re_anchored})
+    return [
+        f"item {index} ({ids[index] or 'no id'}): {line}"
+        for index, line in sorted(lines, key=lambda pair: pair[0])
+    ]
+
+
+@click.command("import")
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--comparison", "comparison_id", type=int, required=True, help="Import into this comparison."
+)
+@click.option("--partial", is_flag=True, help="Import the good annotations even if some fail.")
+@click.option(
+    "--author",
+    default="Imported",
+    show_default=True,
+    help="Author of the annotations whose file names none.",
+)
+@with_appcontext
+def import_command(file: str, comparison_id: int, partial: bool, author: str) -> None:
+    """Import a Parallax JSON or W3C JSON-LD file of annotations, all or nothing by default."""
+    session = get_session_with_tables()
+    try:
+        data = Path(file).read_bytes()
+    except FileNotFoundError:
+        raise InputProblem(f"{file}: no such file") from None
+    except OSError as exc:
+        raise InputProblem(f"{file}: cannot read it: {exc.strerror}") from exc
+    try:
+        batch = formats.read_annotations(data)
+    except AnnotationError as exc:
+        raise InputProblem(f"{file}: {exc}") from exc
+    try:
+        report = transfer.import_records(
+            session, batch, comparison_id=comparison_id, author_fallback=author
+        )
+    except ValueError as exc:
+        raise InputProblem(f"--comparison: {exc}") from exc
+    for line in report_lines(report):
+        click.echo(line)
+    counts = (
+        f"{len(report.re_anchored)} re-anchored, {report.unchanged} already there, "
+        f"{len(report.skipped)} skipped, {len(report.orphaned)} orphaned"
+    )
+    if not report.is_clean and not partial:
+        session.rollback()
+        raise click.ClickException(
+            f"Nothing imported: {report.problems} of the file's items cannot be imported "
+            f"(listed above); fix them, or add --partial to import the other {report.imported}."
+        )
+    session.commit()
+    click.echo(
+        f"Imported {report.imported} annotation{'s' * (report.imported != 1)} into comparison "
+        f"{comparison_id} ({counts})."
+    )
+
+
 def get_session_with_tables() -> Session:
     """Return the session, or stop with one line if the database has no Parallax tables."""
     session = db.get_session()
@@ -205,6 +415,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(align_command)
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(db_group)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
     app.cli.add_command(seed_command)
 
 

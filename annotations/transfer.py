@@ -1,0 +1,810 @@
+"""Move annotations between the database and export records: stream them out, import them back.
+
+:func:`iter_records` streams stored annotations as :class:`~annotations.records.AnnotationRecord`
+for the writers of :mod:`annotations.formats`; :func:`import_records` stores the records that
+:func:`~annotations.formats.read_annotations` read, finding each one's document and quote
+again. Like :mod:`annotations.store`, nothing here commits: the caller owns the transaction
+and decides whether an import with problems is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from typing import Final
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import String
+from sqlalchemy import cast
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import type_coerce
+from sqlalchemy.orm import Session
+
+from annotations import models
+from annotations import store
+from annotations.anchor import anchor_quote
+from annotations.anchor import context_of
+from annotations.formats import ImportBatch
+from annotations.records import AnnotationRecord
+from annotations.records import LinkTarget
+from annotations.records import Span
+
+# Rows fetched per round trip.
+BATCH_SIZE: Final = 2000
+_ANNOTATION: Final = models.Annotation.__table__
+_ANNOTATION_TAG: Final = models.AnnotationTag.__table__
+_MAX_NOTE: Final = store.MAX_NOTE_LENGTH
+# Foreign ids that are not UUIDs become name-based UUIDs, so importing twice finds them again.
+_FOREIGN_ID_NAMESPACE: Final = uuid.UUID("6f1d0c2e-5b8e-4a57-9a43-4d3c1b0e7a21")
+_UUID_RE: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def _filtered(
+    query: Select[Any],
+    *,
+    comparison_id: int | None,
+    exercise_id: int | None,
+    outside_exercises: bool,
+    author_id: int | None,
+) -> Select[Any]:
+    table = _ANNOTATION
+    query = query.where(table.c.deleted_at.is_(None))
+    if comparison_id is not None:
+        query = query.where(table.c.comparison_id == comparison_id)
+    if exercise_id is not None:
+        query = query.where(table.c.exercise_id == exercise_id)
+    if outside_exercises:
+        query = query.where(table.c.exercise_id.is_(None))
+    if author_id is not None:
+        query = query.where(table.c.author_id == author_id)
+    return query
+
+
+def count_records(
+    session: Session,
+    *,
+    comparison_id: int | None = None,
+    exercise_id: int | None = None,
+    outside_exercises: bool = False,
+    author_id: int | None = None,
+) -> int:
+    """Return how many annotations :func:`iter_records` yields with the same filters."""
+    query = _filtered(
+        select(func.count()).select_from(_ANNOTATION),
+        comparison_id=comparison_id,
+        exercise_id=exercise_id,
+        outside_exercises=outside_exercises,
+        author_id=author_id,
+    )
+    return int(session.execute(query).scalar_one())
+
+
+@dataclass(frozen=True, slots=True)
+class _DocumentInfo:
+    title: str
+    outlet: str
+    url: str
+    hash: str
+
+
+class _Lookups:
+    """Titles and names that many rows share, each read from the database once."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.documents: dict[int, _DocumentInfo] = {}
+        self.comparisons: dict[int, str] = {}
+        self.users: dict[int, str] = {}
+        tag_rows = session.execute(
+            select(models.Tag.id, models.Tag.key, models.Tag.name, models.Tag.position)
+            .add_columns(models.TagSet.key)
+            .join(models.TagSet, models.Tag.tag_set_id == models.TagSet.id)
+        )
+        # id -> (position, key, name, set key)
+        self.tags: dict[int, tuple[int, str, str, str]] = {
+            row[0]: (row[3], row[1], row[2], row[4]) for row in tag_rows
+        }
+
+    def document(self, document_id: int) -> _DocumentInfo:
+        info = self.documents.get(document_id)
+        if info is None:
+            row = self.session.execute(
+                select(
+                    models.Document.title,
+                    models.Document.outlet,
+                    models.Document.url,
+                    models.Document.content_hash,
+                ).where(models.Document.id == document_id)
+            ).one()
+            info = _DocumentInfo(row[0] or "", row[1] or "", row[2] or "", row[3])
+            self.documents[document_id] = info
+        return info
+
+    def tag_list(
+        self,
+        cache: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]],
+        tag_ids: str | None,
+    ) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Return the tag set key and (key, name) tags that a joined list of tag ids names."""
+        found = sorted(self.tags[int(tag_id)] for tag_id in (tag_ids or "").split(",") if tag_id)
+        value = (found[0][3] if found else "", tuple((key, name) for _, key, name, _ in found))
+        cache[tag_ids] = value
+        return value
+
+    def comparison(self, comparison_id: int | None) -> str:
+        if comparison_id is None:
+            return ""
+        title = self.comparisons.get(comparison_id)
+        if title is None:
+            title = self.session.scalar(
+                select(models.Comparison.title).where(models.Comparison.id == comparison_id)
+            )
+            title = title or ""
+            self.comparisons[comparison_id] = title
+        return title
+
+    def user(self, user_id: int | None) -> str:
+        if user_id is None:
+            return ""
+        name = self.users.get(user_id)
+        if name is None:
+            name = self.session.scalar(select(models.User.name).where(models.User.id == user_id))
+            name = name or ""
+            self.users[user_id] = name
+        return name
+
+
+_COLUMNS: Final = (
+    "public_id",
+    "document_id",
+    "comparison_id",
+    "exercise_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "note",
+    "author_id",
+    "status",
+    "relation",
+    "link_document_id",
+    "link_start",
+    "link_end",
+    "link_quote",
+)
+
+
+def _tag_ids_column(session: Session) -> ColumnElement[Any]:
+    """Return a column with each annotation's tag ids joined by commas, in one query."""
+    tag_id = _ANNOTATION_TAG.c.tag_id
+    joined: ColumnElement[Any]
+    if session.get_bind().dialect.name == "sqlite":
+        joined = func.group_concat(tag_id, ",")
+    else:
+        joined = func.string_agg(cast(tag_id, String), ",")
+    return (
+        select(joined).where(_ANNOTATION_TAG.c.annotation_id == _ANNOTATION.c.id).scalar_subquery()
+    )
+
+
+def _time_columns(session: Session) -> tuple[list[ColumnElement[Any]], Callable[[Any], str]]:
+    """Return the created/updated columns and the function that makes them ISO 8601 text.
+
+    On SQLite the stored text is read as text: parsing 200,000 timestamps into datetimes
+    only to print them again costs more than the rest of the query.
+    """
+    table = _ANNOTATION
+    if session.get_bind().dialect.name != "sqlite":
+        return [table.c.created_at, table.c.updated_at], _iso
+    columns = [type_coerce(table.c.created_at, String), type_coerce(table.c.updated_at, String)]
+    return list(columns), _sqlite_iso
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return store.isoformat_utc(moment) or ""
+
+
+def _sqlite_iso(stored: str | None) -> str:
+    if stored is None:
+        return ""
+    # The same text as store.isoformat_utc of the parsed value, which drops zero microseconds.
+    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
+        if stored.endswith(".000000"):
+            return stored[:10] + "T" + stored[11:19] + "+00:00"
+        return stored[:10] + "T" + stored[11:] + "+00:00"
+    if len(stored) == 19 and stored[10] == " ":
+        return stored[:10] + "T" + stored[11:] + "+00:00"
+    return _iso(dt.datetime.fromisoformat(stored))
+
+
+def iter_records(
+    session: Session,
+    *,
+    comparison_id: int | None = None,
+    exercise_id: int | None = None,
+    outside_exercises: bool = False,
+    author_id: int | None = None,
+) -> Iterator[AnnotationRecord]:
+    """Yield the stored annotations (not deleted) as records, by document, start, end and id.
+
+    Filters combine: ``comparison_id``, ``exercise_id``, ``outside_exercises`` (leave out
+    the work of classroom exercises) and ``author_id``. One Core select (no ORM objects)
+    reads the rows ``BATCH_SIZE`` at a time, each row's tag ids aggregated into one column;
+    the tags, documents, comparisons and authors are read once each, so memory stays flat
+    whatever the number of annotations. The query runs when the first record is asked for.
+    """
+    lookups = _Lookups(session)
+    table = _ANNOTATION
+    times, to_iso = _time_columns(session)
+    query = _filtered(
+        select(*(table.c[name] for name in _COLUMNS), *times, _tag_ids_column(session)),
+        comparison_id=comparison_id,
+        exercise_id=exercise_id,
+        outside_exercises=outside_exercises,
+        author_id=author_id,
+    ).order_by(table.c.document_id, table.c.start, table.c.end, table.c.id)
+    documents, users, comparisons = lookups.documents, lookups.users, lookups.comparisons
+    tag_lists: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    result = session.execute(query.execution_options(yield_per=BATCH_SIZE))
+    for (
+        public_id,
+        document_id,
+        comparison_id_,
+        exercise_id_,
+        start,
+        end,
+        quote,
+        prefix,
+        suffix,
+        note,
+        author_id_,
+        status,
+        relation,
+        link_document_id,
+        link_start,
+        link_end,
+        link_quote,
+        created_at,
+        updated_at,
+        tag_ids,
+    ) in result:
+        document = documents.get(document_id) or lookups.document(document_id)
+        tags = tag_lists.get(tag_ids) or lookups.tag_list(tag_lists, tag_ids)
+        link = None
+        if link_document_id is not None:
+            link = LinkTarget(
+                document_id=link_document_id,
+                document_title=lookups.document(link_document_id).title,
+                start=link_start,
+                end=link_end,
+                quote=link_quote,
+            )
+        annotator = users.get(author_id_)
+        if annotator is None:
+            annotator = lookups.user(author_id_)
+        comparison_title = comparisons.get(comparison_id_)
+        if comparison_title is None:
+            comparison_title = lookups.comparison(comparison_id_)
+        created = to_iso(created_at)
+        yield AnnotationRecord(
+            public_id,
+            comparison_id_,
+            comparison_title,
+            document_id,
+            document.title,
+            document.outlet,
+            document.url,
+            document.hash,
+            annotator,
+            exercise_id_,
+            tags[0],
+            tags[1],
+            start,
+            end,
+            quote,
+            prefix,
+            suffix,
+            note,
+            status,
+            relation,
+            link,
+            created,
+            created if updated_at == created_at else to_iso(updated_at),
+        )
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An item of the file that was not imported: its place, its id and why, in one sentence."""
+
+    index: int
+    item_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Orphaned:
+    """An annotation whose quote is nowhere in its document: it was not imported."""
+
+    index: int
+    item_id: str
+    document_title: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReAnchored:
+    """An annotation stored at another span than its file said, where its quote now is."""
+
+    index: int
+    item_id: str
+    old: Span
+    new: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did: rows added, those found at a new place, those already stored, and the
+    items it could not import (skipped with a reason, or orphaned: their quote is not found).
+
+    ``imported`` counts every row added, the re-anchored ones included; ``unchanged`` counts
+    annotations already stored with the same content (not a problem).
+    """
+
+    imported: int
+    re_anchored: tuple[ReAnchored, ...]
+    unchanged: int
+    skipped: tuple[Skipped, ...]
+    orphaned: tuple[Orphaned, ...]
+
+    @property
+    def is_clean(self) -> bool:
+        """Return True when every item was imported or was already there."""
+        return not self.skipped and not self.orphaned
+
+    @property
+    def problems(self) -> int:
+        """Return how many items could not be imported."""
+        return len(self.skipped) + len(self.orphaned)
+
+
+class _Skip(Exception):
+    """One record that cannot be imported; the message is a plain sentence."""
+
+
+class _Orphan(Exception):
+    """One record whose quote is not in its document."""
+
+    def __init__(self, document_title: str, quote: str) -> None:
+        super().__init__(quote)
+        self.document_title = document_title
+        self.quote = quote
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where imported annotations go, with the documents they may be on."""
+
+    comparison_id: int | None
+    exercise_id: int | None
+    documents: tuple[models.Document, ...]
+    tag_set_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Content:
+    """What makes two annotations the same annotation (ids and times aside)."""
+
+    document_id: int
+    comparison_id: int | None
+    exercise_id: int | None
+    start: int
+    end: int
+    quote: str
+    tag_ids: frozenset[int]
+    note: str
+    relation: str | None
+    link_document_id: int | None
+    link_start: int | None
+    link_end: int | None
+    link_quote: str | None
+
+
+def _target(session: Session, comparison_id: int | None, exercise_id: int | None) -> _Target:
+    if exercise_id is not None:
+        exercise = session.get(models.Exercise, exercise_id)
+        if exercise is None:
+            raise ValueError(f"no exercise has the id {exercise_id}")
+        if comparison_id is not None and comparison_id != exercise.comparison_id:
+            raise ValueError(
+                f"exercise {exercise_id} is on comparison {exercise.comparison_id}, "
+                f"not {comparison_id}"
+            )
+        return _Target(
+            exercise.comparison_id,
+            exercise.id,
+            (exercise.doc_a, exercise.doc_b),
+            exercise.tag_set.key,
+        )
+    if comparison_id is not None:
+        comparison = session.get(models.Comparison, comparison_id)
+        if comparison is None:
+            raise ValueError(f"no comparison has the id {comparison_id}")
+        return _Target(comparison.id, None, tuple(comparison.documents), None)
+    documents = tuple(session.scalars(select(models.Document).order_by(models.Document.id)))
+    return _Target(None, None, documents, None)
+
+
+class _Importer:
+    """The state of one import: what the database holds and what the report will say."""
+
+    def __init__(self, session: Session, target: _Target, author_fallback: str) -> None:
+        self.session = session
+        self.target = target
+        self.author_fallback = author_fallback
+        self.by_hash: dict[str, list[models.Document]] = {}
+        for document in target.documents:
+            self.by_hash.setdefault(document.content_hash, []).append(document)
+        self.by_id = {document.id: document for document in target.documents}
+        # The file's document ids -> this database's documents, learnt from matched records.
+        self.seen_ids: dict[int, models.Document] = {}
+        self.tag_sets: list[models.TagSet] = store.list_tag_sets(session)
+        self.authors: dict[str, int] = {}
+
+    # documents ---------------------------------------------------------------------------
+
+    def document(self, record: AnnotationRecord) -> models.Document:
+        if record.document_hash:
+            same_text = self.by_hash.get(record.document_hash, [])
+            for document in same_text:
+                if document.id == record.document_id:
+                    return document
+            if same_text:
+                return same_text[0]
+        elif record.document_id is not None and record.document_id in self.by_id:
+            return self.by_id[record.document_id]
+        for document in self.target.documents:
+            if record.document_url and record.document_url == document.url:
+                return document
+        for document in self.target.documents:
+            if record.document_title and record.document_title == document.title:
+                return document
+        if record.document_id is not None and record.document_id in self.seen_ids:
+            return self.seen_ids[record.document_id]
+        where = (
+            f"comparison {self.target.comparison_id}"
+            if self.target.comparison_id is not None
+            else "this database"
+        )
+        named = record.document_title or record.document_url or f"document {record.document_id}"
+        raise _Skip(
+            f"Its document ({named}) is not in {where}: no document there has the same "
+            "text, URL or title."
+        )
+
+    def link_document(
+        self, link: LinkTarget, record: AnnotationRecord, main: models.Document
+    ) -> models.Document:
+        if link.document_id is not None and link.document_id in self.seen_ids:
+            found = self.seen_ids[link.document_id]
+            if found.id != main.id:
+                return found
+        for document in self.target.documents:
+            if document.id != main.id and link.document_title:
+                if link.document_title == document.title:
+                    return document
+        others = [document for document in self.target.documents if document.id != main.id]
+        if len(others) == 1:
+            return others[0]
+        raise _Skip(
+            f"Its linked document ({link.document_title or link.document_id}) is not in "
+            f"comparison {self.target.comparison_id}."
+        )
+
+    # spans -------------------------------------------------------------------------------
+
+    @staticmethod
+    def span(
+        document: models.Document, start: int, end: int, quote: str, prefix: str, suffix: str
+    ) -> Span | None:
+        text = document.text
+        if not quote:
+            # A foreign annotation that gives only positions: trust them if they fit.
+            if 0 <= start < end <= len(text):
+                return Span(start, end)
+            return None
+        if 0 <= start < end <= len(text) and text[start:end] == quote:
+            return Span(start, end)
+        return anchor_quote(text, quote, prefix=prefix, suffix=suffix, hint=start)
+
+    # tags --------------------------------------------------------------------------------
+
+    def tags(self, record: AnnotationRecord) -> list[models.Tag]:
+        if not record.tags:
+            raise _Skip("It has no tags.")
+        wanted_set = self.target.tag_set_key
+        if record.tag_set:
+            if wanted_set is not None and record.tag_set != wanted_set:
+                raise _Skip(
+                    f"Its tag set {record.tag_set!r} is not the exercise's ({wanted_set!r})."
+                )
+            tag_set = next((row for row in self.tag_sets if row.key == record.tag_set), None)
+            if tag_set is None:
+                raise _Skip(f"Its tag set {record.tag_set!r} is not stored here.")
+            by_key = {tag.key: tag for tag in tag_set.tags}
+            missing = [key for key, _ in record.tags if key not in by_key]
+            if missing:
+                raise _Skip(f"Its tag {missing[0]!r} is not in the tag set {record.tag_set!r}.")
+            return list({key: by_key[key] for key, _ in record.tags}.values())
+        # Another tool's tags have names only: find one tag set that has them all.
+        for tag_set in self.tag_sets:
+            if wanted_set is not None and tag_set.key != wanted_set:
+                continue
+            by_name = {tag.name.casefold(): tag for tag in tag_set.tags}
+            by_key = {tag.key: tag for tag in tag_set.tags}
+            found = [by_name.get(name.casefold()) or by_key.get(key) for key, name in record.tags]
+            if all(tag is not None for tag in found):
+                return list({id(tag): tag for tag in found if tag is not None}.values())
+        names = ", ".join(repr(name) for _, name in record.tags)
+        raise _Skip(f"No tag set here has its tags ({names}).")
+
+    # the rest ----------------------------------------------------------------------------
+
+    def author_id(self, record: AnnotationRecord) -> int:
+        name = (record.annotator or self.author_fallback).strip()[:200] or self.author_fallback
+        if name not in self.authors:
+            self.authors[name] = store.get_or_add_user(self.session, name).id
+        return self.authors[name]
+
+    def public_id(self, record: AnnotationRecord) -> str:
+        value = record.id.strip().lower()
+        if _UUID_RE.fullmatch(value):
+            return value
+        name = record.id or "|".join(
+            [record.document_url, str(record.start), str(record.end), record.quote]
+        )
+        return str(uuid.uuid5(_FOREIGN_ID_NAMESPACE, name))
+
+
+def _moment(value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    # SQLite keeps no zone: a time stored in another zone would come back shifted.
+    return moment.astimezone(dt.UTC)
+
+
+def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, _Content]:
+    ids = list(public_ids)
+    stored: dict[str, _Content] = {}
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        rows = session.execute(
+            select(_ANNOTATION).where(_ANNOTATION.c.public_id.in_(chunk))
+        ).mappings()
+        by_row = {row["id"]: row for row in rows}
+        tag_ids: dict[int, set[int]] = {row_id: set() for row_id in by_row}
+        if by_row:
+            for annotation_id, tag_id in session.execute(
+                select(_ANNOTATION_TAG.c.annotation_id, _ANNOTATION_TAG.c.tag_id).where(
+                    _ANNOTATION_TAG.c.annotation_id.in_(list(by_row))
+                )
+            ):
+                tag_ids[annotation_id].add(tag_id)
+        for row_id, row in by_row.items():
+            stored[row["public_id"]] = _Content(
+                document_id=row["document_id"],
+                comparison_id=row["comparison_id"],
+                exercise_id=row["exercise_id"],
+                start=row["start"],
+                end=row["end"],
+                quote=row["quote"],
+                tag_ids=frozenset(tag_ids[row_id]),
+                note=row["note"],
+                relation=row["relation"],
+                link_document_id=row["link_document_id"],
+                link_start=row["link_start"],
+                link_end=row["link_end"],
+                link_quote=row["link_quote"],
+            )
+    return stored
+
+
+def import_records(
+    session: Session,
+    batch: ImportBatch,
+    *,
+    comparison_id: int | None = None,
+    exercise_id: int | None = None,
+    author_fallback: str,
+) -> ImportReport:
+    """Store the records of ``batch`` in a comparison (or an exercise) and report what happened.
+
+    Each record's document is found by its text's hash, else by its id when it has no hash,
+    else (another tool's file, or another version of the text) by URL or title among the
+    comparison's documents. When the quote is not at ``[start, end)`` it is looked for with
+    :func:`~annotations.anchor.anchor_quote` (context, then fuzzy), and the annotation is
+    stored where it is found ("re-anchored"); a quote found nowhere makes it "orphaned".
+    Tags are found by tag set and key, or for another tool's tags by name. Authors are
+    found (or added) by name, ``author_fallback`` for those the file does not name. Public
+    ids are kept: an id already stored with the same content is "unchanged", with other
+    content it is skipped. Work from a classroom exercise is only imported into an exercise.
+
+    Every record that can be imported is added, then flushed; the file's unreadable items
+    (``batch.problems``) are reported as skipped. Nothing is committed: the caller commits,
+    or rolls back when the report is not :attr:`ImportReport.is_clean` and the import should
+    be all or nothing. ``ValueError`` when the comparison or exercise does not exist.
+    """
+    target = _target(session, comparison_id, exercise_id)
+    importer = _Importer(session, target, author_fallback)
+    skipped = [Skipped(p.index, p.item_id, p.message) for p in batch.problems]
+    orphaned: list[Orphaned] = []
+    re_anchored: list[ReAnchored] = []
+    unchanged = 0
+    rows: list[models.Annotation] = []
+    public_ids = [importer.public_id(record) for record in batch.records]
+    stored = _stored(session, public_ids)
+    # Indices are positions in the file; problems already carry theirs.
+    indices = _file_indices(batch)
+    for number, (record, public_id) in enumerate(zip(batch.records, public_ids, strict=True)):
+        index = indices[number]
+        try:
+            row, moved = _prepare(importer, record, public_id)
+        except _Skip as problem:
+            skipped.append(Skipped(index, record.id, str(problem)))
+            continue
+        except _Orphan as orphan:
+            orphaned.append(Orphaned(index, record.id, orphan.document_title, orphan.quote))
+            continue
+        content = _content_of(row)
+        existing = stored.get(public_id)
+        if existing is not None:
+            if existing == content:
+                unchanged += 1
+            else:
+                skipped.append(
+                    Skipped(
+                        index,
+                        record.id,
+                        "Its id is already stored here with other content.",
+                    )
+                )
+            continue
+        row.author_id = importer.author_id(record)
+        if moved:
+            re_anchored.append(
+                ReAnchored(
+                    index, record.id, Span(record.start, record.end), Span(row.start, row.end)
+                )
+            )
+        rows.append(row)
+        stored[public_id] = content
+    session.add_all(rows)
+    session.flush()
+    skipped.sort(key=lambda item: item.index)
+    return ImportReport(
+        imported=len(rows),
+        re_anchored=tuple(re_anchored),
+        unchanged=unchanged,
+        skipped=tuple(skipped),
+        orphaned=tuple(orphaned),
+    )
+
+
+def _file_indices(batch: ImportBatch) -> list[int]:
+    """Return each record's position in the file, skipping the positions of unread items."""
+    taken = {problem.index for problem in batch.problems}
+    indices: list[int] = []
+    position = 0
+    for _ in batch.records:
+        while position in taken:
+            position += 1
+        indices.append(position)
+        position += 1
+    return indices
+
+
+def _content_of(row: models.Annotation) -> _Content:
+    return _Content(
+        document_id=row.document_id,
+        comparison_id=row.comparison_id,
+        exercise_id=row.exercise_id,
+        start=row.start,
+        end=row.end,
+        quote=row.quote,
+        tag_ids=frozenset(tag.id for tag in row.tags),
+        note=row.note,
+        relation=row.relation,
+        link_document_id=row.link_document_id,
+        link_start=row.link_start,
+        link_end=row.link_end,
+        link_quote=row.link_quote,
+    )
+
+
+def _prepare(
+    importer: _Importer, record: AnnotationRecord, public_id: str
+) -> tuple[models.Annotation, bool]:
+    """Return the row to add for ``record`` (not yet in the session) and whether it moved."""
+    target = importer.target
+    if record.exercise_id is not None and target.exercise_id is None:
+        raise _Skip(
+            f"It is work from exercise {record.exercise_id}; exercise work is private and is "
+            "not imported into a comparison."
+        )
+    if record.relation is not None and record.relation not in models.RELATIONS:
+        raise _Skip(f"Its relation {record.relation!r} is not one Parallax knows.")
+    if len(record.note) > _MAX_NOTE:
+        raise _Skip(f"Its note is longer than {_MAX_NOTE} characters.")
+    document = importer.document(record)
+    tags = importer.tags(record)
+    span = importer.span(
+        document, record.start, record.end, record.quote, record.prefix, record.suffix
+    )
+    if span is None:
+        raise _Orphan(document.title or f"document {document.id}", record.quote)
+    moved = (span.start, span.end) != (record.start, record.end)
+    if record.document_id is not None:
+        importer.seen_ids.setdefault(record.document_id, document)
+    link = record.link
+    link_document: models.Document | None = None
+    link_span: Span | None = None
+    if link is not None:
+        if target.comparison_id is None:
+            raise _Skip("It links two documents, which needs a comparison to import into.")
+        link_document = importer.link_document(link, record, document)
+        link_span = importer.span(link_document, link.start, link.end, link.quote, "", "")
+        if link_span is None:
+            raise _Orphan(link_document.title or f"document {link_document.id}", link.quote)
+        moved = moved or (link_span.start, link_span.end) != (link.start, link.end)
+    prefix, suffix = context_of(document.text, span.start, span.end)
+    status = record.status if record.status in models.ANNOTATION_STATUSES else "human"
+    row = models.Annotation(
+        public_id=public_id,
+        document_id=document.id,
+        comparison_id=target.comparison_id,
+        exercise_id=target.exercise_id,
+        start=span.start,
+        end=span.end,
+        quote=span.slice(document.text),
+        prefix=prefix,
+        suffix=suffix,
+        note=record.note,
+        status=status,
+        relation=record.relation,
+        link_document_id=link_document.id if link_document is not None else None,
+        link_start=link_span.start if link_span is not None else None,
+        link_end=link_span.end if link_span is not None else None,
+        link_quote=(
+            link_span.slice(link_document.text)
+            if link_span is not None and link_document is not None
+            else None
+        ),
+        tags=tags,
+    )
+    created, updated = _moment(record.created), _moment(record.updated)
+    if created is not None:
+        row.created_at = created
+    if updated is not None:
+        row.updated_at = updated
+    return row, moved
