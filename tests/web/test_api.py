@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
 
+from annotations import accounts
 from annotations import models
 from annotations import store
 from annotations import taxonomy
@@ -23,6 +24,7 @@ SEEDS = ROOT / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
 CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 SLOGAN = "Make Japan Great Again"
+PASSWORD = "correct horse battery"
 
 pytestmark = pytest.mark.databases
 
@@ -227,6 +229,39 @@ def test_a_new_save_takes_six_statements_and_a_replay_looks_up_after_its_insert(
     assert "SELECT annotation" in replay[5:]
     assert "INSERT INTO annotation_tag" not in replay
     assert counts(app) == {"annotation": 2, "annotation_tag": 2, "user": 1}
+
+
+def test_a_signed_in_save_reads_its_author_once(app, seeded):
+    comparison_id, (_, doc_b) = seeded
+    app.config["LOGIN_DISABLED"] = False
+    with app.app_context():
+        session = db.get_session()
+        accounts.create_user(
+            session, username="ms.tanaka", name="Ms Tanaka", password=PASSWORD, role="teacher"
+        )
+        session.commit()
+    client = app.test_client()
+    signed_in = client.post("/login", data={"username": "ms.tanaka", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    body = body_for(document_text(app, doc_b), SLOGAN, comparison_id=comparison_id)
+    user_queries = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        words = statement.replace('"', "").split()
+        if words[0] == "SELECT" and words[words.index("FROM") + 1] == "user":
+            user_queries.append(statement)
+
+    with app.app_context():
+        engine = db.get_engine()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = post(client, doc_b, body)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert response.status_code == 201
+    # The user loader's query names the author too: none after the commit.
+    assert response.get_json()["author"] == "Ms Tanaka"
+    assert len(user_queries) == 1
 
 
 def test_same_id_with_other_content_is_a_conflict(app, client, seeded):
