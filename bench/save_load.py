@@ -1,9 +1,10 @@
 """Benchmark saving annotations through the JSON API behind gunicorn, on SQLite and PostgreSQL.
 
 For each database: a fresh, migrated and seeded database; gunicorn on 127.0.0.1 (a free port,
-sync workers, two per core) serving ``webapp:create_app()``; then N clients that each fetch the
-comparison page once (session cookie and CSRF token, as a browser does) and save new
-annotations back to back for a fixed time. Reports saves/s, latency percentiles, errors, and
+sync workers, two per core) serving ``webapp:create_app()``; a teacher signed in once through
+the login form; then N clients that each start from the teacher's session cookie, fetch the
+comparison page once (CSRF token, as a browser does) and save new annotations back to back
+for a fixed time. Reports saves/s, latency percentiles, errors, and
 whether the annotation rows added equal the saves acknowledged with 201.
 
     .venv/bin/python bench/save_load.py --write-readme
