@@ -566,21 +566,27 @@ def _get_annotation(session: Session, public_id: str) -> models.Annotation:
 
 
 def add_annotation(
-    session: Session, data: AnnotationInput, *, author_id: int | None = None
+    session: Session,
+    data: AnnotationInput,
+    *,
+    author_id: int | None = None,
+    assume_new: bool = False,
 ) -> tuple[models.Annotation, bool]:
     """Store a new annotation and return it with True, or the same one saved before with False.
 
     Saving is idempotent on ``public_id``: the same content again returns the stored row;
     different content under a stored id raises :class:`ConflictError`. When the quote is not
     at ``[start, end)`` it is looked for nearby (see :func:`annotations.anchor.anchor_quote`),
-    and the span where it is found is stored.
+    and the span where it is found is stored. With ``assume_new`` the stored ids are not
+    looked at first: a stored id then raises ``IntegrityError`` from the flush, and the caller
+    rolls back and calls again without it (one query less when ids are new, as they mostly are).
     """
     if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
         raise AnnotationError(
             "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
         )
     checked, tags, document = _check_annotation(session, data)
-    existing = find_annotation(session, data.public_id)
+    existing = None if assume_new else find_annotation(session, data.public_id)
     if existing is not None:
         if _stored_content(existing) != checked:
             raise ConflictError(

@@ -1,9 +1,10 @@
 """Benchmark saving annotations through the JSON API behind gunicorn, on SQLite and PostgreSQL.
 
 For each database: a fresh, migrated and seeded database; gunicorn on 127.0.0.1 (a free port,
-sync workers, two per core) serving ``webapp:create_app()``; then N clients that each fetch the
-comparison page once (session cookie and CSRF token, as a browser does) and save new
-annotations back to back for a fixed time. Reports saves/s, latency percentiles, errors, and
+sync workers, two per core) serving ``webapp:create_app()``; a teacher signed in once through
+the login form; then N clients that each start from the teacher's session cookie, fetch the
+comparison page once (CSRF token, as a browser does) and save new annotations back to back
+for a fixed time. Reports saves/s, latency percentiles, errors, and
 whether the annotation rows added equal the saves acknowledged with 201.
 
     .venv/bin/python bench/save_load.py --write-readme
@@ -38,11 +39,13 @@ from dataclasses import field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from flask import Flask  # noqa: E402
 from server_page import README  # noqa: E402
 from server_page import ROOT as REPO_ROOT  # noqa: E402
 from server_page import SeedComparison  # noqa: E402
@@ -60,11 +63,15 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
+from annotations import accounts  # noqa: E402
 from annotations import taxonomy  # noqa: E402
+from webapp.db import get_session  # noqa: E402
 
 HOST = "127.0.0.1"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TAG_SET_KEY = "media-literacy"
+TEACHER = "bench-teacher"
+TEACHER_PASSWORD = "load-test-" + secrets.token_hex(8)
 REQUEST_TIMEOUT = 10.0
 MAX_SAVES_PER_RUN = 200_000
 WARMUP_CLIENTS = 10
@@ -72,6 +79,7 @@ WARMUP_SECONDS = 2.0
 TARGET_SAVES = {"SQLite (WAL)": 400.0, "PostgreSQL": 300.0}
 TARGET_P99_MS = {50: 150.0, 10: 50.0}
 _CSRF_META = re.compile(rb'<meta name="csrf-token" content="([^"]+)"')
+_CSRF_INPUT = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 # --- the database -----------------------------------------------------------------------------
@@ -229,7 +237,9 @@ class ClientResult:
 class Client:
     """One browser-like client: a session cookie, a CSRF token and a connection."""
 
-    def __init__(self, port: int, seed: SeedComparison, rng: random.Random) -> None:
+    def __init__(
+        self, port: int, seed: SeedComparison, rng: random.Random, signed_in: SimpleCookie
+    ) -> None:
         self.port = port
         self.seed = seed
         self.rng = rng
@@ -237,7 +247,10 @@ class Client:
         tag_set = taxonomy.get_builtin(TAG_SET_KEY)
         assert tag_set is not None
         self.tag_keys = [tag.key for tag in tag_set.tags]
+        # A copy of the teacher's signed-in session: the page adds this client's CSRF token.
         self.cookies: SimpleCookie = SimpleCookie()
+        for name, morsel in signed_in.items():
+            self.cookies[name] = morsel.value
         self.token = ""
         self.connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
 
@@ -250,7 +263,8 @@ class Client:
 
     def open_page(self) -> None:
         """GET the comparison page and keep its session cookie and CSRF token."""
-        self.connection.request("GET", f"/comparisons/{self.seed.comparison_id}")
+        headers = {"Cookie": self._cookie_header()}
+        self.connection.request("GET", f"/comparisons/{self.seed.comparison_id}", headers=headers)
         response = self.connection.getresponse()
         body = response.read()
         if response.status != 200:
@@ -294,6 +308,50 @@ class Client:
     def close(self) -> None:
         """Close the connection."""
         self.connection.close()
+
+
+def sign_in(port: int) -> SimpleCookie:
+    """Sign the bench teacher in through the login form; return the session cookie it got."""
+    cookies: SimpleCookie = SimpleCookie()
+
+    def request(method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
+        answer = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        connection.close()
+        return response.status, answer
+
+    status, page = request("GET", "/login")
+    match = _CSRF_INPUT.search(page)
+    if status != 200 or match is None:
+        raise SystemExit(f"GET /login answered {status} without a CSRF token")
+    form = urlencode(
+        {"csrf_token": match.group(1).decode(), "username": TEACHER, "password": TEACHER_PASSWORD}
+    )
+    status, _ = request("POST", "/login", form.encode())
+    if status != 302:
+        raise SystemExit(f"signing in as {TEACHER} answered {status}, not a redirect")
+    return cookies
+
+
+def add_teacher(app: Flask) -> None:
+    """Store the teacher the clients sign in as."""
+    with app.app_context():
+        session = get_session()
+        accounts.create_user(
+            session,
+            username=TEACHER,
+            name="Bench Teacher",
+            password=TEACHER_PASSWORD,
+            role="teacher",
+        )
+        session.commit()
 
 
 def run_client(
@@ -380,7 +438,13 @@ class LoadResult:
 
 
 def run_load(
-    database: Database, port: int, seed: SeedComparison, clients: int, seconds: float, rng_seed: int
+    database: Database,
+    port: int,
+    seed: SeedComparison,
+    signed_in: SimpleCookie,
+    clients: int,
+    seconds: float,
+    rng_seed: int,
 ) -> LoadResult:
     """Run ``clients`` clients saving for ``seconds`` and count the rows they added."""
     before = count_annotations(database.url)
@@ -400,7 +464,7 @@ def run_load(
         threading.Thread(
             target=run_client,
             args=(
-                Client(port, seed, random.Random(f"{rng_seed}-{clients}-{number}")),
+                Client(port, seed, random.Random(f"{rng_seed}-{clients}-{number}"), signed_in),
                 ready,
                 clock,
                 budget,
@@ -448,6 +512,7 @@ def bench_database(
     """Seed ``database``, serve it with gunicorn and run the load for each client count."""
     app = make_app(instance, database.url)
     seed = seed_comparison(app)
+    add_teacher(app)
     if database.url.startswith("sqlite"):
         # WAL is a property of the file, so a fresh connection shows what the app set.
         engine = create_engine(database.url, poolclass=NullPool)
@@ -459,11 +524,14 @@ def bench_database(
     app.extensions["parallax_db"].kw["bind"].dispose()
     results = []
     with gunicorn(database, instance, workers) as port:
-        warmup = run_load(database, port, seed, WARMUP_CLIENTS, WARMUP_SECONDS, rng_seed=0)
+        signed_in = sign_in(port)
+        warmup = run_load(
+            database, port, seed, signed_in, WARMUP_CLIENTS, WARMUP_SECONDS, rng_seed=0
+        )
         if warmup.error_count or warmup.rows_added != warmup.acks:
             print(f"  warm-up: {warmup.acks} acks, {warmup.rows_added} rows, {dict(warmup.errors)}")
         for number, clients in enumerate(client_counts, start=1):
-            result = run_load(database, port, seed, clients, seconds, rng_seed=number)
+            result = run_load(database, port, seed, signed_in, clients, seconds, rng_seed=number)
             print(summary_line(result))
             results.append(result)
     return results

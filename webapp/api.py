@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint
 from flask import abort
 from flask import current_app
+from flask import g
 from flask import request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -154,12 +155,17 @@ def parse_annotation_input(data: dict[str, Any], document_id: int) -> store.Anno
     return store.AnnotationInput(tag_keys=tuple(data["tag_keys"]), **fields)
 
 
-def _author_id() -> int:
+def _author() -> models.User:
+    session = get_session()
     if current_user.is_authenticated:
-        return int(current_user.id)
+        # The user loader's row, still in the session: no query.
+        author = session.get(models.User, int(current_user.id))
+        if author is None:
+            abort(401, "sign in to change annotations")
+        return author
     # With sign-in turned off (LOGIN_DISABLED), annotations go to one configured user.
     name = current_app.config.get("DEFAULT_AUTHOR", DEFAULT_AUTHOR)
-    return store.get_or_add_user(get_session(), name, role="teacher").id
+    return store.get_or_add_user(session, name, role="teacher")
 
 
 def _tag_set_summary(row: models.TagSet) -> dict[str, Any]:
@@ -232,12 +238,16 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     if document is None:
         abort(404, f"no document has the id {document_id}")
     data = parse_annotation_input(_json_object(), document_id)
-    check_may_create(session, data.exercise_id)
+    # Held like the document for the rest of the request, so that neither the exercise
+    # (checked here and again by the store) nor the author (named in the answer) loads twice.
+    g.exercise = check_may_create(session, data.exercise_id)
+    author = _author()
     try:
-        row, created = store.add_annotation(session, data, author_id=_author_id())
+        row, created = store.add_annotation(session, data, author_id=author.id, assume_new=True)
         session.commit()
     except IntegrityError:
-        # The same id saved at the same moment by a second request: answer as a replay.
+        # The id is stored already (sent again, or saved at the same moment by a second
+        # request): look at the stored annotation to answer as a replay or a conflict.
         session.rollback()
         row, created = store.add_annotation(session, data)
     return store.annotation_to_dict(row), 201 if created else 200

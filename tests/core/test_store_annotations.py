@@ -167,6 +167,34 @@ def test_same_public_id_other_content_conflicts(session, comparison):
     assert count(session, models.Annotation) == 1
 
 
+def test_assume_new_inserts_without_looking_and_a_stored_id_fails_the_insert(
+    session, comparison, monkeypatch
+):
+    data = make_input(comparison.documents[1], "Make Japan Great Again")
+    lookups = []
+    real_find = store.find_annotation
+
+    def find(session, public_id):
+        lookups.append(public_id)
+        return real_find(session, public_id)
+
+    monkeypatch.setattr(store, "find_annotation", find)
+    row, created = store.add_annotation(session, data, assume_new=True)
+    session.commit()
+    assert created and lookups == []
+    # The same id again: the unique public_id stops the insert; nothing was added.
+    with pytest.raises(IntegrityError):
+        store.add_annotation(session, data, assume_new=True)
+    session.rollback()
+    assert count(session, models.Annotation) == 1
+    # What the caller does next: the lookup finds the stored annotation (a replay)...
+    again, created_again = store.add_annotation(session, data)
+    assert (again.id, created_again, lookups) == (row.id, False, [data.public_id])
+    # ...or, with other content under the id, a conflict.
+    with pytest.raises(ConflictError):
+        store.add_annotation(session, dataclasses.replace(data, note="changed"))
+
+
 @pytest.mark.parametrize(
     ("change", "error", "message"),
     [

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
 
+from annotations import accounts
 from annotations import models
 from annotations import store
 from annotations import taxonomy
@@ -21,6 +24,7 @@ SEEDS = ROOT / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
 CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 SLOGAN = "Make Japan Great Again"
+PASSWORD = "correct horse battery"
 
 pytestmark = pytest.mark.databases
 
@@ -148,23 +152,116 @@ def test_double_submit_stores_one_annotation(app, client, seeded):
     assert counts(app) == {"annotation": 1, "annotation_tag": 1, "user": 1}
 
 
-def test_simultaneous_double_submit_answers_as_a_replay(app, client, seeded, monkeypatch):
+def test_simultaneous_double_submit_answers_as_a_replay(app, seeded, monkeypatch):
     comparison_id, (_, doc_b) = seeded
+    text = document_text(app, doc_b)
+    # A first save adds the default author, so that the two racing requests only add one row.
+    assert post(app.test_client(), doc_b, body_for(text, SLOGAN)).status_code == 201
+    body = body_for(text, SLOGAN, comparison_id=comparison_id, note="sent twice at once")
+    real_check = store._check_annotation
+    both_checked = threading.Barrier(2, timeout=10)
+    checks = []
+
+    def check_then_wait(session, data):
+        checked = real_check(session, data)
+        checks.append(data.public_id)
+        if len(checks) <= 2:
+            # Both requests have validated the annotation before either of them inserts it.
+            both_checked.wait()
+        return checked
+
+    monkeypatch.setattr(store, "_check_annotation", check_then_wait)
+    responses = []
+
+    def send():
+        responses.append(post(app.test_client(), doc_b, body))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(response.status_code for response in responses) == [200, 201]
+    assert responses[0].get_json() == responses[1].get_json()
+    # The second request checked once more after its insert met the first one's row.
+    assert checks == [body["public_id"]] * 3
+    assert counts(app) == {"annotation": 2, "annotation_tag": 2, "user": 1}
+
+
+def test_a_new_save_takes_six_statements_and_a_replay_looks_up_after_its_insert(
+    app, client, seeded
+):
+    comparison_id, (_, doc_b) = seeded
+    text = document_text(app, doc_b)
+    # The first save adds the default author; the second is the one counted.
+    assert post(client, doc_b, body_for(text, SLOGAN)).status_code == 201
+    body = body_for(text, SLOGAN, comparison_id=comparison_id)
+    statements = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        words = statement.replace('"', "").split()
+        statements.append(" ".join(words[:3]) if words[0] == "INSERT" else words[0])
+        if words[0] == "SELECT":
+            statements[-1] += " " + words[words.index("FROM") + 1]
+
+    with app.app_context():
+        engine = db.get_engine()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert post(client, doc_b, body).status_code == 201
+        new_save = list(statements)
+        statements.clear()
+        assert post(client, doc_b, body).status_code == 200
+        replay = list(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    # No lookup of the new id before its insert, and nothing read back after the commit.
+    assert new_save == [
+        "SELECT document",
+        "SELECT user",
+        "SELECT comparison_document",
+        "SELECT tag",
+        "INSERT INTO annotation",
+        "INSERT INTO annotation_tag",
+    ]
+    # Sent again: the insert fails on the stored id, which is then looked up and compared.
+    assert new_save[:5] == replay[:5]
+    assert "SELECT annotation" in replay[5:]
+    assert "INSERT INTO annotation_tag" not in replay
+    assert counts(app) == {"annotation": 2, "annotation_tag": 2, "user": 1}
+
+
+def test_a_signed_in_save_reads_its_author_once(app, seeded):
+    comparison_id, (_, doc_b) = seeded
+    app.config["LOGIN_DISABLED"] = False
+    with app.app_context():
+        session = db.get_session()
+        accounts.create_user(
+            session, username="ms.tanaka", name="Ms Tanaka", password=PASSWORD, role="teacher"
+        )
+        session.commit()
+    client = app.test_client()
+    signed_in = client.post("/login", data={"username": "ms.tanaka", "password": PASSWORD})
+    assert signed_in.status_code == 302
     body = body_for(document_text(app, doc_b), SLOGAN, comparison_id=comparison_id)
-    assert post(client, doc_b, body).status_code == 201
-    real_find = store.find_annotation
-    calls = []
+    user_queries = []
 
-    def find_too_early(session, public_id):
-        # The first lookup runs before the other request's row was committed.
-        calls.append(public_id)
-        return None if len(calls) == 1 else real_find(session, public_id)
+    def note(conn, cursor, statement, parameters, context, executemany):
+        words = statement.replace('"', "").split()
+        if words[0] == "SELECT" and words[words.index("FROM") + 1] == "user":
+            user_queries.append(statement)
 
-    monkeypatch.setattr(store, "find_annotation", find_too_early)
-    response = post(client, doc_b, body)
-    assert response.status_code == 200, response.get_json()
-    assert len(calls) == 2
-    assert counts(app)["annotation"] == 1
+    with app.app_context():
+        engine = db.get_engine()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = post(client, doc_b, body)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert response.status_code == 201
+    # The user loader's query names the author too: none after the commit.
+    assert response.get_json()["author"] == "Ms Tanaka"
+    assert len(user_queries) == 1
 
 
 def test_same_id_with_other_content_is_a_conflict(app, client, seeded):

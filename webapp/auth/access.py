@@ -14,6 +14,7 @@ from flask import Flask
 from flask import abort
 from flask import current_app
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -79,6 +80,9 @@ def load_user(user_id: str) -> SignedInUser | None:
     # Students sign in through their exercise's join code and have no username.
     if row.username is None and row.role != "student":
         return None
+    # Held for the request: the session's identity map keeps only weak references, and an
+    # annotation saved now names this row as its author (read back without another query).
+    g.signed_in_user_row = row
     return SignedInUser(id=row.id, username=row.username or "", name=row.name, role=row.role)
 
 

@@ -42,16 +42,17 @@ def get_exercise_or_404(
     abort(404, f"no exercise has the id {exercise_id}")
 
 
-def check_may_create(session: Session, exercise_id: int | None) -> None:
-    """Abort unless the signed-in user may add an annotation there (in an exercise or not)."""
-    if current_app.config.get("LOGIN_DISABLED"):
-        return
+def check_may_create(session: Session, exercise_id: int | None) -> models.Exercise | None:
+    """Abort unless the signed-in user may add an annotation there; return the exercise."""
     if exercise_id is None:
-        if current_user.role != "teacher":
+        if not current_app.config.get("LOGIN_DISABLED") and current_user.role != "teacher":
             abort(403, "students tag in their exercise only")
-        return
+        return None
+    if current_app.config.get("LOGIN_DISABLED"):
+        return session.get(models.Exercise, exercise_id)
     exercise = get_exercise_or_404(session, exercise_id)
     exercises.check_can_annotate(exercise, int(current_user.id), current_user.role)
+    return exercise
 
 
 def check_may_change(session: Session, public_id: str) -> None:
