@@ -105,8 +105,8 @@ that client's next one. A save counts as acknowledged on 201 and a progress requ
 anything else, a connection error or a 10 s timeout is an error. After the window the
 exercise's live annotation rows are counted in the database and compared with the
 acknowledged saves, and one more progress request (not timed) must report the same total.
-The clients run on the same two cores as the server, and with 30 progress requests in a
-minute their p99 is the slowest but one.
+The clients run on the same two cores as the server. With 30 progress requests in a minute,
+their p99 (nearest rank) is the slowest of them and their p95 the slowest but one.
 
 <!-- classroom:start -->
 (not run yet)
