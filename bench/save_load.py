@@ -30,7 +30,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from contextlib import contextmanager
@@ -39,6 +41,7 @@ from dataclasses import field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import IO
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,12 +123,15 @@ def postgres_database(base: str) -> Iterator[Database | str]:
         admin.dispose()
 
 
-def count_annotations(url: str) -> int:
-    """Return how many annotation rows the database holds."""
+def count_annotations(url: str, exercise_id: int | None = None) -> int:
+    """Return how many annotation rows the database holds (of one exercise, live, if given)."""
+    query = "SELECT count(*) FROM annotation"
+    if exercise_id is not None:
+        query += f" WHERE exercise_id = {int(exercise_id)} AND deleted_at IS NULL"
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            return int(connection.execute(text("SELECT count(*) FROM annotation")).scalar_one())
+            return int(connection.execute(text(query)).scalar_one())
     finally:
         engine.dispose()
 
@@ -141,13 +147,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database: Database, instance: Path, workers: int) -> Iterator[int]:
+def gunicorn(
+    database: Database, instance: Path, workers: int, env: Mapping[str, str] | None = None
+) -> Iterator[int]:
     """Run gunicorn with sync workers on a free port of 127.0.0.1; yield the port.
 
+    ``env`` adds environment variables for the server (``PARALLAX_*`` ones set app config).
     The server is stopped (and waited for) when the block ends, whatever happens in it.
     """
     port = free_port()
-    env = {**os.environ, "PARALLAX_DATABASE_URL": database.url}
+    env = {**os.environ, **(env or {}), "PARALLAX_DATABASE_URL": database.url}
     # gunicorn evaluates literal arguments of the factory call, which is how the instance
     # folder reaches create_app (Flask reads no environment variable for it).
     app_spec = f"webapp:create_app(instance_path={str(instance)!r})"
@@ -235,13 +244,19 @@ class ClientResult:
 
 
 class Client:
-    """One browser-like client: a session cookie, a CSRF token and a connection."""
+    """One browser-like client: a session cookie, a CSRF token and a connection.
+
+    ``page`` is the page it reads its CSRF token from (and names as the Referer of saves);
+    ``extra`` holds fields added to every annotation it saves.
+    """
 
     def __init__(
         self, port: int, seed: SeedComparison, rng: random.Random, signed_in: SimpleCookie
     ) -> None:
         self.port = port
         self.seed = seed
+        self.page = f"/comparisons/{seed.comparison_id}"
+        self.extra: dict[str, Any] = {}
         self.rng = rng
         self.words = (word_spans(seed.texts[0]), word_spans(seed.texts[1]))
         tag_set = taxonomy.get_builtin(TAG_SET_KEY)
@@ -262,17 +277,17 @@ class Client:
             self.cookies.load(header)
 
     def open_page(self) -> None:
-        """GET the comparison page and keep its session cookie and CSRF token."""
-        headers = {"Cookie": self._cookie_header()}
-        self.connection.request("GET", f"/comparisons/{self.seed.comparison_id}", headers=headers)
+        """GET the page and keep its session cookie and CSRF token."""
+        cookie = self._cookie_header()
+        self.connection.request("GET", self.page, headers={"Cookie": cookie} if cookie else {})
         response = self.connection.getresponse()
         body = response.read()
         if response.status != 200:
-            raise RuntimeError(f"GET of the comparison page answered {response.status}")
+            raise RuntimeError(f"GET {self.page} answered {response.status}")
         self._keep_cookies(response)
         match = _CSRF_META.search(body)
         if match is None:
-            raise RuntimeError("the comparison page has no csrf-token meta tag")
+            raise RuntimeError(f"{self.page} has no csrf-token meta tag")
         self.token = match.group(1).decode()
 
     def save(self) -> tuple[int, bytes]:
@@ -288,13 +303,14 @@ class Client:
             "tag_set_key": data.tag_set_key,
             "tag_keys": list(data.tag_keys),
             "note": data.note,
+            **self.extra,
         }
         headers = {
             "Content-Type": "application/json",
             "X-CSRFToken": self.token,
             "Cookie": self._cookie_header(),
             # Flask-WTF checks the Referer of HTTPS requests only; sent anyway as browsers do.
-            "Referer": f"http://{HOST}:{self.port}/comparisons/{self.seed.comparison_id}",
+            "Referer": f"http://{HOST}:{self.port}{self.page}",
         }
         body = json.dumps(payload).encode()
         self.connection.request(
@@ -354,6 +370,27 @@ def add_teacher(app: Flask) -> None:
         session.commit()
 
 
+def get_ready(
+    prepare: Callable[[], object], ready: threading.Barrier, result: ClientResult, step: str
+) -> bool:
+    """Run a client's ``prepare`` step, then wait at ``ready`` for the others; True if all did.
+
+    A failure is counted in ``result`` under ``step`` and breaks the barrier for everyone.
+    """
+    try:
+        prepare()
+    except (OSError, RuntimeError, http.client.HTTPException) as exc:
+        result.errors[f"{step}: {exc}"] += 1
+        ready.abort()
+        return False
+    try:
+        ready.wait()
+    except threading.BrokenBarrierError:
+        result.errors[f"another client failed its {step} step"] += 1
+        return False
+    return True
+
+
 def run_client(
     client: Client,
     ready: threading.Barrier,
@@ -363,16 +400,7 @@ def run_client(
     result: ClientResult,
 ) -> None:
     """Save annotations back to back until the deadline or until the run's budget is spent."""
-    try:
-        client.open_page()
-    except (OSError, RuntimeError, http.client.HTTPException) as exc:
-        result.errors[f"page: {exc}"] += 1
-        ready.abort()
-        return
-    try:
-        ready.wait()
-    except threading.BrokenBarrierError:
-        result.errors["another client could not open the page"] += 1
+    if not get_ready(client.open_page, ready, result, "page"):
         return
     deadline = clock["deadline"]
     try:
@@ -589,14 +617,18 @@ def format_results(
             notes.append(
                 f"- {result.database}, {result.clients} clients: {result.replays} replays (200)"
             )
-    lines = [
-        machine(load),
-        "",
+    setting = (
         f"gunicorn {gunicorn_version()}, {workers} sync workers on 127.0.0.1, each run "
-        f"{seconds:g} s; CSRF on (every save sends the session cookie and X-CSRFToken).",
-        "",
-        *rows,
-    ]
+        f"{seconds:g} s; CSRF on (every save sends the session cookie and X-CSRFToken)."
+    )
+    return results_block(load, setting, rows, notes, skipped)
+
+
+def results_block(
+    load: float, setting: str, rows: Sequence[str], notes: Sequence[str], skipped: Sequence[str]
+) -> str:
+    """Return a README block: the machine line, the run's setting, the table, errors, skips."""
+    lines = [machine(load), "", setting, "", *rows]
     if notes:
         lines += ["", "Errors:", "", *notes]
     for reason in skipped:
@@ -615,22 +647,68 @@ def _exit_on_signal(number: int, frame: object) -> None:
     raise SystemExit(128 + number)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark on each database and print (and optionally store) its table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def stop_on_sigterm() -> None:
+    """Make SIGTERM raise SystemExit, so the finally blocks that stop gunicorn still run."""
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of every gunicorn benchmark: databases, workers, server, README."""
     parser.add_argument(
         "--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
     )
-    parser.add_argument("--clients", default="50,10", help="client counts, comma-separated")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument(
         "--workers", type=int, default=2 * len(os.sched_getaffinity(0)), help="gunicorn workers"
     )
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="PostgreSQL server to use")
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
+
+
+def database_names(parser: argparse.ArgumentParser, value: str) -> list[str]:
+    """Return the databases of a ``--databases`` value, or stop with a usage error."""
+    names = value.split(",")
+    for name in names:
+        if name not in ("sqlite", "postgresql"):
+            parser.error(f"unknown database {name!r}")
+    return names
+
+
+@contextmanager
+def fresh_database(
+    name: str, postgres_url: str, skipped: list[str]
+) -> Iterator[tuple[Database, Path] | None]:
+    """Yield a fresh ``sqlite`` or ``postgresql`` database and a temporary instance folder.
+
+    Both are removed when the block ends. None is yielded, and the reason printed and added
+    to ``skipped``, when the PostgreSQL server cannot be used.
+    """
+    instance = Path(tempfile.mkdtemp(prefix="parallax-bench-"))
+    try:
+        chosen: AbstractContextManager[Database | str]
+        if name == "sqlite":
+            chosen = sqlite_database(instance)
+        else:
+            chosen = postgres_database(postgres_url)
+        with chosen as database:
+            if isinstance(database, str):
+                print(f"PostgreSQL skipped: {database}")
+                skipped.append(f"PostgreSQL: {database}")
+                yield None
+            else:
+                yield database, instance
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark on each database and print (and optionally store) its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_server_arguments(parser)
+    parser.add_argument("--clients", default="50,10", help="client counts, comma-separated")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     args = parser.parse_args(argv)
-    # A plain SIGTERM would end the process without running the finally that stops gunicorn.
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    names = database_names(parser, args.databases)
+    stop_on_sigterm()
     load = os.getloadavg()[0]
     client_counts = [int(value) for value in args.clients.split(",")]
     if any(count < 1 for count in client_counts) or not 0 < args.duration <= 120:
@@ -638,27 +716,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results: list[LoadResult] = []
     skipped: list[str] = []
-    for name in args.databases.split(","):
-        instance = Path(tempfile.mkdtemp(prefix="parallax-bench-load-"))
-        try:
-            chosen: AbstractContextManager[Database | str]
-            if name == "sqlite":
-                chosen = sqlite_database(instance)
-            elif name == "postgresql":
-                chosen = postgres_database(args.postgres_url)
-            else:
-                parser.error(f"unknown database {name!r}")
-            with chosen as database:
-                if isinstance(database, str):
-                    print(f"PostgreSQL skipped: {database}")
-                    skipped.append(f"PostgreSQL: {database}")
-                    continue
-                print(f"{database.label}: gunicorn with {args.workers} sync workers")
-                results += bench_database(
-                    database, instance, client_counts, args.duration, args.workers
-                )
-        finally:
-            shutil.rmtree(instance, ignore_errors=True)
+    for name in names:
+        with fresh_database(name, args.postgres_url, skipped) as chosen:
+            if chosen is None:
+                continue
+            database, instance = chosen
+            print(f"{database.label}: gunicorn with {args.workers} sync workers")
+            results += bench_database(
+                database, instance, client_counts, args.duration, args.workers
+            )
 
     body = format_results(results, skipped, args.workers, args.duration, load)
     print()

@@ -110,17 +110,24 @@ def machine(load: float) -> str:
     )
 
 
-def write_readme_block(name: str, body: str) -> None:
-    """Replace the ``name`` block inside the server-results section of bench/README.md.
+def write_readme_block(
+    name: str,
+    body: str,
+    *,
+    section: tuple[str, str, str] = (SECTION_START, SECTION_END, SECTION_TEMPLATE),
+) -> None:
+    """Replace the ``name`` block inside a section of bench/README.md.
 
-    The section (heading, prose and both blocks) is appended first if the README lacks it;
-    the README's other sections are left alone.
+    ``section`` is the section's start marker, end marker and template (by default the
+    server-results section). The section (heading, prose and its blocks) is appended first
+    if the README lacks it; the README's other sections are left alone.
     """
+    section_start, section_stop, template = section
     text = README.read_text(encoding="utf-8")
-    if SECTION_START not in text or SECTION_END not in text:
-        text = text.rstrip("\n") + "\n\n" + SECTION_TEMPLATE + "\n"
-    section_at = text.index(SECTION_START)
-    section_end = text.index(SECTION_END, section_at)
+    if section_start not in text or section_stop not in text:
+        text = text.rstrip("\n") + "\n\n" + template + "\n"
+    section_at = text.index(section_start)
+    section_end = text.index(section_stop, section_at)
     start_marker, end_marker = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     start = text.find(start_marker, section_at, section_end)
     end = text.find(end_marker, section_at, section_end)
