@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -301,14 +302,16 @@ def run_class(
     threads = []
     results: list[ClientResult] = []
     for number in range(students):
-        browser = Browser(port, classroom.articles, random.Random(f"classroom-{number}"))
+        browser = Browser(
+            port, classroom.articles, random.Random(f"classroom-{number}"), SimpleCookie()
+        )
         browser.extra = {"exercise_id": exercise_id}
         results.append(ClientResult())
         join = {"code": classroom.join_code, "name": f"Student {number + 1:02d}"}
         sign_in = {"path": "/join", "fields": {**join, "password": STUDENT_PASSWORD}}
         offset = INTERVAL_S * number / students
         threads.append((browser, {**sign_in, "then": work_path}, offset, browser.save, 201))
-    teacher = Browser(port, classroom.articles, random.Random("teacher"))
+    teacher = Browser(port, classroom.articles, random.Random("teacher"), SimpleCookie())
     teacher_result = ClientResult()
     results.append(teacher_result)
     teacher_page = {"path": "/login", "fields": TEACHER, "then": f"/exercises/{exercise_id}"}
