@@ -3,12 +3,16 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from webapp import create_app
+from webapp import db
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_ARGS = [
@@ -35,6 +39,46 @@ def chromium_path() -> str:
     return path
 
 
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free port of 127.0.0.1 for the block; stop it and its database after."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.get_engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """Return :func:`serving`, for module fixtures that serve an app of their own."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def make_seeded_app(tmp_path_factory):
+    """Return a maker of apps (CSRF on, rate limit off) with migrated tables and the seed."""
+
+    def make(name: str, **config: object) -> Flask:
+        app = create_app(
+            {"TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, **config},
+            instance_path=str(tmp_path_factory.mktemp(name)),
+        )
+        runner = app.test_cli_runner()
+        for args in (["db", "upgrade"], ["seed"]):
+            outcome = runner.invoke(args=args)
+            assert outcome.exit_code == 0, outcome.output
+        return app
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Serve the app, CSRF protection on, on a free port of 127.0.0.1."""
@@ -48,15 +92,8 @@ def live_server(tmp_path_factory):
         },
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from annotations import models
 from annotations import store
 from annotations.align import align_documents
 from annotations.ingest import ingest_text
-from webapp import create_app
 from webapp import db
 
 pytestmark = pytest.mark.browser
@@ -56,31 +53,16 @@ SELECT_ACROSS = """
 
 
 @pytest.fixture(scope="module")
-def annotate_app(tmp_path_factory):
+def annotate_app(make_seeded_app):
     """An app with the migrated schema, the built-in tag sets and the seed comparison."""
-    app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True, "LOGIN_DISABLED": True},
-        instance_path=str(tmp_path_factory.mktemp("annotate-instance")),
-    )
-    runner = app.test_cli_runner()
-    for args in (["db", "upgrade"], ["seed"]):
-        outcome = runner.invoke(args=args)
-        assert outcome.exit_code == 0, outcome.output
-    return app
+    return make_seeded_app("annotate-instance", LOGIN_DISABLED=True)
 
 
 @pytest.fixture(scope="module")
-def annotate_server(annotate_app):
+def annotate_server(annotate_app, serve):
     """Serve ``annotate_app`` (CSRF on) on a free port of 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, annotate_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(annotate_app) as base:
+        yield base
 
 
 @pytest.fixture

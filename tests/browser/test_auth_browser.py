@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from annotations import models
 from annotations import store
-from webapp import create_app
 from webapp import db
 
 pytestmark = pytest.mark.browser
@@ -22,32 +19,15 @@ PASSWORD = "tide pools at dawn"
 
 
 @pytest.fixture(scope="module")
-def auth_app(tmp_path_factory):
+def auth_app(make_seeded_app):
     """An app with sign-in and CSRF on, the migrated schema and the seed, and no teacher."""
-    app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False},
-        instance_path=str(tmp_path_factory.mktemp("auth-instance")),
-    )
-    runner = app.test_cli_runner()
-    for args in (["db", "upgrade"], ["seed"]):
-        outcome = runner.invoke(args=args)
-        assert outcome.exit_code == 0, outcome.output
-    return app
+    return make_seeded_app("auth-instance")
 
 
 @pytest.fixture(scope="module")
-def auth_server(auth_app):
-    server = make_server("127.0.0.1", 0, auth_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with auth_app.app_context():
-            db.get_engine().dispose()
+def auth_server(auth_app, serve):
+    with serve(auth_app) as base:
+        yield base
 
 
 def test_set_up_sign_out_sign_in_and_tag(

@@ -1,47 +1,18 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
-
-from annotations.models import Base
-from webapp import create_app
-from webapp import db
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(make_seeded_app, serve):
     """Serve the app, CSRF protection on, with its tables created and the seed stored."""
-    folder = tmp_path_factory.mktemp("compare-instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": True,
-            "LOGIN_DISABLED": True,
-            "DATABASE_URL": f"sqlite:///{folder / 'parallax.sqlite3'}",
-        },
-        instance_path=str(folder),
-    )
-    with app.app_context():
-        engine = db.get_engine()
-    Base.metadata.create_all(engine)
-    result = app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        engine.dispose()
+    with serve(make_seeded_app("compare-instance", LOGIN_DISABLED=True)) as base:
+        yield base
 
 
 ACTIVE = re.compile(r"\bis-active\b")

@@ -4,16 +4,13 @@ follows them live, reveals the key and leaves feedback, and a student reads it (
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from annotations import accounts
 from annotations import models
-from webapp import create_app
 from webapp import db
 
 pytestmark = pytest.mark.browser
@@ -25,16 +22,9 @@ STUDENT_PASSWORD = "my class password"
 
 
 @pytest.fixture(scope="module")
-def lesson_app(tmp_path_factory):
+def lesson_app(make_seeded_app):
     """An app with sign-in and CSRF on, the migrated schema, the seed and one teacher."""
-    app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False},
-        instance_path=str(tmp_path_factory.mktemp("lesson-instance")),
-    )
-    runner = app.test_cli_runner()
-    for args in (["db", "upgrade"], ["seed"]):
-        outcome = runner.invoke(args=args)
-        assert outcome.exit_code == 0, outcome.output
+    app = make_seeded_app("lesson-instance")
     with app.app_context():
         session = db.get_session()
         accounts.create_user(
@@ -45,18 +35,9 @@ def lesson_app(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lesson_server(lesson_app):
-    server = make_server("127.0.0.1", 0, lesson_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with lesson_app.app_context():
-            db.get_engine().dispose()
+def lesson_server(lesson_app, serve):
+    with serve(lesson_app) as base:
+        yield base
 
 
 @pytest.fixture

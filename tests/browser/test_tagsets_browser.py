@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from annotations import store
 from annotations.models import Base
@@ -15,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def tagset_server(tmp_path_factory):
+def tagset_server(tmp_path_factory, serve):
     """Serve an app whose database has the tables and the built-in sets, CSRF on."""
     app = create_app(
         {"TESTING": True, "WTF_CSRF_ENABLED": True, "LOGIN_DISABLED": True},
@@ -26,17 +23,8 @@ def tagset_server(tmp_path_factory):
         session = db.get_session()
         store.install_builtin_tag_sets(session)
         session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.get_engine().dispose()
+    with serve(app) as base:
+        yield base
 
 
 def assert_no_problems(page, problems):

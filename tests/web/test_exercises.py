@@ -2,64 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations import accounts
 from annotations import models
 from annotations import store
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
+from tests.web.helpers import add_teacher
+from tests.web.helpers import document_text
+from tests.web.helpers import signed_in
 from webapp import db
 
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
-PASSWORD = "tide pools at dawn"
 STUDENT_PASSWORD = "my class password"
-SLOGAN = "Make Japan Great Again"
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 
 pytestmark = pytest.mark.databases
-
-
-@pytest.fixture
-def auth_app(app):
-    """The `app` fixture with sign-in turned on."""
-    app.config["LOGIN_DISABLED"] = False
-    return app
-
-
-@pytest.fixture
-def seeded(auth_app):
-    """Seed the comparison and tag sets; return (comparison id, [document a, document b])."""
-    result = auth_app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with auth_app.app_context():
-        comparison = store.find_comparison_by_title(
-            db.get_session(), MANIFEST["comparison"]["title"]
-        )
-        return comparison.id, [document.id for document in comparison.documents]
-
-
-def add_teacher(app, username="ms.tanaka", name="Ms Tanaka"):
-    with app.app_context():
-        session = db.get_session()
-        user = accounts.create_user(
-            session, username=username, name=name, password=PASSWORD, role="teacher"
-        )
-        session.commit()
-        return user.id
-
-
-def signed_in(app, username="ms.tanaka"):
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def make_exercise(client, comparison_id, *, open_it=True, tag_set="media-literacy", title="Spin"):
@@ -93,11 +54,6 @@ def student(app, exercise_id, name):
     client, response = join(app, exercise_row(app, exercise_id).join_code, name)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
-
-
-def document_text(app, document_id):
-    with app.app_context():
-        return db.get_session().get(models.Document, document_id).text
 
 
 def body(app, comparison_id, document_id, quote, *, exercise_id, tags=("slogan",), note=""):

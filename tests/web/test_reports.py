@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 
 from annotations import models
 from annotations import store
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
+from tests.web.helpers import document_text
 from webapp import db
 
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
-SLOGAN = "Make Japan Great Again"
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 EMOJI_NOTE = "Slogan \U0001f1ef\U0001f1f5"
 
 pytestmark = pytest.mark.databases
 
 
-@pytest.fixture
-def seeded(app):
-    result = app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        comparison = store.find_comparison_by_title(
-            db.get_session(), MANIFEST["comparison"]["title"]
-        )
-        return comparison.id, [document.id for document in comparison.documents]
-
-
-def text_of(app, document_id):
-    with app.app_context():
-        return db.get_session().get(models.Document, document_id).text
-
-
 def tag(client, app, comparison_id, document_id, quote, tags, note=""):
-    text = text_of(app, document_id)
+    text = document_text(app, document_id)
     start = text.index(quote)
     response = client.post(
         f"/api/documents/{document_id}/annotations",

@@ -7,68 +7,31 @@ import io
 import json
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations import accounts
 from annotations import formats
 from annotations import models
-from annotations import store
 from annotations.models import Base
+from tests.web.helpers import MANIFEST
+from tests.web.helpers import ROOT
+from tests.web.helpers import SLOGAN
+from tests.web.helpers import add_teacher
+from tests.web.helpers import document_text
+from tests.web.helpers import seed_comparison
+from tests.web.helpers import signed_in
 from webapp import create_app
 from webapp import db
 
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
 SEED_FILES = [ROOT / "seeds" / article["file"] for article in MANIFEST["articles"]]
-PASSWORD = "tide pools at dawn"
-SLOGAN = "Make Japan Great Again"
 W3C_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 pytestmark = pytest.mark.databases
 
 
 # -- fixtures and helpers --------------------------------------------------------------------
-
-
-@pytest.fixture
-def auth_app(app):
-    app.config["LOGIN_DISABLED"] = False
-    return app
-
-
-def seed(app):
-    result = app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        comparison = store.find_comparison_by_title(
-            db.get_session(), MANIFEST["comparison"]["title"]
-        )
-        return comparison.id, [document.id for document in comparison.documents]
-
-
-def add_teacher(app, username="ms.tanaka", name="Ms Tanaka"):
-    with app.app_context():
-        session = db.get_session()
-        accounts.create_user(
-            session, username=username, name=name, password=PASSWORD, role="teacher"
-        )
-        session.commit()
-
-
-def signed_in(app, username="ms.tanaka"):
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-def document_text(app, document_id):
-    with app.app_context():
-        return db.get_session().get(models.Document, document_id).text
 
 
 def annotate(client, app, comparison_id, document_id, quote, *, tags=("slogan",), **extra):
@@ -102,7 +65,7 @@ def counts(app):
 def classroom(auth_app):
     """Seeds, a signed-in teacher with three annotations (one linked), and an exercise in which
     the teacher keyed one passage and the student Ana tagged another."""
-    comparison_id, (doc_a, doc_b) = seed(auth_app)
+    comparison_id, (doc_a, doc_b) = seed_comparison(auth_app)
     add_teacher(auth_app)
     teacher = signed_in(auth_app)
     text_a, text_b = document_text(auth_app, doc_a), document_text(auth_app, doc_b)
@@ -179,7 +142,7 @@ def fresh_app(tmp_path, name, *, login_disabled=True):
     )
     with app.app_context():
         Base.metadata.create_all(db.get_engine())
-    seed(app)
+    seed_comparison(app)
     return app
 
 

@@ -1,0 +1,53 @@
+"""Helpers shared by the web tests: the seed comparison, teachers and signed-in clients."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotations import accounts
+from annotations import models
+from annotations import store
+from webapp import db
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+PASSWORD = "tide pools at dawn"
+SLOGAN = "Make Japan Great Again"
+CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
+
+
+def seed_comparison(app):
+    """Run ``parallax seed``; return the comparison id and its two document ids."""
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        comparison = store.find_comparison_by_title(
+            db.get_session(), MANIFEST["comparison"]["title"]
+        )
+        return comparison.id, [document.id for document in comparison.documents]
+
+
+def add_teacher(app, username="ms.tanaka", name="Ms Tanaka"):
+    """Store a teacher who signs in with PASSWORD; return their id."""
+    with app.app_context():
+        session = db.get_session()
+        user = accounts.create_user(
+            session, username=username, name=name, password=PASSWORD, role="teacher"
+        )
+        session.commit()
+        return user.id
+
+
+def signed_in(app, username="ms.tanaka"):
+    """Return a test client signed in through the login form."""
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def document_text(app, document_id):
+    """Return a stored document's text."""
+    with app.app_context():
+        return db.get_session().get(models.Document, document_id).text
