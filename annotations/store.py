@@ -17,7 +17,9 @@ from typing import Any
 from typing import Final
 from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import contains_eager
@@ -617,6 +619,90 @@ def add_annotation(
     session.add(row)
     session.flush()
     return row, True
+
+
+_ANNOTATION_TABLE = cast(Table, models.Annotation.__table__)
+_INSERT_ANNOTATION = insert(_ANNOTATION_TABLE).returning(_ANNOTATION_TABLE.c.id)
+_INSERT_ANNOTATION_TAG = insert(cast(Table, models.AnnotationTag.__table__))
+
+
+def add_new_annotation(
+    session: Session, data: AnnotationInput, *, author: models.User | None = None
+) -> dict[str, Any]:
+    """Store a new annotation and return it as :func:`annotation_to_dict` gives it.
+
+    The same checks as :func:`add_annotation` with ``assume_new``, but the rows go in as two
+    Core inserts and no ORM object is made (the save path's cost). A stored ``public_id``
+    raises ``IntegrityError``; the caller rolls back and calls :func:`add_annotation` to
+    answer a replay or a conflict.
+    """
+    if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
+        raise AnnotationError(
+            "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+        )
+    checked, tags, document = _check_annotation(session, data)
+    prefix, suffix = context_of(document.text, checked.start, checked.end)
+    now = models.utcnow()
+    connection = session.connection()
+    annotation_id = connection.execute(
+        _INSERT_ANNOTATION,
+        {
+            "public_id": data.public_id,
+            "document_id": checked.document_id,
+            "comparison_id": checked.comparison_id,
+            "exercise_id": checked.exercise_id,
+            "start": checked.start,
+            "end": checked.end,
+            "quote": checked.quote,
+            "prefix": prefix,
+            "suffix": suffix,
+            "note": checked.note,
+            "author_id": author.id if author is not None else None,
+            "status": "human",
+            "relation": checked.relation,
+            "link_document_id": checked.link_document_id,
+            "link_start": checked.link_start,
+            "link_end": checked.link_end,
+            "link_quote": checked.link_quote,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
+    connection.execute(
+        _INSERT_ANNOTATION_TAG,
+        [{"annotation_id": annotation_id, "tag_id": tag.id} for tag in tags],
+    )
+    link = None
+    if checked.link_document_id is not None:
+        link = {
+            "document_id": checked.link_document_id,
+            "start": checked.link_start,
+            "end": checked.link_end,
+            "quote": checked.link_quote,
+        }
+    stamp = isoformat_utc(now)
+    return {
+        "id": data.public_id,
+        "document_id": checked.document_id,
+        "comparison_id": checked.comparison_id,
+        "exercise_id": checked.exercise_id,
+        "start": checked.start,
+        "end": checked.end,
+        "quote": checked.quote,
+        "prefix": prefix,
+        "suffix": suffix,
+        # In the order asked for, as add_annotation's row holds them until it is read again.
+        "tags": [{"key": tag.key, "name": tag.name, "colour": tag.colour} for tag in tags],
+        "tag_set": data.tag_set_key,
+        "note": checked.note,
+        "status": "human",
+        "author": author.name if author is not None else None,
+        "relation": checked.relation,
+        "link": link,
+        "created": stamp,
+        "updated": stamp,
+        "deleted": False,
+    }
 
 
 def update_annotation(

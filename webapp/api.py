@@ -243,14 +243,15 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     g.exercise = check_may_create(session, data.exercise_id)
     author = _author()
     try:
-        row, created = store.add_annotation(session, data, author_id=author.id, assume_new=True)
+        answer = store.add_new_annotation(session, data, author=author)
         session.commit()
     except IntegrityError:
         # The id is stored already (sent again, or saved at the same moment by a second
         # request): look at the stored annotation to answer as a replay or a conflict.
         session.rollback()
         row, created = store.add_annotation(session, data)
-    return store.annotation_to_dict(row), 201 if created else 200
+        return store.annotation_to_dict(row), 201 if created else 200
+    return answer, 201
 
 
 @bp.patch("/annotations/<public_id>")
