@@ -462,6 +462,21 @@ def _set_tag_rows(session: Session, tag_set_key: str) -> Sequence[Row[int, str, 
     return session.connection().execute(_SET_TAG_ROWS, {"tag_set_key": tag_set_key}).all()
 
 
+_MEMBER_IDS = select(models.ComparisonDocument.document_id).where(
+    models.ComparisonDocument.comparison_id == bindparam("comparison_id")
+)
+
+
+def _comparison_members(session: Session, comparison_id: int) -> set[int]:
+    return set(session.scalars(_MEMBER_IDS, {"comparison_id": comparison_id}))
+
+
+def _comparison_member_rows(session: Session, comparison_id: int) -> set[int]:
+    # As _comparison_members, on the session's connection: no autoflush, no ORM layer.
+    rows = session.connection().execute(_MEMBER_IDS, {"comparison_id": comparison_id})
+    return set(rows.scalars())
+
+
 def _pick_tags(
     session: Session,
     tag_set_key: object,
@@ -504,6 +519,7 @@ def _check_annotation(
     data: AnnotationInput,
     load_tags: Callable[[Session, str], Sequence[_T]],
     document: _DocumentLike | None = None,
+    load_members: Callable[[Session, int], set[int]] = _comparison_members,
 ) -> tuple[_Checked, list[_T], _DocumentLike]:
     if document is None:
         document = session.get(models.Document, data.document_id)
@@ -514,13 +530,7 @@ def _check_annotation(
     member_ids: set[int] = set()
     if data.comparison_id is not None:
         # Every stored comparison has members, so no member means no comparison.
-        member_ids = set(
-            session.scalars(
-                select(models.ComparisonDocument.document_id).where(
-                    models.ComparisonDocument.comparison_id == data.comparison_id
-                )
-            )
-        )
+        member_ids = load_members(session, data.comparison_id)
         if not member_ids:
             raise AnnotationError(f"comparison_id: comparison {data.comparison_id} does not exist")
         if document.id not in member_ids:
@@ -710,13 +720,16 @@ def add_new_annotation(
     raises ``IntegrityError``; the caller rolls back and calls :func:`add_annotation` to
     answer a replay or a conflict. ``author`` and ``document`` may be any objects with the
     attributes used (``id`` and ``name``; ``id`` and ``text``), such as Core rows; the
-    document is loaded when not given.
+    document is loaded when not given. The tags and the comparison are read on the session's
+    connection without an autoflush: flush anything pending that they depend on first.
     """
     if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
         raise AnnotationError(
             "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
         )
-    checked, tags, document = _check_annotation(session, data, _set_tag_rows, document)
+    checked, tags, document = _check_annotation(
+        session, data, _set_tag_rows, document, _comparison_member_rows
+    )
     prefix, suffix = context_of(document.text, checked.start, checked.end)
     now = models.utcnow()
     connection = session.connection()

@@ -406,3 +406,14 @@ def test_add_new_annotation_refuses_what_add_annotation_refuses(
     with pytest.raises(error, match=message):
         store.add_new_annotation(session, data)
     assert count(session, models.Annotation) == 0
+
+
+def test_add_new_annotation_refuses_a_document_outside_the_comparison(session, comparison):
+    other = store.add_document(session, ingest_text("Something else entirely."))
+    session.commit()
+    data = make_input(other, "Something", comparison_id=comparison.id)
+    with pytest.raises(AnnotationError, match="not part of comparison"):
+        store.add_new_annotation(session, data)
+    with pytest.raises(ValueError, match="not the annotation's document"):
+        store.add_new_annotation(session, data, document=comparison.documents[0])
+    assert count(session, models.Annotation) == 0
