@@ -11,13 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from typing import Final
+from typing import Protocol
+from typing import TypeVar
 from typing import cast
 
+from sqlalchemy import Row
+from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import contains_eager
@@ -371,7 +378,7 @@ def _is_int(value: object) -> bool:
 
 
 def _check_span(
-    document: models.Document, start: object, end: object, quote: object, what: str
+    document: _DocumentLike, start: object, end: object, quote: object, what: str
 ) -> records.Span:
     """Return where ``quote`` is in the document, starting from the span the client sent."""
     if not _is_int(start) or not _is_int(end):
@@ -399,16 +406,86 @@ def _check_span(
     return span
 
 
-def _resolve_tags(session: Session, tag_set_key: object, tag_keys: object) -> list[models.Tag]:
-    if not isinstance(tag_set_key, str):
-        raise UnknownTagError("tag_set: expected a tag set key")
-    # One query for the set's tags with their set (the save path runs this every time).
-    set_tags = session.scalars(
+class _TagLike(Protocol):
+    """What checking needs of a tag: an ORM row or a Core row of the tag table."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def key(self) -> str: ...
+
+
+class _DocumentLike(Protocol):
+    """What checking needs of a document: an ORM row or a Core row of the document table."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+class _AuthorLike(Protocol):
+    """What an annotation's answer needs of its author."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_TagLike)
+
+
+def _set_tags(session: Session, tag_set_key: str) -> Sequence[models.Tag]:
+    # One query for the set's tags with their set.
+    return session.scalars(
         select(models.Tag)
         .join(models.Tag.tag_set)
         .where(models.TagSet.key == tag_set_key)
         .options(contains_eager(models.Tag.tag_set))
     ).all()
+
+
+_SET_TAG_ROWS = (
+    select(models.Tag.id, models.Tag.key, models.Tag.name, models.Tag.colour)
+    .join(models.Tag.tag_set)
+    .where(models.TagSet.key == bindparam("tag_set_key"))
+)
+
+
+def _set_tag_rows(session: Session, tag_set_key: str) -> Sequence[Row[int, str, str, str]]:
+    # The same tags as plain rows: the save path runs this every time, and making ORM
+    # objects of a dozen tags cost more than the query.
+    return session.connection().execute(_SET_TAG_ROWS, {"tag_set_key": tag_set_key}).all()
+
+
+_MEMBER_IDS = select(models.ComparisonDocument.document_id).where(
+    models.ComparisonDocument.comparison_id == bindparam("comparison_id")
+)
+
+
+def _comparison_members(session: Session, comparison_id: int) -> set[int]:
+    return set(session.scalars(_MEMBER_IDS, {"comparison_id": comparison_id}))
+
+
+def _comparison_member_rows(session: Session, comparison_id: int) -> set[int]:
+    # As _comparison_members, on the session's connection: no autoflush, no ORM layer.
+    rows = session.connection().execute(_MEMBER_IDS, {"comparison_id": comparison_id})
+    return set(rows.scalars())
+
+
+def _pick_tags(
+    session: Session,
+    tag_set_key: object,
+    tag_keys: object,
+    load: Callable[[Session, str], Sequence[_T]],
+) -> list[_T]:
+    if not isinstance(tag_set_key, str):
+        raise UnknownTagError("tag_set: expected a tag set key")
+    set_tags = load(session, tag_set_key)
     if not set_tags and get_tag_set(session, tag_set_key) is None:
         raise UnknownTagError(f"tag_set: unknown tag set {tag_set_key!r}")
     if isinstance(tag_keys, str) or not isinstance(tag_keys, Sequence):
@@ -416,13 +493,17 @@ def _resolve_tags(session: Session, tag_set_key: object, tag_keys: object) -> li
     if not tag_keys:
         raise AnnotationError("tags: an annotation needs at least one tag")
     by_key = {tag.key: tag for tag in set_tags}
-    tags: list[models.Tag] = []
+    tags: list[_T] = []
     for key in dict.fromkeys(tag_keys):
         tag = by_key.get(key) if isinstance(key, str) else None
         if tag is None:
             raise UnknownTagError(f"tags: unknown tag {key!r} in tag set {tag_set_key!r}")
         tags.append(tag)
     return tags
+
+
+def _resolve_tags(session: Session, tag_set_key: object, tag_keys: object) -> list[models.Tag]:
+    return _pick_tags(session, tag_set_key, tag_keys, _set_tags)
 
 
 def _check_note(note: object) -> str:
@@ -434,21 +515,22 @@ def _check_note(note: object) -> str:
 
 
 def _check_annotation(
-    session: Session, data: AnnotationInput
-) -> tuple[_Checked, list[models.Tag], models.Document]:
-    document = session.get(models.Document, data.document_id)
+    session: Session,
+    data: AnnotationInput,
+    load_tags: Callable[[Session, str], Sequence[_T]],
+    document: _DocumentLike | None = None,
+    load_members: Callable[[Session, int], set[int]] = _comparison_members,
+) -> tuple[_Checked, list[_T], _DocumentLike]:
+    if document is None:
+        document = session.get(models.Document, data.document_id)
+    elif document.id != data.document_id:
+        raise ValueError("the document given is not the annotation's document")
     if document is None:
         raise AnnotationError(f"document_id: document {data.document_id} does not exist")
     member_ids: set[int] = set()
     if data.comparison_id is not None:
         # Every stored comparison has members, so no member means no comparison.
-        member_ids = set(
-            session.scalars(
-                select(models.ComparisonDocument.document_id).where(
-                    models.ComparisonDocument.comparison_id == data.comparison_id
-                )
-            )
-        )
+        member_ids = load_members(session, data.comparison_id)
         if not member_ids:
             raise AnnotationError(f"comparison_id: comparison {data.comparison_id} does not exist")
         if document.id not in member_ids:
@@ -459,7 +541,7 @@ def _check_annotation(
     if data.exercise_id is not None:
         _check_exercise(session, data, document.id)
     span = _check_span(document, data.start, data.end, data.quote, "span")
-    tags = _resolve_tags(session, data.tag_set_key, data.tag_keys)
+    tags = _pick_tags(session, data.tag_set_key, data.tag_keys, load_tags)
     note = _check_note(data.note)
     if data.relation is not None and data.relation not in models.RELATIONS:
         raise AnnotationError(
@@ -585,7 +667,7 @@ def add_annotation(
         raise AnnotationError(
             "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
         )
-    checked, tags, document = _check_annotation(session, data)
+    checked, tags, document = _check_annotation(session, data, _set_tags)
     existing = None if assume_new else find_annotation(session, data.public_id)
     if existing is not None:
         if _stored_content(existing) != checked:
@@ -617,6 +699,99 @@ def add_annotation(
     session.add(row)
     session.flush()
     return row, True
+
+
+_ANNOTATION_TABLE = cast(Table, models.Annotation.__table__)
+_INSERT_ANNOTATION = insert(_ANNOTATION_TABLE).returning(_ANNOTATION_TABLE.c.id)
+_INSERT_ANNOTATION_TAG = insert(cast(Table, models.AnnotationTag.__table__))
+
+
+def add_new_annotation(
+    session: Session,
+    data: AnnotationInput,
+    *,
+    author: _AuthorLike | None = None,
+    document: _DocumentLike | None = None,
+) -> dict[str, Any]:
+    """Store a new annotation and return it as :func:`annotation_to_dict` gives it.
+
+    The same checks as :func:`add_annotation` with ``assume_new``, but the rows go in as two
+    Core inserts and no ORM object is made (the save path's cost). A stored ``public_id``
+    raises ``IntegrityError``; the caller rolls back and calls :func:`add_annotation` to
+    answer a replay or a conflict. ``author`` and ``document`` may be any objects with the
+    attributes used (``id`` and ``name``; ``id`` and ``text``), such as Core rows; the
+    document is loaded when not given. The tags and the comparison are read on the session's
+    connection without an autoflush: flush anything pending that they depend on first.
+    """
+    if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
+        raise AnnotationError(
+            "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+        )
+    checked, tags, document = _check_annotation(
+        session, data, _set_tag_rows, document, _comparison_member_rows
+    )
+    prefix, suffix = context_of(document.text, checked.start, checked.end)
+    now = models.utcnow()
+    connection = session.connection()
+    annotation_id = connection.execute(
+        _INSERT_ANNOTATION,
+        {
+            "public_id": data.public_id,
+            "document_id": checked.document_id,
+            "comparison_id": checked.comparison_id,
+            "exercise_id": checked.exercise_id,
+            "start": checked.start,
+            "end": checked.end,
+            "quote": checked.quote,
+            "prefix": prefix,
+            "suffix": suffix,
+            "note": checked.note,
+            "author_id": author.id if author is not None else None,
+            "status": "human",
+            "relation": checked.relation,
+            "link_document_id": checked.link_document_id,
+            "link_start": checked.link_start,
+            "link_end": checked.link_end,
+            "link_quote": checked.link_quote,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
+    connection.execute(
+        _INSERT_ANNOTATION_TAG,
+        [{"annotation_id": annotation_id, "tag_id": tag.id} for tag in tags],
+    )
+    link = None
+    if checked.link_document_id is not None:
+        link = {
+            "document_id": checked.link_document_id,
+            "start": checked.link_start,
+            "end": checked.link_end,
+            "quote": checked.link_quote,
+        }
+    stamp = isoformat_utc(now)
+    return {
+        "id": data.public_id,
+        "document_id": checked.document_id,
+        "comparison_id": checked.comparison_id,
+        "exercise_id": checked.exercise_id,
+        "start": checked.start,
+        "end": checked.end,
+        "quote": checked.quote,
+        "prefix": prefix,
+        "suffix": suffix,
+        # In the order asked for, as add_annotation's row holds them until it is read again.
+        "tags": [{"key": tag.key, "name": tag.name, "colour": tag.colour} for tag in tags],
+        "tag_set": data.tag_set_key,
+        "note": checked.note,
+        "status": "human",
+        "author": author.name if author is not None else None,
+        "relation": checked.relation,
+        "link": link,
+        "created": stamp,
+        "updated": stamp,
+        "deleted": False,
+    }
 
 
 def update_annotation(

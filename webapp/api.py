@@ -10,6 +10,7 @@ teacher (401 otherwise).
 from __future__ import annotations
 
 from typing import Any
+from typing import cast
 
 from flask import Blueprint
 from flask import abort
@@ -17,8 +18,9 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask_login import current_user
+from sqlalchemy import bindparam
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
 from werkzeug.exceptions import HTTPException
 
 from annotations import models
@@ -30,6 +32,7 @@ from annotations.errors import ExerciseClosedError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
 from webapp.auth import annotator_required
+from webapp.auth.access import SignedInUser
 from webapp.db import get_session
 from webapp.exercises import api_bp as exercises_api_bp
 from webapp.exercises.access import check_may_change
@@ -40,6 +43,10 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(exercises_api_bp)
 
 DEFAULT_AUTHOR = "Annotator"
+
+_DOCUMENT_TEXT = select(models.Document.id, models.Document.text).where(
+    models.Document.id == bindparam("document_id")
+)
 
 # JSON types each field of a new annotation accepts; None marks a field that may be null.
 _INPUT_FIELDS: dict[str, tuple[type, ...]] = {
@@ -155,17 +162,13 @@ def parse_annotation_input(data: dict[str, Any], document_id: int) -> store.Anno
     return store.AnnotationInput(tag_keys=tuple(data["tag_keys"]), **fields)
 
 
-def _author() -> models.User:
-    session = get_session()
+def _author() -> SignedInUser | models.User:
     if current_user.is_authenticated:
-        # The user loader's row, still in the session: no query.
-        author = session.get(models.User, int(current_user.id))
-        if author is None:
-            abort(401, "sign in to change annotations")
-        return author
+        # The user loader read this user from the database for this request.
+        return cast(SignedInUser, current_user._get_current_object())
     # With sign-in turned off (LOGIN_DISABLED), annotations go to one configured user.
     name = current_app.config.get("DEFAULT_AUTHOR", DEFAULT_AUTHOR)
-    return store.get_or_add_user(session, name, role="teacher")
+    return store.get_or_add_user(session=get_session(), name=name, role="teacher")
 
 
 def _tag_set_summary(row: models.TagSet) -> dict[str, Any]:
@@ -227,30 +230,25 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
 def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     """Save an annotation of a document: 201 when new, 200 when the same one came again."""
     session = get_session()
-    # Held for the whole request: the session's identity map keeps only weak references,
-    # and the store looks the same row up again. Saving needs the text, not the raw HTML
-    # or the segmentation.
-    document = session.get(
-        models.Document,
-        document_id,
-        options=[defer(models.Document.segmentation), defer(models.Document.source)],
-    )
+    # Saving needs the text only: a plain row, not an ORM object with its segmentation.
+    document = session.connection().execute(_DOCUMENT_TEXT, {"document_id": document_id}).first()
     if document is None:
         abort(404, f"no document has the id {document_id}")
     data = parse_annotation_input(_json_object(), document_id)
-    # Held like the document for the rest of the request, so that neither the exercise
-    # (checked here and again by the store) nor the author (named in the answer) loads twice.
+    # Held for the rest of the request, so that the exercise (checked here and again by
+    # the store) does not load twice.
     g.exercise = check_may_create(session, data.exercise_id)
     author = _author()
     try:
-        row, created = store.add_annotation(session, data, author_id=author.id, assume_new=True)
+        answer = store.add_new_annotation(session, data, author=author, document=document)
         session.commit()
     except IntegrityError:
         # The id is stored already (sent again, or saved at the same moment by a second
         # request): look at the stored annotation to answer as a replay or a conflict.
         session.rollback()
         row, created = store.add_annotation(session, data)
-    return store.annotation_to_dict(row), 201 if created else 200
+        return store.annotation_to_dict(row), 201 if created else 200
+    return answer, 201
 
 
 @bp.patch("/annotations/<public_id>")

@@ -307,3 +307,113 @@ def test_the_database_refuses_a_bad_span_and_status(session, comparison):
         with pytest.raises(IntegrityError, match="(?i)check"):
             session.flush()
         session.rollback()
+
+
+# -- the save path's Core insert ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("linked", [False, True], ids=["plain", "linked"])
+def test_add_new_annotation_answers_what_annotation_to_dict_gives(session, comparison, linked):
+    a, b = comparison.documents
+    author = store.get_or_add_user(session, "Ms Rivera")
+    link = {}
+    if linked:
+        link_quote = "They praised the alliance."
+        link_start = a.text.index(link_quote)
+        link = {
+            "relation": "b-adds",
+            "link_document_id": a.id,
+            "link_start": link_start,
+            "link_end": link_start + len(link_quote),
+            "link_quote": link_quote,
+        }
+    # Tags out of their set's order, one twice; a note; the quote a little off its offsets.
+    data = make_input(
+        b,
+        "Make Japan Great Again",
+        tags=("labelling", "slogan", "labelling"),
+        note="A slogan in quotes.",
+        comparison_id=comparison.id,
+        **link,
+    )
+    data = dataclasses.replace(data, start=data.start + 2, end=data.end + 2)
+    orm_data = dataclasses.replace(data, public_id=str(uuid.uuid4()))
+    answer = store.add_new_annotation(session, data, author=author)
+    row, created = store.add_annotation(session, orm_data, author_id=author.id, assume_new=True)
+    # As the API answers: before the commit (which here would expire the row and reload it).
+    expected = store.annotation_to_dict(row)
+    session.commit()
+    assert created
+    for name in ("id", "created", "updated"):
+        assert (answer.pop(name), expected.pop(name)) != (None, None)
+    assert answer == expected
+    # Checked by hand: the span found again, the tags as asked, the author named.
+    assert (expected["start"], expected["quote"]) == (
+        b.text.index("Make"),
+        "Make Japan Great Again",
+    )
+    assert [tag["key"] for tag in expected["tags"]] == ["labelling", "slogan"]
+    assert (expected["author"], expected["status"], expected["deleted"]) == (
+        "Ms Rivera",
+        "human",
+        False,
+    )
+
+
+def test_add_new_annotation_stores_what_it_answers(session, comparison):
+    data = make_input(
+        comparison.documents[1], "Make Japan Great Again", tags=("slogan", "promotional")
+    )
+    answer = store.add_new_annotation(session, data)
+    session.commit()
+    session.expunge_all()
+    stored = store.annotation_to_dict(store.find_annotation(session, data.public_id))
+    # Read back the tags come in their set's order (slogan is first in the set).
+    assert [tag["key"] for tag in stored["tags"]] == ["slogan", "promotional"]
+    assert answer == stored
+    assert answer["created"] == answer["updated"]
+    assert answer["author"] is None and answer["id"] == data.public_id
+
+
+def test_add_new_annotation_with_a_stored_id_fails_the_insert(session, comparison):
+    data = make_input(comparison.documents[1], "Make Japan Great Again")
+    store.add_new_annotation(session, data)
+    session.commit()
+    with pytest.raises(IntegrityError):
+        store.add_new_annotation(session, data)
+    session.rollback()
+    assert count(session, models.Annotation) == 1
+    assert count(session, models.AnnotationTag) == 1
+    again, created = store.add_annotation(session, data)
+    assert not created and again.public_id == data.public_id
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        ({"end": 10_000}, SpanError, "past the end"),
+        ({"tag_keys": ("no-such-tag",)}, UnknownTagError, "no-such-tag"),
+        ({"public_id": "not-a-uuid"}, AnnotationError, "public_id"),
+        ({"comparison_id": 999_999}, AnnotationError, "does not exist"),
+    ],
+)
+def test_add_new_annotation_refuses_what_add_annotation_refuses(
+    session, comparison, change, error, message
+):
+    data = dataclasses.replace(
+        make_input(comparison.documents[1], "Make Japan Great Again"), **change
+    )
+    with pytest.raises(error, match=message):
+        store.add_new_annotation(session, data)
+    assert count(session, models.Annotation) == 0
+
+
+def test_add_new_annotation_refuses_a_document_outside_the_comparison(session, comparison):
+    other = store.add_document(session, ingest_text("Something else entirely."))
+    session.commit()
+    data = make_input(other, "Something", comparison_id=comparison.id)
+    with pytest.raises(AnnotationError, match="not part of comparison"):
+        store.add_new_annotation(session, data)
+    with pytest.raises(ValueError, match="not the annotation's document"):
+        store.add_new_annotation(session, data, document=comparison.documents[0])
+    assert count(session, models.Annotation) == 0

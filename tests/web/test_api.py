@@ -162,8 +162,8 @@ def test_simultaneous_double_submit_answers_as_a_replay(app, seeded, monkeypatch
     both_checked = threading.Barrier(2, timeout=10)
     checks = []
 
-    def check_then_wait(session, data):
-        checked = real_check(session, data)
+    def check_then_wait(session, data, *args):
+        checked = real_check(session, data, *args)
         checks.append(data.public_id)
         if len(checks) <= 2:
             # Both requests have validated the annotation before either of them inserts it.

@@ -14,7 +14,6 @@ from flask import Flask
 from flask import abort
 from flask import current_app
 from flask import flash
-from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -24,6 +23,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_login import UserMixin
 from flask_login import current_user
+from sqlalchemy import bindparam
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -68,21 +69,29 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
 
 
+# The columns the loader needs, as a plain row: it runs on every signed-in request.
+_SIGNED_IN_USER = select(
+    models.User.id,
+    models.User.username,
+    models.User.name,
+    models.User.role,
+    models.User.password_hash.is_not(None).label("has_password"),
+).where(models.User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedInUser | None:
     """Return the user a session cookie names, if they still exist and may sign in."""
     try:
-        row = get_session().get(models.User, int(user_id))
+        number = int(user_id)
     except ValueError:
         return None
-    if row is None or row.password_hash is None:
+    row = get_session().connection().execute(_SIGNED_IN_USER, {"user_id": number}).first()
+    if row is None or not row.has_password:
         return None
     # Students sign in through their exercise's join code and have no username.
     if row.username is None and row.role != "student":
         return None
-    # Held for the request: the session's identity map keeps only weak references, and an
-    # annotation saved now names this row as its author (read back without another query).
-    g.signed_in_user_row = row
     return SignedInUser(id=row.id, username=row.username or "", name=row.name, role=row.role)
 
 
