@@ -355,7 +355,7 @@ class AnnotationInput:
 
 
 @dataclass(frozen=True, slots=True)
-class _Checked:
+class AnnotationContent:
     """An annotation's content after validation, in the shape it is stored."""
 
     document_id: int
@@ -520,7 +520,7 @@ def _check_annotation(
     load_tags: Callable[[Session, str], Sequence[_T]],
     document: _DocumentLike | None = None,
     load_members: Callable[[Session, int], set[int]] = _comparison_members,
-) -> tuple[_Checked, list[_T], _DocumentLike]:
+) -> tuple[AnnotationContent, list[_T], _DocumentLike]:
     if document is None:
         document = session.get(models.Document, data.document_id)
     elif document.id != data.document_id:
@@ -570,7 +570,7 @@ def _check_annotation(
         link_span = _check_span(
             link_document, data.link_start, data.link_end, data.link_quote, "link"
         )
-    checked = _Checked(
+    checked = AnnotationContent(
         document_id=document.id,
         comparison_id=data.comparison_id,
         exercise_id=data.exercise_id,
@@ -612,8 +612,9 @@ def _check_exercise(session: Session, data: AnnotationInput, document_id: int) -
         raise UnknownTagError(f"tag_set: exercise {exercise.id} tags with {exercise.tag_set.key!r}")
 
 
-def _stored_content(row: models.Annotation) -> _Checked:
-    return _Checked(
+def stored_content(row: models.Annotation) -> AnnotationContent:
+    """Return what a stored annotation says, to compare with one about to be saved."""
+    return AnnotationContent(
         document_id=row.document_id,
         comparison_id=row.comparison_id,
         exercise_id=row.exercise_id,
@@ -670,7 +671,7 @@ def add_annotation(
     checked, tags, document = _check_annotation(session, data, _set_tags)
     existing = None if assume_new else find_annotation(session, data.public_id)
     if existing is not None:
-        if _stored_content(existing) != checked:
+        if stored_content(existing) != checked:
             raise ConflictError(
                 f"public_id: annotation {data.public_id} was already saved with other content"
             )

@@ -406,25 +406,6 @@ class _Target:
     tag_set_key: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Content:
-    """What makes two annotations the same annotation (ids and times aside)."""
-
-    document_id: int
-    comparison_id: int | None
-    exercise_id: int | None
-    start: int
-    end: int
-    quote: str
-    tag_ids: frozenset[int]
-    note: str
-    relation: str | None
-    link_document_id: int | None
-    link_start: int | None
-    link_end: int | None
-    link_quote: str | None
-
-
 def _target(session: Session, comparison_id: int | None, exercise_id: int | None) -> _Target:
     if exercise_id is not None:
         exercise = session.get(models.Exercise, exercise_id)
@@ -594,9 +575,9 @@ def _moment(value: str) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
-def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, _Content]:
+def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, store.AnnotationContent]:
     ids = list(public_ids)
-    stored: dict[str, _Content] = {}
+    stored: dict[str, store.AnnotationContent] = {}
     for at in range(0, len(ids), 500):
         chunk = ids[at : at + 500]
         rows = session.execute(
@@ -612,7 +593,7 @@ def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, _Content]:
             ):
                 tag_ids[annotation_id].add(tag_id)
         for row_id, row in by_row.items():
-            stored[row["public_id"]] = _Content(
+            stored[row["public_id"]] = store.AnnotationContent(
                 document_id=row["document_id"],
                 comparison_id=row["comparison_id"],
                 exercise_id=row["exercise_id"],
@@ -676,7 +657,7 @@ def import_records(
         except _Orphan as orphan:
             orphaned.append(Orphaned(index, record.id, orphan.document_title, orphan.quote))
             continue
-        content = _content_of(row)
+        content = store.stored_content(row)
         existing = stored.get(public_id)
         if existing is not None:
             if existing == content:
@@ -722,24 +703,6 @@ def _file_indices(batch: ImportBatch) -> list[int]:
         indices.append(position)
         position += 1
     return indices
-
-
-def _content_of(row: models.Annotation) -> _Content:
-    return _Content(
-        document_id=row.document_id,
-        comparison_id=row.comparison_id,
-        exercise_id=row.exercise_id,
-        start=row.start,
-        end=row.end,
-        quote=row.quote,
-        tag_ids=frozenset(tag.id for tag in row.tags),
-        note=row.note,
-        relation=row.relation,
-        link_document_id=row.link_document_id,
-        link_start=row.link_start,
-        link_end=row.link_end,
-        link_quote=row.link_quote,
-    )
 
 
 def _prepare(
