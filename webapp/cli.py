@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from collections.abc import Iterable
@@ -300,10 +299,6 @@ def export_command(
     session = get_session_with_tables()
     comparison, exercise = _export_target(session, comparison_id, exercise_id)
     chunks, total = _export_chunks(session, comparison, exercise, fmt, base_url)
-    # Move what start-up made out of the collector's sight: an export makes hundreds of
-    # thousands of short-lived objects, and each collection would walk all of those again.
-    gc.collect()
-    gc.freeze()
     try:
         # click.open_file gives stdout's bytes for "-" and leaves stdout open on close.
         with click.open_file(output, "wb") as stream:
