@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from annotations import accounts
 from annotations import models
+from annotations import store
 from annotations.agreement import LabeledSpan
 from annotations.errors import AccountError
 from annotations.errors import ExerciseClosedError
@@ -300,10 +301,7 @@ def student_progress(session: Session, exercise: models.Exercise) -> list[Studen
         .where(models.ExerciseMember.exercise_id == exercise.id)
         .order_by(models.ExerciseMember.joined_at, models.User.id)
     ).all()
-    live = (
-        models.Annotation.exercise_id == exercise.id,
-        models.Annotation.deleted_at.is_(None),
-    )
+    live = store.annotation_filters(exercise_id=exercise.id)
     counts = {
         author_id: (count, last)
         for author_id, count, last in session.execute(
@@ -349,23 +347,13 @@ def exercise_annotations(
     """Return the live annotations of an exercise (of one author when given), by position."""
     query = (
         select(models.Annotation)
-        .where(
-            models.Annotation.exercise_id == exercise.id,
-            models.Annotation.deleted_at.is_(None),
-        )
+        .where(*store.annotation_filters(exercise_id=exercise.id, author_id=author_id))
         .options(
             selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
             selectinload(models.Annotation.author),
         )
-        .order_by(
-            models.Annotation.document_id,
-            models.Annotation.start,
-            models.Annotation.end,
-            models.Annotation.id,
-        )
+        .order_by(*store.ANNOTATION_ORDER)
     )
-    if author_id is not None:
-        query = query.where(models.Annotation.author_id == author_id)
     return list(session.scalars(query))
 
 
@@ -432,17 +420,8 @@ def exercise_spans(
         )
         .join(models.AnnotationTag, models.AnnotationTag.annotation_id == models.Annotation.id)
         .join(models.Tag, models.Tag.id == models.AnnotationTag.tag_id)
-        .where(
-            models.Annotation.exercise_id == exercise.id,
-            models.Annotation.deleted_at.is_(None),
-        )
-        .order_by(
-            models.Annotation.document_id,
-            models.Annotation.start,
-            models.Annotation.end,
-            models.Annotation.id,
-            models.Tag.position,
-        )
+        .where(*store.annotation_filters(exercise_id=exercise.id))
+        .order_by(*store.ANNOTATION_ORDER, models.Tag.position)
     )
     spans: dict[int, list[LabeledSpan]] = {}
     for author_id, public_id, document_id, start, end, tag_key in session.execute(query):

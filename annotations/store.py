@@ -20,6 +20,7 @@ from typing import Protocol
 from typing import TypeVar
 from typing import cast
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Row
 from sqlalchemy import Table
 from sqlalchemy import bindparam
@@ -834,6 +835,42 @@ def restore_annotation(session: Session, public_id: str) -> models.Annotation:
     return row
 
 
+# Text order: the order every list and export of annotations comes in.
+ANNOTATION_ORDER: Final = (
+    models.Annotation.document_id,
+    models.Annotation.start,
+    models.Annotation.end,
+    models.Annotation.id,
+)
+
+
+def annotation_filters(
+    *,
+    comparison_id: int | None = None,
+    document_id: int | None = None,
+    exercise_id: int | None = None,
+    author_id: int | None = None,
+    outside_exercises: bool = False,
+    include_deleted: bool = False,
+) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions that pick annotations as asked (live ones unless told)."""
+    table = models.Annotation
+    conditions: list[ColumnElement[bool]] = []
+    if comparison_id is not None:
+        conditions.append(table.comparison_id == comparison_id)
+    if document_id is not None:
+        conditions.append(table.document_id == document_id)
+    if exercise_id is not None:
+        conditions.append(table.exercise_id == exercise_id)
+    if author_id is not None:
+        conditions.append(table.author_id == author_id)
+    if outside_exercises:
+        conditions.append(table.exercise_id.is_(None))
+    if not include_deleted:
+        conditions.append(table.deleted_at.is_(None))
+    return conditions
+
+
 def list_annotations(
     session: Session,
     *,
@@ -847,23 +884,21 @@ def list_annotations(
     With ``outside_exercises``, work done in classroom exercises (students' copies and
     answer keys) is left out: it is shown only to those the exercise lets see it.
     """
-    query = select(models.Annotation).options(
-        selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
-        selectinload(models.Annotation.author),
-    )
-    if comparison_id is not None:
-        query = query.where(models.Annotation.comparison_id == comparison_id)
-    if document_id is not None:
-        query = query.where(models.Annotation.document_id == document_id)
-    if not include_deleted:
-        query = query.where(models.Annotation.deleted_at.is_(None))
-    if outside_exercises:
-        query = query.where(models.Annotation.exercise_id.is_(None))
-    query = query.order_by(
-        models.Annotation.document_id,
-        models.Annotation.start,
-        models.Annotation.end,
-        models.Annotation.id,
+    query = (
+        select(models.Annotation)
+        .options(
+            selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
+            selectinload(models.Annotation.author),
+        )
+        .where(
+            *annotation_filters(
+                comparison_id=comparison_id,
+                document_id=document_id,
+                outside_exercises=outside_exercises,
+                include_deleted=include_deleted,
+            )
+        )
+        .order_by(*ANNOTATION_ORDER)
     )
     return list(session.scalars(query))
 

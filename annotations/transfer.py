@@ -58,17 +58,14 @@ def _filtered(
     outside_exercises: bool,
     author_id: int | None,
 ) -> Select[Any]:
-    table = _ANNOTATION
-    query = query.where(table.c.deleted_at.is_(None))
-    if comparison_id is not None:
-        query = query.where(table.c.comparison_id == comparison_id)
-    if exercise_id is not None:
-        query = query.where(table.c.exercise_id == exercise_id)
-    if outside_exercises:
-        query = query.where(table.c.exercise_id.is_(None))
-    if author_id is not None:
-        query = query.where(table.c.author_id == author_id)
-    return query
+    return query.where(
+        *store.annotation_filters(
+            comparison_id=comparison_id,
+            exercise_id=exercise_id,
+            outside_exercises=outside_exercises,
+            author_id=author_id,
+        )
+    )
 
 
 def count_records(
@@ -254,7 +251,7 @@ def iter_records(
         exercise_id=exercise_id,
         outside_exercises=outside_exercises,
         author_id=author_id,
-    ).order_by(table.c.document_id, table.c.start, table.c.end, table.c.id)
+    ).order_by(*store.ANNOTATION_ORDER)
     documents, users, comparisons = lookups.documents, lookups.users, lookups.comparisons
     tag_lists: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]] = {}
     result = session.execute(query.execution_options(yield_per=BATCH_SIZE))

@@ -78,16 +78,12 @@ def load_class_spans(session: Session, exercise: models.Exercise) -> ClassWork:
 
 def sentence_units(exercise: models.Exercise) -> list[Unit]:
     """Return the prose sentences of the exercise's two articles as agreement units."""
-    units = []
-    for row in (exercise.doc_a, exercise.doc_b):
-        segmentation = store.segmentation_from_json(row.segmentation)
-        headings = {(span.start, span.end) for span in segmentation.headings}
-        units.extend(
-            Unit(row.id, sentence.start, sentence.end)
-            for sentence in segmentation.sentences
-            if (sentence.start, sentence.end) not in headings
-        )
-    return units
+    # Headings and metadata markers are not sentences: segmentation keeps them apart.
+    return [
+        Unit(row.id, sentence.start, sentence.end)
+        for row in (exercise.doc_a, exercise.doc_b)
+        for sentence in store.segmentation_from_json(row.segmentation).sentences
+    ]
 
 
 def grade(exercise: models.Exercise, work: ClassWork, *, with_alpha: bool = True) -> ClassResults:
