@@ -89,9 +89,9 @@ _CHUNK_SIZE: Final = 64 * 1024
 # OWASP's list for CSV injection: a cell starting with one of these may run as a formula.
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST: Final = frozenset(_FORMULA_STARTS)
-# Rows handed to csv.writer at once; small enough that a chunk stays near _CHUNK_SIZE.
-_CSV_BATCH: Final = 64
 _TAG_SEPARATOR: Final = "; "
+# CSV rows joined into one chunk: about 50 kB.
+_CSV_LINES: Final = 128
 _PX: Final = "parallax:"
 
 
@@ -184,83 +184,124 @@ def _guard(text: str) -> str:
     return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
-class _Guarded(dict[str, str]):
-    """Guarded cells of the few values many rows share (titles, names, tags), made once each."""
+def _quoted(text: str) -> str:
+    """Return a text cell as ``csv.writer`` writes it with minimal quoting."""
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+class _Shared(dict[str, str]):
+    """Guarded, quoted cells of the few values many rows share (titles, names, tags)."""
 
     def __missing__(self, text: str) -> str:
         if len(self) > 10_000:
             self.clear()
-        value = self[text] = _guard(text)
+        value = self[text] = _quoted(_guard(text))
         return value
 
 
-def _csv_rows(records: Iterable[AnnotationRecord]) -> Iterator[list[object]]:
-    # The hot path of a large export, so the guard is written out inline for the cells that
-    # differ on every row and looked up in a dict for the ones rows share. Cells that are
-    # ints or None go as they are: csv.writer writes None as an empty cell.
+def _csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
+    """Yield the CSV rows of ``records``, many rows to a string."""
+    # Written by hand rather than with csv.writer, which looks at each character on its own
+    # (0.9 s of a 100,000-row export) where a few str scans per cell do here. The rows are
+    # byte for byte csv.writer's with minimal quoting and "\r\n"; a test compares the two.
     first = _FORMULA_FIRST
-    shared = _Guarded()
+    shared = _Shared()
     join = _TAG_SEPARATOR.join
-    for record in records:
-        link = record.link
-        relation = record.relation
-        tags = record.tags
+    lines: list[str] = []
+    # A record is a named tuple: unpacking it is quicker than reading 23 attributes.
+    for (
+        public_id,
+        comparison_id,
+        comparison_title,
+        document_id,
+        document_title,
+        outlet,
+        _document_url,
+        _document_hash,
+        annotator,
+        exercise_id,
+        tag_set,
+        tags,
+        start,
+        end,
+        quote,
+        prefix,
+        suffix,
+        note,
+        status,
+        relation,
+        link,
+        created,
+        updated,
+    ) in records:
         if len(tags) == 1:
             tag_keys, tag_names = tags[0]
         else:
             tag_keys = join([key for key, _ in tags])
             tag_names = join([name for _, name in tags])
-        public_id, quote, prefix, suffix = record.id, record.quote, record.prefix, record.suffix
-        note, created, updated = record.note, record.created, record.updated
-        yield [
-            "'" + public_id if public_id[:1] in first else public_id,
-            record.comparison_id,
-            shared[record.comparison_title],
-            record.document_id,
-            shared[record.document_title],
-            shared[record.outlet],
-            shared[record.annotator],
-            record.exercise_id,
-            shared[record.tag_set],
-            shared[tag_keys],
-            shared[tag_names],
-            record.start,
-            record.end,
-            "'" + quote if quote[:1] in first else quote,
-            "'" + prefix if prefix[:1] in first else prefix,
-            "'" + suffix if suffix[:1] in first else suffix,
-            link.document_id if link else None,
-            link.start if link else None,
-            link.end if link else None,
-            _guard(link.quote) if link else None,
-            shared[relation] if relation is not None else None,
-            "'" + note if note[:1] in first else note,
-            shared[record.status],
-            "'" + created if created[:1] in first else created,
-            "'" + updated if updated[:1] in first else updated,
-        ]
+        if quote[:1] in first:
+            quote = "'" + quote
+        if prefix[:1] in first:
+            prefix = "'" + prefix
+        if suffix[:1] in first:
+            suffix = "'" + suffix
+        if note[:1] in first:
+            note = "'" + note
+        # Ids and times need neither guard nor quotes unless they were made elsewhere.
+        stamps = public_id + created + updated
+        if (
+            '"' in stamps
+            or "," in stamps
+            or "\n" in stamps
+            or "\r" in stamps
+            or public_id[:1] in first
+            or created[:1] in first
+            or updated[:1] in first
+        ):
+            public_id, created, updated = (shared[value] for value in (public_id, created, updated))
+        lines.append(
+            ",".join(
+                (
+                    public_id,
+                    "" if comparison_id is None else str(comparison_id),
+                    shared[comparison_title],
+                    "" if document_id is None else str(document_id),
+                    shared[document_title],
+                    shared[outlet],
+                    shared[annotator],
+                    "" if exercise_id is None else str(exercise_id),
+                    shared[tag_set],
+                    shared[tag_keys],
+                    shared[tag_names],
+                    str(start),
+                    str(end),
+                    _quoted(quote),
+                    _quoted(prefix),
+                    _quoted(suffix),
+                    ",," if link is None else f"{link.document_id},{link.start},{link.end}",
+                    "" if link is None else _quoted(_guard(link.quote)),
+                    "" if relation is None else shared[relation],
+                    _quoted(note),
+                    shared[status],
+                    created,
+                    updated,
+                )
+            )
+        )
+        if len(lines) == _CSV_LINES:
+            yield "\r\n".join(lines) + "\r\n"
+            lines.clear()
+    if lines:
+        yield "\r\n".join(lines) + "\r\n"
 
 
 def _record_rows(records: Iterable[AnnotationRecord]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    yield _BOM + buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    batch: list[list[object]] = []
-    for row in _csv_rows(records):
-        batch.append(row)
-        if len(batch) == _CSV_BATCH:
-            writer.writerows(batch)
-            batch.clear()
-            if buffer.tell() >= _CHUNK_SIZE:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-    writer.writerows(batch)
-    if buffer.tell():
-        yield buffer.getvalue()
+    yield _BOM + ",".join(_quoted(name) for name in CSV_COLUMNS) + "\r\n"
+    yield from _csv_lines(records)
 
 
 def iter_csv(records: Iterable[AnnotationRecord]) -> Iterator[str]:

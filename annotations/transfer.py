@@ -16,12 +16,15 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 from typing import Final
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import String
+from sqlalchemy import and_
+from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import select
@@ -199,31 +202,55 @@ def _tag_ids_column(session: Session) -> ColumnElement[Any]:
 def _time_columns(session: Session) -> tuple[list[ColumnElement[Any]], Callable[[Any], str]]:
     """Return the created/updated columns and the function that makes them ISO 8601 text.
 
-    On SQLite the stored text is read as text: parsing 200,000 timestamps into datetimes
-    only to print them again costs more than the rest of the query.
+    The updated column is NULL where it equals the created one. On SQLite the stored text
+    becomes ISO 8601 in the query itself: parsing 200,000 timestamps into datetimes only to
+    print them again, or even slicing them in Python, costs more than the rest of the query.
     """
     table = _ANNOTATION
+    created_at, updated_at = table.c.created_at, table.c.updated_at
     if session.get_bind().dialect.name != "sqlite":
-        return [table.c.created_at, table.c.updated_at], _iso
-    columns = [type_coerce(table.c.created_at, String), type_coerce(table.c.updated_at, String)]
-    return list(columns), _sqlite_iso
+        columns = [created_at, case((updated_at == created_at, None), else_=updated_at)]
+        return columns, _iso
+    created_text, updated_text = type_coerce(created_at, String), type_coerce(updated_at, String)
+    columns = [
+        _sqlite_iso_column(created_text),
+        case((updated_text == created_text, None), else_=_sqlite_iso_column(updated_text)),
+    ]
+    return columns, _sqlite_iso
+
+
+def _sqlite_iso_column(stored: ColumnElement[str]) -> ColumnElement[str]:
+    """Return SQL for the ISO 8601 text of a stored SQLite time, or "~" and the stored text.
+
+    SQLAlchemy stores ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC here); the result is the text
+    of ``store.isoformat_utc`` of the parsed value, which leaves out zero microseconds.
+    Anything else comes back marked with "~" and is parsed in Python.
+    """
+    day, clock = func.substr(stored, 1, 10), func.substr(stored, 12, 8)
+    return case(
+        (
+            and_(
+                func.length(stored) == 26,
+                func.substr(stored, 11, 1) == " ",
+                func.substr(stored, 20, 1) == ".",
+            ),
+            day
+            + "T"
+            + case((func.substr(stored, 20) == ".000000", clock), else_=func.substr(stored, 12))
+            + "+00:00",
+        ),
+        else_="~" + stored,
+    )
 
 
 def _iso(moment: dt.datetime | None) -> str:
     return store.isoformat_utc(moment) or ""
 
 
-def _sqlite_iso(stored: str | None) -> str:
-    if stored is None:
-        return ""
-    # The same text as store.isoformat_utc of the parsed value, which drops zero microseconds.
-    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
-        if stored.endswith(".000000"):
-            return stored[:10] + "T" + stored[11:19] + "+00:00"
-        return stored[:10] + "T" + stored[11:] + "+00:00"
-    if len(stored) == 19 and stored[10] == " ":
-        return stored[:10] + "T" + stored[11:] + "+00:00"
-    return _iso(dt.datetime.fromisoformat(stored))
+def _sqlite_iso(text: str) -> str:
+    if text[:1] != "~":
+        return text
+    return _iso(dt.datetime.fromisoformat(text[1:]))
 
 
 def iter_records(
@@ -254,7 +281,9 @@ def iter_records(
     ).order_by(*store.ANNOTATION_ORDER)
     documents, users, comparisons = lookups.documents, lookups.users, lookups.comparisons
     tag_lists: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]] = {}
-    result = session.execute(query.execution_options(yield_per=BATCH_SIZE))
+    # A Core connection: the ORM's result machinery costs a third of the time on 100,000 rows.
+    result = session.connection().execute(query.execution_options(yield_per=BATCH_SIZE))
+    # Rows a batch at a time: fetching them one by one through the result costs more.
     for (
         public_id,
         document_id,
@@ -276,7 +305,7 @@ def iter_records(
         created_at,
         updated_at,
         tag_ids,
-    ) in result:
+    ) in chain.from_iterable(result.partitions()):
         document = documents.get(document_id) or lookups.document(document_id)
         tags = tag_lists.get(tag_ids) or lookups.tag_list(tag_lists, tag_ids)
         link = None
@@ -295,6 +324,7 @@ def iter_records(
         if comparison_title is None:
             comparison_title = lookups.comparison(comparison_id_)
         created = to_iso(created_at)
+        updated = created if updated_at is None else to_iso(updated_at)
         yield AnnotationRecord(
             public_id,
             comparison_id_,
@@ -318,7 +348,7 @@ def iter_records(
             relation,
             link,
             created,
-            created if updated_at == created_at else to_iso(updated_at),
+            updated,
         )
 
 

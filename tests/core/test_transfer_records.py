@@ -10,6 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from annotations import exercises
@@ -145,6 +146,32 @@ def test_times_without_microseconds_read_as_the_api_reads_them(session, comparis
     assert record.updated == "2025-10-26T09:30:00.000005+00:00"
 
 
+def test_times_sqlite_stored_in_another_form_are_parsed(session, comparison):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("only SQLite stores times as text")
+    a, _ = comparison.documents
+    plain, same = add(session, a, "Leaders"), add(session, a, "Friday")
+    session.commit()
+    update = sql_text(
+        "UPDATE annotation SET created_at = :created, updated_at = :updated WHERE id = :id"
+    )
+    session.execute(
+        update,
+        {
+            "id": plain.id,
+            "created": "2025-10-25 09:30:00",
+            "updated": "2025-10-25T10:00:00.250000+00:00",
+        },
+    )
+    stamp = "2025-10-25 11:00:00.000000"
+    session.execute(update, {"id": same.id, "created": stamp, "updated": stamp})
+    session.commit()
+    by_quote = {record.quote: record for record in records(session)}
+    assert by_quote["Leaders"].created == "2025-10-25T09:30:00+00:00"
+    assert by_quote["Leaders"].updated == "2025-10-25T10:00:00.250000+00:00"
+    assert by_quote["Friday"].created == by_quote["Friday"].updated == "2025-10-25T11:00:00+00:00"
+
+
 def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
     a, b = comparison.documents
     teacher = store.get_or_add_user(session, "Ms T")
@@ -237,7 +264,7 @@ def test_import_into_a_fresh_database_gives_the_same_records(session, exported, 
         # that must differ: the link annotation had no author, and an imported annotation
         # always gets one (the fallback), so "" becomes "Importer".
         assert before[1].annotator == ""
-        assert after == [before[0], dataclasses.replace(before[1], annotator="Importer")]
+        assert after == [before[0], before[1]._replace(annotator="Importer")]
         again = transfer.import_records(
             fresh, batch, comparison_id=target.id, author_fallback="Importer"
         )
@@ -256,9 +283,7 @@ def store_engine(tmp_path):
 
 def batch_of(data, **changes):
     batch = formats.read_annotations(data)
-    return dataclasses.replace(
-        batch, records=tuple(dataclasses.replace(r, **changes) for r in batch.records)
-    )
+    return dataclasses.replace(batch, records=tuple(r._replace(**changes) for r in batch.records))
 
 
 def delete_all(session):
@@ -271,7 +296,7 @@ def test_shifted_offsets_are_re_anchored_and_reported(session, comparison, expor
     delete_all(session)
     batch = formats.read_annotations(exported)
     crypto = batch.records[0]
-    shifted = dataclasses.replace(crypto, start=crypto.start - 3, end=crypto.end - 3)
+    shifted = crypto._replace(start=crypto.start - 3, end=crypto.end - 3)
     batch = dataclasses.replace(batch, records=(shifted,))
     report = transfer.import_records(
         session, batch, comparison_id=comparison.id, author_fallback="x"
