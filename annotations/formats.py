@@ -28,6 +28,8 @@ from typing import Literal
 from urllib.parse import quote as quote_iri
 from urllib.parse import unquote
 
+import orjson
+
 from annotations.errors import ImportFormatError
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
@@ -144,12 +146,13 @@ class _Chunks:
         return text
 
 
-# One encoder for every call: json.dumps with options builds a new encoder each time.
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
 def _dumps(value: Any) -> str:
-    return _ENCODER.encode(value)
+    """Return compact JSON with non-ASCII text as it is.
+
+    orjson rather than the json module, which takes six times as long: over a second of a
+    100,000-annotation W3C export.
+    """
+    return orjson.dumps(value).decode()
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -398,7 +401,7 @@ def iter_json(records: Iterable[AnnotationRecord], *, meta: Mapping[str, Any]) -
 
 
 def _json_chunks(records: Iterable[AnnotationRecord], head: dict[str, Any]) -> Iterator[str]:
-    yield _dumps(head)[:-1] + ', "annotations": ['
+    yield _dumps(head)[:-1] + ',"annotations":['
     chunks = _Chunks()
     separator = "\n"
     for record in records:
@@ -545,7 +548,7 @@ def _page_head(collection_id: str, number: int, start_index: int) -> str:
     }
     if number:
         head["prev"] = _page_id(collection_id, number - 1)
-    return _dumps(head)[:-1] + ', "items": ['
+    return _dumps(head)[:-1] + ',"items":['
 
 
 def iter_w3c(
@@ -585,9 +588,9 @@ def _w3c_chunks(
     yield head
     record = next(records, None)
     if record is None:
-        yield ', "total": 0}\n'
+        yield ',"total":0}\n'
         return
-    yield ', "first": ' + _page_head(collection_id, 0, 0)
+    yield ',"first":' + _page_head(collection_id, 0, 0)
     chunks = _Chunks()
     page = count = 0
     separator = "\n"
@@ -597,8 +600,8 @@ def _w3c_chunks(
         count += 1
         separator = ",\n"
         if following is not None and page_size is not None and count % page_size == 0:
-            text += f'\n], "next": {_dumps(_page_id(collection_id, page + 1))}}}'
-            text += ', "@included": [\n' if page == 0 else ",\n"
+            text += f'\n],"next":{_dumps(_page_id(collection_id, page + 1))}}}'
+            text += ',"@included":[\n' if page == 0 else ",\n"
             page += 1
             text += _page_head(collection_id, page, count)
             separator = "\n"
@@ -606,7 +609,7 @@ def _w3c_chunks(
             yield chunk
         record = following
     tail = "\n]}" + ("\n]" if page else "")
-    tail += f', "total": {count}, "last": {_dumps(_page_id(collection_id, page))}}}\n'
+    tail += f',"total":{count},"last":{_dumps(_page_id(collection_id, page))}}}\n'
     yield chunks.take() + tail
 
 

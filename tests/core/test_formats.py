@@ -707,7 +707,7 @@ def test_w3c_streams_lazily():
     assert pulled == 1
     third = next(chunks)
     assert 1 < pulled < 500
-    assert third.count('"type": "Annotation"') == pulled - 1
+    assert third.count('"type":"Annotation"') == pulled - 1
 
 
 # --- round trip of arbitrary records --------------------------------------------------------

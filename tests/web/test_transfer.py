@@ -316,7 +316,7 @@ def test_the_comparison_page_and_dashboard_link_to_the_exports(classroom):
 
 
 def without_exported_time(data: bytes) -> bytes:
-    return re.sub(rb'"exported": "[^"]*"', b'"exported": ""', data, count=1)
+    return re.sub(rb'"exported":"[^"]*"', b'"exported":""', data, count=1)
 
 
 def test_json_and_jsonld_round_trip_into_fresh_databases(classroom, tmp_path):
