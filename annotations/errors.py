@@ -47,6 +47,10 @@ class AnnotationNotFoundError(AnnotationError):
     """No annotation has the given id."""
 
 
+class DocumentNotFoundError(AnnotationNotFoundError):
+    """No document has the given id."""
+
+
 class AccountError(AnnotationError):
     """An account that cannot be created as asked (the message says why, in one line)."""
 

@@ -16,17 +16,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from typing import Final
+from typing import NamedTuple
 from typing import Protocol
 from typing import TypeVar
 from typing import cast
 
 from sqlalchemy import ColumnElement
-from sqlalchemy import Row
+from sqlalchemy import CompoundSelect
+from sqlalchemy import Insert
+from sqlalchemy import Integer
 from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import insert
+from sqlalchemy import literal_column
+from sqlalchemy import null
 from sqlalchemy import select
+from sqlalchemy import union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import selectinload
@@ -39,6 +46,7 @@ from annotations.anchor import context_of
 from annotations.errors import AnnotationError
 from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
+from annotations.errors import DocumentNotFoundError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
 
@@ -450,19 +458,6 @@ def _set_tags(session: Session, tag_set_key: str) -> Sequence[models.Tag]:
     ).all()
 
 
-_SET_TAG_ROWS = (
-    select(models.Tag.id, models.Tag.key, models.Tag.name, models.Tag.colour)
-    .join(models.Tag.tag_set)
-    .where(models.TagSet.key == bindparam("tag_set_key"))
-)
-
-
-def _set_tag_rows(session: Session, tag_set_key: str) -> Sequence[Row[int, str, str, str]]:
-    # The same tags as plain rows: the save path runs this every time, and making ORM
-    # objects of a dozen tags cost more than the query.
-    return session.connection().execute(_SET_TAG_ROWS, {"tag_set_key": tag_set_key}).all()
-
-
 _MEMBER_IDS = select(models.ComparisonDocument.document_id).where(
     models.ComparisonDocument.comparison_id == bindparam("comparison_id")
 )
@@ -472,10 +467,62 @@ def _comparison_members(session: Session, comparison_id: int) -> set[int]:
     return set(session.scalars(_MEMBER_IDS, {"comparison_id": comparison_id}))
 
 
-def _comparison_member_rows(session: Session, comparison_id: int) -> set[int]:
-    # As _comparison_members, on the session's connection: no autoflush, no ORM layer.
-    rows = session.connection().execute(_MEMBER_IDS, {"comparison_id": comparison_id})
-    return set(rows.scalars())
+class _TagRow(NamedTuple):
+    id: int
+    key: str
+    name: str
+    colour: str
+
+
+class _DocumentText(NamedTuple):
+    id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _SaveReads:
+    """What saving a new annotation reads from the database, fetched in one round trip."""
+
+    document: _DocumentText | None
+    member_ids: set[int]
+    tags: list[_TagRow]
+
+
+_DOCUMENT, _MEMBER, _TAG = 0, 1, 2
+# One UNION ALL for the document's text, the comparison's members and the tag set's tags:
+# on PostgreSQL each statement is a round trip, which under load costs more than the work.
+_SAVE_READS: Final[CompoundSelect[Any]] = union_all(
+    select(
+        literal_column(str(_DOCUMENT)), models.Document.id, models.Document.text, null(), null()
+    ).where(models.Document.id == bindparam("document_id")),
+    select(
+        literal_column(str(_MEMBER)), models.ComparisonDocument.document_id, null(), null(), null()
+    ).where(models.ComparisonDocument.comparison_id == bindparam("comparison_id")),
+    select(
+        literal_column(str(_TAG)), models.Tag.id, models.Tag.key, models.Tag.name, models.Tag.colour
+    )
+    .join(models.Tag.tag_set)
+    .where(models.TagSet.key == bindparam("tag_set_key")),
+)
+
+
+def _read_for_save(session: Session, data: AnnotationInput) -> _SaveReads:
+    parameters = {
+        "document_id": data.document_id,
+        "comparison_id": data.comparison_id,
+        "tag_set_key": data.tag_set_key if isinstance(data.tag_set_key, str) else None,
+    }
+    document: _DocumentText | None = None
+    member_ids: set[int] = set()
+    tags: list[_TagRow] = []
+    for kind, row_id, first, second, third in session.connection().execute(_SAVE_READS, parameters):
+        if kind == _TAG:
+            tags.append(_TagRow(row_id, first, second, third))
+        elif kind == _MEMBER:
+            member_ids.add(row_id)
+        else:
+            document = _DocumentText(row_id, first)
+    return _SaveReads(document, member_ids, tags)
 
 
 def _pick_tags(
@@ -708,61 +755,116 @@ _INSERT_ANNOTATION = insert(_ANNOTATION_TABLE).returning(_ANNOTATION_TABLE.c.id)
 _INSERT_ANNOTATION_TAG = insert(cast(Table, models.AnnotationTag.__table__))
 
 
+# The columns a new annotation's insert sets.
+_NEW_COLUMNS: Final = (
+    "public_id",
+    "document_id",
+    "comparison_id",
+    "exercise_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "note",
+    "author_id",
+    "status",
+    "relation",
+    "link_document_id",
+    "link_start",
+    "link_end",
+    "link_quote",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_with_tags() -> Insert:
+    """Return INSERT of an annotation that also inserts its tags, ``tag_ids`` (PostgreSQL)."""
+    # Named parameters: inside a WITH, an insert does not take its columns from the values.
+    parameters = {
+        name: bindparam(name, type_=_ANNOTATION_TABLE.c[name].type) for name in _NEW_COLUMNS
+    }
+    new = (
+        insert(_ANNOTATION_TABLE)
+        .values(parameters)
+        .returning(_ANNOTATION_TABLE.c.id)
+        .cte("new_annotation")
+    )
+    tag_ids = func.unnest(bindparam("tag_ids", type_=postgresql.ARRAY(Integer)))
+    rows = select(new.c.id, tag_ids).select_from(new)
+    table = cast(Table, models.AnnotationTag.__table__)
+    return insert(table).from_select(["annotation_id", "tag_id"], rows).add_cte(new)
+
+
+_INSERT_ANNOTATION_WITH_TAGS: Final = _insert_with_tags()
+
+
 def add_new_annotation(
     session: Session,
     data: AnnotationInput,
     *,
     author: _AuthorLike | None = None,
-    document: _DocumentLike | None = None,
 ) -> dict[str, Any]:
     """Store a new annotation and return it as :func:`annotation_to_dict` gives it.
 
-    The same checks as :func:`add_annotation` with ``assume_new``, but the rows go in as two
-    Core inserts and no ORM object is made (the save path's cost). A stored ``public_id``
-    raises ``IntegrityError``; the caller rolls back and calls :func:`add_annotation` to
-    answer a replay or a conflict. ``author`` and ``document`` may be any objects with the
-    attributes used (``id`` and ``name``; ``id`` and ``text``), such as Core rows; the
-    document is loaded when not given. The tags and the comparison are read on the session's
-    connection without an autoflush: flush anything pending that they depend on first.
+    The same checks as :func:`add_annotation` with ``assume_new``, in fewer round trips: one
+    query reads the document, the comparison's members and the tags, and the rows go in as
+    Core inserts (one statement on PostgreSQL) without ORM objects. A document that does not
+    exist raises :class:`DocumentNotFoundError`. A stored ``public_id`` raises
+    ``IntegrityError``; the caller rolls back and calls :func:`add_annotation` to answer a
+    replay or a conflict. ``author`` may be any object with ``id`` and ``name``, such as a
+    Core row. The reads use the session's connection without an autoflush: flush anything
+    pending that they depend on first.
     """
     if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
         raise AnnotationError(
             "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
         )
+    reads = _read_for_save(session, data)
+    if reads.document is None:
+        raise DocumentNotFoundError(f"no document has the id {data.document_id}")
     checked, tags, document = _check_annotation(
-        session, data, _set_tag_rows, document, _comparison_member_rows
+        session,
+        data,
+        lambda _session, _key: reads.tags,
+        reads.document,
+        lambda _session, _comparison_id: reads.member_ids,
     )
     prefix, suffix = context_of(document.text, checked.start, checked.end)
     now = models.utcnow()
+    values = {
+        "public_id": data.public_id,
+        "document_id": checked.document_id,
+        "comparison_id": checked.comparison_id,
+        "exercise_id": checked.exercise_id,
+        "start": checked.start,
+        "end": checked.end,
+        "quote": checked.quote,
+        "prefix": prefix,
+        "suffix": suffix,
+        "note": checked.note,
+        "author_id": author.id if author is not None else None,
+        "status": "human",
+        "relation": checked.relation,
+        "link_document_id": checked.link_document_id,
+        "link_start": checked.link_start,
+        "link_end": checked.link_end,
+        "link_quote": checked.link_quote,
+        "created_at": now,
+        "updated_at": now,
+    }
     connection = session.connection()
-    annotation_id = connection.execute(
-        _INSERT_ANNOTATION,
-        {
-            "public_id": data.public_id,
-            "document_id": checked.document_id,
-            "comparison_id": checked.comparison_id,
-            "exercise_id": checked.exercise_id,
-            "start": checked.start,
-            "end": checked.end,
-            "quote": checked.quote,
-            "prefix": prefix,
-            "suffix": suffix,
-            "note": checked.note,
-            "author_id": author.id if author is not None else None,
-            "status": "human",
-            "relation": checked.relation,
-            "link_document_id": checked.link_document_id,
-            "link_start": checked.link_start,
-            "link_end": checked.link_end,
-            "link_quote": checked.link_quote,
-            "created_at": now,
-            "updated_at": now,
-        },
-    ).scalar_one()
-    connection.execute(
-        _INSERT_ANNOTATION_TAG,
-        [{"annotation_id": annotation_id, "tag_id": tag.id} for tag in tags],
-    )
+    tag_ids = [tag.id for tag in tags]
+    if connection.dialect.name == "postgresql":
+        # The annotation and its tags in one statement (a data-modifying WITH).
+        connection.execute(_INSERT_ANNOTATION_WITH_TAGS, {**values, "tag_ids": tag_ids})
+    else:
+        annotation_id = connection.execute(_INSERT_ANNOTATION, values).scalar_one()
+        connection.execute(
+            _INSERT_ANNOTATION_TAG,
+            [{"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids],
+        )
     link = None
     if checked.link_document_id is not None:
         link = {

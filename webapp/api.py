@@ -18,8 +18,6 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask_login import current_user
-from sqlalchemy import bindparam
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -43,10 +41,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(exercises_api_bp)
 
 DEFAULT_AUTHOR = "Annotator"
-
-_DOCUMENT_TEXT = select(models.Document.id, models.Document.text).where(
-    models.Document.id == bindparam("document_id")
-)
 
 # JSON types each field of a new annotation accepts; None marks a field that may be null.
 _INPUT_FIELDS: dict[str, tuple[type, ...]] = {
@@ -230,17 +224,14 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
 def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     """Save an annotation of a document: 201 when new, 200 when the same one came again."""
     session = get_session()
-    # Saving needs the text only: a plain row, not an ORM object with its segmentation.
-    document = session.connection().execute(_DOCUMENT_TEXT, {"document_id": document_id}).first()
-    if document is None:
-        abort(404, f"no document has the id {document_id}")
     data = parse_annotation_input(_json_object(), document_id)
     # Held for the rest of the request, so that the exercise (checked here and again by
     # the store) does not load twice.
     g.exercise = check_may_create(session, data.exercise_id)
     author = _author()
     try:
-        answer = store.add_new_annotation(session, data, author=author, document=document)
+        # A document that does not exist raises DocumentNotFoundError: a 404.
+        answer = store.add_new_annotation(session, data, author=author)
         session.commit()
     except IntegrityError:
         # The id is stored already (sent again, or saved at the same moment by a second

@@ -15,6 +15,7 @@ from annotations import taxonomy
 from annotations.errors import AnnotationError
 from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
+from annotations.errors import DocumentNotFoundError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
 from annotations.ingest import ingest_text
@@ -414,6 +415,11 @@ def test_add_new_annotation_refuses_a_document_outside_the_comparison(session, c
     data = make_input(other, "Something", comparison_id=comparison.id)
     with pytest.raises(AnnotationError, match="not part of comparison"):
         store.add_new_annotation(session, data)
-    with pytest.raises(ValueError, match="not the annotation's document"):
-        store.add_new_annotation(session, data, document=comparison.documents[0])
+    assert count(session, models.Annotation) == 0
+
+
+def test_add_new_annotation_of_a_missing_document_is_not_found(session, comparison):
+    data = dataclasses.replace(make_input(comparison.documents[0], "Leaders"), document_id=999)
+    with pytest.raises(DocumentNotFoundError, match="no document has the id 999"):
+        store.add_new_annotation(session, data)
     assert count(session, models.Annotation) == 0
