@@ -16,6 +16,7 @@ from annotations import models
 from annotations import store
 from webapp import create_app
 from webapp import db
+from webapp.auth.access import _outside_the_limits
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
@@ -277,6 +278,19 @@ def test_sign_in_is_rate_limited(tmp_path, database_url, app):
     assert response.status_code == 302
     with limited.app_context():
         db.get_engine().dispose()
+
+
+def test_the_limiter_skips_only_the_json_api(app):
+    # The JSON API has no limited route, so the limiter is not asked; every page is.
+    for method, path, skipped in (
+        ("POST", "/api/documents/1/annotations", True),
+        ("GET", "/api/exercises/1/progress", True),
+        ("POST", "/login", False),
+        ("POST", "/join", False),
+        ("GET", "/comparisons/1", False),
+    ):
+        with app.test_request_context(path, method=method):
+            assert _outside_the_limits() is skipped, path
 
 
 # -- who may change what ------------------------------------------------------------------------
