@@ -32,8 +32,6 @@ from annotations.errors import UnknownTagError
 from webapp.auth import annotator_required
 from webapp.auth.access import SignedInUser
 from webapp.db import get_session
-from webapp.db import one_statement_writes
-from webapp.db import transactional_session
 from webapp.exercises import api_bp as exercises_api_bp
 from webapp.exercises.access import check_may_change
 from webapp.exercises.access import check_may_create
@@ -222,15 +220,10 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
 
 
 @bp.post("/documents/<int:document_id>/annotations")
-@one_statement_writes
 @annotator_required
 def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     """Save an annotation of a document: 201 when new, 200 when the same one came again."""
     session = get_session()
-    if not current_user.is_authenticated:
-        # Sign-in is off: the default author may be added below, with the annotation or not
-        # at all, which takes a transaction.
-        session = transactional_session()
     data = parse_annotation_input(_json_object(), document_id)
     # Held for the rest of the request, so that the exercise (checked here and again by
     # the store) does not load twice.
@@ -243,9 +236,8 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     except IntegrityError:
         # The id is stored already (sent again, or saved at the same moment by a second
         # request): look at the stored annotation to answer as a replay or a conflict.
-        session = transactional_session()
-        row, created = store.add_annotation(session, data, author_id=author.id)
-        session.commit()
+        session.rollback()
+        row, created = store.add_annotation(session, data)
         return store.annotation_to_dict(row), 201 if created else 200
     return answer, 201
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from typing import TypeVar
 
 from alembic.config import Config
 from flask import Flask
 from flask import current_app
 from flask import g
-from flask import has_request_context
-from flask import request
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
@@ -66,53 +62,10 @@ def get_engine() -> Engine:
     return engine
 
 
-_ONE_STATEMENT_WRITES = "parallax_one_statement_writes"
-_AUTOCOMMIT_ENGINE = "parallax_autocommit_engine"
-
-_View = TypeVar("_View", bound=Callable[..., Any])
-
-
-def one_statement_writes(view: _View) -> _View:
-    """Mark a view that writes, if at all, in single statements, each whole by itself.
-
-    On PostgreSQL the session of such a request autocommits: no BEGIN and no COMMIT, two
-    round trips fewer for a request that reads a little and inserts once. Each statement
-    still commits or fails whole. A view that must write more than one statement together
-    calls :func:`transactional_session` first. Elsewhere (SQLite) nothing changes.
-    """
-    setattr(view, _ONE_STATEMENT_WRITES, True)
-    return view
-
-
-def _autocommits() -> bool:
-    if not has_request_context() or request.endpoint is None:
-        return False
-    view = current_app.view_functions.get(request.endpoint)
-    return bool(getattr(view, _ONE_STATEMENT_WRITES, False))
-
-
 def get_session() -> Session:
     """Return the Session of the current app context, opening it on first use."""
     if "db_session" not in g:
-        factory = _session_factory()
-        engine = get_engine()
-        if engine.dialect.name == "postgresql" and _autocommits():
-            # Same pool; SQLAlchemy sets the connection back to transactions on check-in.
-            autocommit = current_app.extensions.get(_AUTOCOMMIT_ENGINE)
-            if autocommit is None:
-                autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-                current_app.extensions[_AUTOCOMMIT_ENGINE] = autocommit
-            g.db_session = factory(bind=autocommit)
-        else:
-            g.db_session = factory()
-    session: Session = g.db_session
-    return session
-
-
-def transactional_session() -> Session:
-    """Close the context's Session and return a new one that runs in a transaction."""
-    close_session()
-    g.db_session = _session_factory()()
+        g.db_session = _session_factory()()
     session: Session = g.db_session
     return session
 
