@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from annotations import accounts
 from annotations import models
@@ -266,6 +267,28 @@ def test_a_signed_in_save_reads_its_author_once(app, seeded):
     # The user loader's query names the author too: none after the commit.
     assert response.get_json()["author"] == "Ms Tanaka"
     assert len(user_queries) == 1
+
+
+def test_a_save_whose_clash_went_away_is_stored_by_the_replay_path(
+    app, client, seeded, monkeypatch
+):
+    # The insert met another request's row with the same id, which then rolled back: the
+    # look-up finds nothing, so the annotation is stored there, and must be committed.
+    comparison_id, (_, doc_b) = seeded
+    body = body_for(document_text(app, doc_b), SLOGAN, comparison_id=comparison_id)
+
+    def clash(session, data, *, author=None):
+        raise IntegrityError("INSERT INTO annotation", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(store, "add_new_annotation", clash)
+    response = post(client, doc_b, body)
+    assert response.status_code == 201
+    monkeypatch.undo()
+    assert counts(app) == {"annotation": 1, "annotation_tag": 1, "user": 1}
+    with app.app_context():
+        row = store.find_annotation(db.get_session(), body["public_id"])
+        assert row is not None and row.author is not None
+        assert response.get_json()["author"] == row.author.name
 
 
 def test_same_id_with_other_content_is_a_conflict(app, client, seeded):
