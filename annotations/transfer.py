@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -253,6 +254,13 @@ def _sqlite_iso(text: str) -> str:
     return _iso(dt.datetime.fromisoformat(text[1:]))
 
 
+def _reported(batches: Iterator[Sequence[Any]], progress: Callable[[int], None]) -> Iterator[Any]:
+    for batch in batches:
+        yield batch
+        # Resumed when the batch's last row has been taken.
+        progress(len(batch))
+
+
 def iter_records(
     session: Session,
     *,
@@ -260,6 +268,7 @@ def iter_records(
     exercise_id: int | None = None,
     outside_exercises: bool = False,
     author_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[AnnotationRecord]:
     """Yield the stored annotations (not deleted) as records, by document, start, end and id.
 
@@ -268,6 +277,8 @@ def iter_records(
     reads the rows ``BATCH_SIZE`` at a time, each row's tag ids aggregated into one column;
     the tags, documents, comparisons and authors are read once each, so memory stays flat
     whatever the number of annotations. The query runs when the first record is asked for.
+    ``progress``, if given, is called with the number of records of each batch once they
+    have all been taken.
     """
     lookups = _Lookups(session)
     table = _ANNOTATION
@@ -283,6 +294,9 @@ def iter_records(
     tag_lists: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]] = {}
     # A Core connection: the ORM's result machinery costs a third of the time on 100,000 rows.
     result = session.connection().execute(query.execution_options(yield_per=BATCH_SIZE))
+    batches: Iterator[Sequence[Any]] = result.partitions()
+    if progress is not None:
+        batches = _reported(batches, progress)
     # Rows a batch at a time: fetching them one by one through the result costs more.
     for (
         public_id,
@@ -305,7 +319,7 @@ def iter_records(
         created_at,
         updated_at,
         tag_ids,
-    ) in chain.from_iterable(result.partitions()):
+    ) in chain.from_iterable(batches):
         document = documents.get(document_id) or lookups.document(document_id)
         tags = tag_lists.get(tag_ids) or lookups.tag_list(tag_lists, tag_ids)
         link = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ from annotations.errors import AnnotationError
 from annotations.formats import alignment_to_json
 from annotations.ingest import read_document
 from annotations.ingest import read_manifest
-from annotations.records import AnnotationRecord
 from annotations.reports import format_alignment_text
 from webapp import db
 
@@ -39,7 +37,6 @@ MIN_WIDTH = 40
 EXPORT_FORMATS = ("csv", "json", "jsonld", "alignment-json", "alignment-csv")
 # Below this many annotations an export is over before a progress bar would be read.
 PROGRESS_MIN = 5000
-PROGRESS_STEP = 1000
 
 
 class InputProblem(click.ClickException):
@@ -196,18 +193,25 @@ def create_teacher_command(username: str, name: str | None, password_stdin: bool
     click.echo(f"Created the teacher {user.username!r} ({user.name}); sign in at /login.")
 
 
-def _with_progress(records: Iterable[AnnotationRecord], total: int) -> Iterator[AnnotationRecord]:
-    """Yield ``records``, showing a progress bar on stderr when there are many."""
-    if total < PROGRESS_MIN:
-        yield from records
-        return
-    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-        done = 0
-        for done, record in enumerate(records, start=1):
-            yield record
-            if done % PROGRESS_STEP == 0:
-                bar.update(PROGRESS_STEP)
-        bar.update(done % PROGRESS_STEP)
+class _Progress:
+    """A progress bar on stderr for an export of many annotations, advanced a batch at a time."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total >= PROGRESS_MIN:
+            self._bar = click.progressbar(length=total, label="Exporting", file=sys.stderr)
+            self._bar.__enter__()
+
+    def advance(self, count: int) -> None:
+        if self._bar is not None:
+            self._bar.update(count)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 def _export_target(
@@ -232,6 +236,7 @@ def _export_chunks(
     exercise: models.Exercise | None,
     fmt: str,
     base_url: str,
+    progress: _Progress,
 ) -> tuple[Iterator[str], int | None]:
     """Return the export's text chunks and how many annotations it holds (None: an alignment)."""
     # Imported here: webapp.transfer imports the blueprints, which import this module's package.
@@ -264,7 +269,8 @@ def _export_chunks(
         label = f"Annotations of {comparison.title}"
         collection_id = f"{base}/comparisons/{comparison.id}/export.jsonld"
     total = transfer.count_records(session, **where)
-    records = _with_progress(transfer.iter_records(session, **where), total)
+    progress.start(total)
+    records = transfer.iter_records(session, **where, progress=progress.advance)
     if fmt == "csv":
         return formats.iter_csv(records), total
     if fmt == "json":
@@ -298,7 +304,8 @@ def export_command(
     """Export a comparison's annotations (not exercise work) or an exercise's, or an alignment."""
     session = get_session_with_tables()
     comparison, exercise = _export_target(session, comparison_id, exercise_id)
-    chunks, total = _export_chunks(session, comparison, exercise, fmt, base_url)
+    progress = _Progress()
+    chunks, total = _export_chunks(session, comparison, exercise, fmt, base_url, progress)
     try:
         # click.open_file gives stdout's bytes for "-" and leaves stdout open on close.
         with click.open_file(output, "wb") as stream:
@@ -306,6 +313,8 @@ def export_command(
                 stream.write(chunk.encode("utf-8"))
     except OSError as exc:
         raise InputProblem(f"--output: cannot write {output}: {exc.strerror}") from exc
+    finally:
+        progress.finish()
     what = "the alignment" if total is None else f"{total} annotation{'s' * (total != 1)}"
     click.echo(f"Exported {what} as {fmt} to {'stdout' if output == '-' else output}.", err=True)
 

@@ -207,6 +207,13 @@ def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
         "era",
     ]
     assert len(session.identity_map) == 0  # Core rows only
+    # Progress comes a batch at a time, each once its records have been taken.
+    taken, reports = [], []
+    for record in transfer.iter_records(
+        session, comparison_id=comparison_id, progress=lambda n: reports.append((n, len(taken)))
+    ):
+        taken.append(record)
+    assert reports == [(2, 2), (2, 4), (2, 6), (1, 7)]
     outside = records(session, comparison_id=comparison_id, outside_exercises=True)
     assert "era" not in [r.quote for r in outside] and len(outside) == 6
     assert [r.id for r in records(session, exercise_id=exercise_id)] == [key_id]

@@ -489,6 +489,30 @@ def test_unreadable_files_are_one_clear_line(classroom, tmp_path):
 # -- the export command ----------------------------------------------------------------------
 
 
+def test_the_export_command_shows_progress_on_large_exports(classroom, tmp_path, monkeypatch):
+    from annotations import transfer
+    from webapp import cli
+
+    app, comparison_id = classroom["app"], classroom["comparison_id"]
+    runner = app.test_cli_runner()
+    args = ["export", "--comparison", str(comparison_id), "--format", "csv", "-o"]
+    small = runner.invoke(args=[*args, str(tmp_path / "small.csv")])
+    assert small.exit_code == 0 and "Exporting" not in small.stderr
+    # Three annotations count as many, a batch being one: the bar moves by each.
+    monkeypatch.setattr(cli, "PROGRESS_MIN", 3)
+    monkeypatch.setattr(transfer, "BATCH_SIZE", 1)
+    steps = []
+    advance = cli._Progress.advance
+    monkeypatch.setattr(
+        cli._Progress, "advance", lambda self, n: (steps.append(n), advance(self, n))
+    )
+    large = runner.invoke(args=[*args, str(tmp_path / "large.csv")])
+    assert large.exit_code == 0, large.output
+    # Not a terminal here: click prints the label once rather than redrawing the bar.
+    assert "Exporting" in large.stderr and steps == [1, 1, 1]
+    assert (tmp_path / "large.csv").read_bytes() == (tmp_path / "small.csv").read_bytes()
+
+
 def test_the_export_command_writes_each_format(classroom, tmp_path):
     app, comparison_id = classroom["app"], classroom["comparison_id"]
     runner = app.test_cli_runner()
