@@ -755,8 +755,8 @@ _INSERT_ANNOTATION = insert(_ANNOTATION_TABLE).returning(_ANNOTATION_TABLE.c.id)
 _INSERT_ANNOTATION_TAG = insert(cast(Table, models.AnnotationTag.__table__))
 
 
-# The columns a new annotation's insert sets.
-_NEW_COLUMNS: Final = (
+# What an annotation row says, apart from its ids, times and deletion.
+ANNOTATION_COLUMNS: Final = (
     "public_id",
     "document_id",
     "comparison_id",
@@ -774,9 +774,9 @@ _NEW_COLUMNS: Final = (
     "link_start",
     "link_end",
     "link_quote",
-    "created_at",
-    "updated_at",
 )
+# The columns a new annotation's insert sets.
+_NEW_COLUMNS: Final = (*ANNOTATION_COLUMNS, "created_at", "updated_at")
 
 
 def _insert_with_tags() -> Insert:

@@ -166,25 +166,7 @@ class _Lookups:
         return name
 
 
-_COLUMNS: Final = (
-    "public_id",
-    "document_id",
-    "comparison_id",
-    "exercise_id",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "note",
-    "author_id",
-    "status",
-    "relation",
-    "link_document_id",
-    "link_start",
-    "link_end",
-    "link_quote",
-)
+_COLUMNS: Final = store.ANNOTATION_COLUMNS
 
 
 def _tag_ids_column(session: Session) -> ColumnElement[Any]:

@@ -69,6 +69,7 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 
 from annotations import accounts  # noqa: E402
 from annotations import taxonomy  # noqa: E402
+from annotations.store import AnnotationInput  # noqa: E402
 from webapp.db import get_session  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -244,6 +245,20 @@ class ClientResult:
     errors: Counter[str] = field(default_factory=Counter)
 
 
+def save_payload(data: AnnotationInput) -> dict[str, Any]:
+    """Return the JSON body that saves ``data`` (an ``AnnotationInput``) as a new annotation."""
+    return {
+        "public_id": data.public_id,
+        "comparison_id": data.comparison_id,
+        "start": data.start,
+        "end": data.end,
+        "quote": data.quote,
+        "tag_set_key": data.tag_set_key,
+        "tag_keys": list(data.tag_keys),
+        "note": data.note,
+    }
+
+
 class Client:
     """One browser-like client: a session cookie, a CSRF token and a connection.
 
@@ -295,17 +310,7 @@ class Client:
         """POST one new annotation; return the status and body."""
         side = self.rng.randrange(2)
         data = make_annotation_input(self.rng, self.seed, self.words, self.tag_keys, side=side)
-        payload = {
-            "public_id": data.public_id,
-            "comparison_id": data.comparison_id,
-            "start": data.start,
-            "end": data.end,
-            "quote": data.quote,
-            "tag_set_key": data.tag_set_key,
-            "tag_keys": list(data.tag_keys),
-            "note": data.note,
-            **self.extra,
-        }
+        payload = {**save_payload(data), **self.extra}
         headers = {
             "Content-Type": "application/json",
             "X-CSRFToken": self.token,
@@ -584,17 +589,8 @@ def run_load_wrk(
     for _ in range(int(seconds * WRK_SAVES_PER_SECOND)):
         side = rng.randrange(2)
         data = make_annotation_input(rng, seed, client.words, client.tag_keys, side=side)
-        payload = {
-            "public_id": data.public_id,
-            "comparison_id": data.comparison_id,
-            "start": data.start,
-            "end": data.end,
-            "quote": data.quote,
-            "tag_set_key": data.tag_set_key,
-            "tag_keys": list(data.tag_keys),
-            "note": data.note,
-        }
-        lines.append(f"/api/documents/{data.document_id}/annotations\t{json.dumps(payload)}\n")
+        body = json.dumps(save_payload(data))
+        lines.append(f"/api/documents/{data.document_id}/annotations\t{body}\n")
     saves = folder / f"saves-{clients}.txt"
     saves.write_text("".join(lines), encoding="utf-8")
     before = count_annotations(database.url)
