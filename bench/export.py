@@ -79,7 +79,9 @@ growth of the server process's peak RSS during the request, the largest of all i
 times (the median is shown): the time and peak-RSS growth of the command itself (its own
 loading of the app included) after the modules are imported, and (in brackets) the wall
 time of the whole process with interpreter start-up. Targets: CSV < 1.5 s, W3C < 3 s, first
-byte < 50 ms, < 50 MiB of extra memory.
+byte < 50 ms, < 50 MiB of extra memory. Last, the Parallax JSON export is imported with
+`parallax import FILE --comparison 1` into a fresh seeded database in a child process, timed
+the same way (the issue sets no target for it).
 
 {START}
 {END}
@@ -210,24 +212,53 @@ def wait_ready(process: subprocess.Popen[str]) -> None:
 # --- the CLI ----------------------------------------------------------------------------------
 
 
-def cli_run(instance: str, database_url: str, fmt: str, output: str) -> None:
-    """Run ``parallax export`` in this process and print its time and memory (the child)."""
+def time_command(instance: str, database_url: str, args: list[str]) -> None:
+    """Run a ``parallax`` command in this process and print its time and memory (the child)."""
     from webapp.cli import main
 
     os.environ["PARALLAX_DATABASE_URL"] = database_url
     pid = os.getpid()
-    # Load what any command loads first, so only the export itself is measured.
+    # Load what any command loads first, so only the command itself is measured.
     from webapp import create_app
 
     create_app({"DATABASE_URL": database_url}, instance_path=instance)
     reset_peak(pid)
     before = status_kib(pid, "VmRSS")
     began = time.perf_counter()
-    args = ["export", "--comparison", "1", "--format", fmt, "--output", output]
     main.main(args=args, prog_name="parallax", standalone_mode=False)
     seconds = time.perf_counter() - began
     extra = (status_kib(pid, "VmHWM") - before) / 1024
     print(json.dumps({"seconds": seconds, "extra_mib": extra}), file=sys.stderr)
+
+
+def cli_run(instance: str, database_url: str, fmt: str, output: str) -> None:
+    """Run ``parallax export`` in this process and print its time and memory (the child)."""
+    args = ["export", "--comparison", "1", "--format", fmt, "--output", output]
+    time_command(instance, database_url, args)
+
+
+def run_import(source: Path, source_url: str) -> tuple[float, float, int]:
+    """Import a JSON export of the source into a fresh seeded database, in a child process.
+
+    Returns the command's seconds, its peak-RSS growth in MiB and the file's size.
+    """
+    exported = source / "import.json"
+    command = [sys.executable, __file__, "--cli-run", str(source), source_url, "json"]
+    subprocess.run([*command, str(exported)], capture_output=True, check=True, cwd=ROOT)
+    fresh = Path(tempfile.mkdtemp(prefix="parallax-bench-import-"))
+    try:
+        url = f"sqlite:///{fresh / 'parallax.sqlite3'}"
+        app = make_app(fresh, url)
+        app.extensions["parallax_db"].kw["bind"].dispose()
+        command = [sys.executable, __file__, "--import-run", str(fresh), url, str(exported)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+        if done.returncode != 0:
+            raise SystemExit(f"parallax import failed: {done.stderr}")
+        figures = json.loads(done.stderr.strip().splitlines()[-1])
+        return figures["seconds"], figures["extra_mib"], exported.stat().st_size
+    finally:
+        exported.unlink(missing_ok=True)
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def run_cli(instance: Path, database_url: str, fmt: str) -> tuple[Fetch, float]:
@@ -294,12 +325,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--cli-run", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--import-run", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         serve(args.serve[0], args.serve[1], int(args.serve[2]))
         return 0
     if args.cli_run:
         cli_run(*args.cli_run)
+        return 0
+    if args.import_run:
+        fresh, url, path = args.import_run
+        time_command(fresh, url, ["import", path, "--comparison", "1"])
         return 0
     load = os.getloadavg()[0]
     instance = Path(tempfile.mkdtemp(prefix="parallax-bench-export-"))
@@ -334,6 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             wall = statistics.median(wall for _, wall in runs)
             print(f"  CLI {fmt}: {cli}, wall {wall:.2f} s")
             rows.append(row(f"CLI `parallax export --format {fmt}`", fmt, cli, wall))
+        seconds, extra, size = run_import(instance, url)
+        print(f"  CLI import: {seconds:.2f} s, {extra:.1f} MiB")
+        imported = (
+            f"CLI `parallax import` of the JSON export ({size / MIB:.1f} MiB) into a fresh "
+            f"database: {seconds:.2f} s, {extra:.0f} MiB of extra memory (no target)."
+        )
     finally:
         shutil.rmtree(instance, ignore_errors=True)
     body = "\n".join(
@@ -346,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "| Export | format | first byte | total | target | size | extra memory |",
             "|---|---|---|---|---|---|---|",
             *rows,
+            "",
+            imported,
         ]
     )
     print()
