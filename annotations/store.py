@@ -696,6 +696,13 @@ def _get_annotation(session: Session, public_id: str) -> models.Annotation:
     return row
 
 
+def _check_public_id(public_id: object) -> None:
+    if not isinstance(public_id, str) or not _PUBLIC_ID_RE.fullmatch(public_id):
+        raise AnnotationError(
+            "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+        )
+
+
 def add_annotation(
     session: Session,
     data: AnnotationInput,
@@ -712,10 +719,7 @@ def add_annotation(
     looked at first: a stored id then raises ``IntegrityError`` from the flush, and the caller
     rolls back and calls again without it (one query less when ids are new, as they mostly are).
     """
-    if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
-        raise AnnotationError(
-            "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
-        )
+    _check_public_id(data.public_id)
     checked, tags, document = _check_annotation(session, data, _set_tags)
     existing = None if assume_new else find_annotation(session, data.public_id)
     if existing is not None:
@@ -752,7 +756,8 @@ def add_annotation(
 
 _ANNOTATION_TABLE = cast(Table, models.Annotation.__table__)
 _INSERT_ANNOTATION = insert(_ANNOTATION_TABLE).returning(_ANNOTATION_TABLE.c.id)
-_INSERT_ANNOTATION_TAG = insert(cast(Table, models.AnnotationTag.__table__))
+_ANNOTATION_TAG_TABLE = cast(Table, models.AnnotationTag.__table__)
+_INSERT_ANNOTATION_TAG = insert(_ANNOTATION_TAG_TABLE)
 
 
 # What an annotation row says, apart from its ids, times and deletion.
@@ -793,8 +798,8 @@ def _insert_with_tags() -> Insert:
     )
     tag_ids = func.unnest(bindparam("tag_ids", type_=postgresql.ARRAY(Integer)))
     rows = select(new.c.id, tag_ids).select_from(new)
-    table = cast(Table, models.AnnotationTag.__table__)
-    return insert(table).from_select(["annotation_id", "tag_id"], rows).add_cte(new)
+    columns = ["annotation_id", "tag_id"]
+    return insert(_ANNOTATION_TAG_TABLE).from_select(columns, rows).add_cte(new)
 
 
 _INSERT_ANNOTATION_WITH_TAGS: Final = _insert_with_tags()
@@ -817,10 +822,7 @@ def add_new_annotation(
     Core row. The reads use the session's connection without an autoflush: flush anything
     pending that they depend on first.
     """
-    if not isinstance(data.public_id, str) or not _PUBLIC_ID_RE.fullmatch(data.public_id):
-        raise AnnotationError(
-            "public_id: expected a lowercase UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427"
-        )
+    _check_public_id(data.public_id)
     reads = _read_for_save(session, data)
     if reads.document is None:
         raise DocumentNotFoundError(f"no document has the id {data.document_id}")

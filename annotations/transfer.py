@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -619,21 +620,7 @@ def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, store.Anno
             ):
                 tag_ids[annotation_id].add(tag_id)
         for row_id, row in by_row.items():
-            stored[row["public_id"]] = store.AnnotationContent(
-                document_id=row["document_id"],
-                comparison_id=row["comparison_id"],
-                exercise_id=row["exercise_id"],
-                start=row["start"],
-                end=row["end"],
-                quote=row["quote"],
-                tag_ids=frozenset(tag_ids[row_id]),
-                note=row["note"],
-                relation=row["relation"],
-                link_document_id=row["link_document_id"],
-                link_start=row["link_start"],
-                link_end=row["link_end"],
-                link_quote=row["link_quote"],
-            )
+            stored[row["public_id"]] = _content(row, tag_ids[row_id])
     return stored
 
 
@@ -799,8 +786,8 @@ def _prepare(
     return values, list(dict.fromkeys(tag.id for tag in tags)), moved
 
 
-def _content(values: dict[str, Any], tag_ids: list[int]) -> store.AnnotationContent:
-    """Return what a row about to be stored says, to compare with one stored already."""
+def _content(values: Mapping[Any, Any], tag_ids: Iterable[int]) -> store.AnnotationContent:
+    """Return what a row (stored, or about to be) says, to compare one with the other."""
     return store.AnnotationContent(
         document_id=values["document_id"],
         comparison_id=values["comparison_id"],

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -14,23 +12,15 @@ from sqlalchemy import select
 from annotations import accounts
 from annotations import models
 from annotations import store
+from tests.web.helpers import PASSWORD
+from tests.web.helpers import SLOGAN
+from tests.web.helpers import document_text
+from tests.web.helpers import seed_comparison
 from webapp import create_app
 from webapp import db
 from webapp.auth.access import _outside_the_limits
 
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
-PASSWORD = "tide pools at dawn"
-SLOGAN = "Make Japan Great Again"
-
 pytestmark = pytest.mark.databases
-
-
-@pytest.fixture
-def auth_app(app):
-    """The `app` fixture with sign-in turned on."""
-    app.config["LOGIN_DISABLED"] = False
-    return app
 
 
 @pytest.fixture
@@ -298,14 +288,8 @@ def test_the_limiter_skips_only_the_json_api(app):
 
 @pytest.fixture
 def seeded(auth_app):
-    result = auth_app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with auth_app.app_context():
-        comparison = store.find_comparison_by_title(
-            db.get_session(), MANIFEST["comparison"]["title"]
-        )
-        document = comparison.documents[1]
-        return comparison.id, document.id, document.text
+    comparison_id, (_, document_id) = seed_comparison(auth_app)
+    return comparison_id, document_id, document_text(auth_app, document_id)
 
 
 def annotation_body(text, comparison_id):

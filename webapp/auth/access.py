@@ -45,7 +45,7 @@ limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
 @limiter.request_filter
 def _outside_the_limits() -> bool:
     """Let the JSON API past the limiter: no route of it is limited, and saves are hot."""
-    return (request.blueprint or "").split(".")[0] == "api"
+    return is_api_request()
 
 
 @dataclass(frozen=True)
