@@ -803,6 +803,9 @@ def _insert_with_tags() -> Insert:
 
 
 _INSERT_ANNOTATION_WITH_TAGS: Final = _insert_with_tags()
+# The databases on which add_new_annotation writes in one statement, so it needs no
+# transaction around it.
+ONE_STATEMENT_SAVE_DIALECTS: Final = frozenset({"postgresql"})
 
 
 def add_new_annotation(
@@ -858,7 +861,7 @@ def add_new_annotation(
     }
     connection = session.connection()
     tag_ids = [tag.id for tag in tags]
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name in ONE_STATEMENT_SAVE_DIALECTS:
         # The annotation and its tags in one statement (a data-modifying WITH).
         connection.execute(_INSERT_ANNOTATION_WITH_TAGS, {**values, "tag_ids": tag_ids})
     else:

@@ -10,7 +10,6 @@ from typing import Any
 from flask import Flask
 from flask import Response
 from flask import render_template
-from flask import request
 from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +22,7 @@ from webapp import exercises
 from webapp import reports
 from webapp import tagsets
 from webapp import transfer
+from webapp.auth.access import is_api_request
 from webapp.cli import register_commands
 
 csrf = CSRFProtect()
@@ -94,18 +94,14 @@ def create_app(
     return app
 
 
-def _is_api_request() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
-
-
 def _not_found(error: HTTPException) -> tuple[Any, int]:
-    if _is_api_request():
+    if is_api_request():
         return {"error": "not_found", "message": error.description}, 404
     return render_template("errors/404.html"), 404
 
 
 def _server_error(error: Exception) -> tuple[Any, int]:
-    if _is_api_request():
+    if is_api_request():
         return {"error": "internal_server_error", "message": "The server failed."}, 500
     return render_template("errors/500.html"), 500
 

@@ -65,9 +65,26 @@ def get_engine() -> Engine:
 def get_session() -> Session:
     """Return the Session of the current app context, opening it on first use."""
     if "db_session" not in g:
-        g.db_session = _session_factory()()
-    session: Session = g.db_session
+        session = _session_factory()()
+        if g.get("db_autocommit"):
+            # Each statement commits by itself, until the session's first commit or rollback
+            # hands the connection back; from then on the session uses transactions again.
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        g.db_session = session
+    session = g.db_session
     return session
+
+
+def use_autocommit() -> None:
+    """Run the request's statements in autocommit, each committing by itself.
+
+    Until the session's first commit or rollback; then it uses transactions again. For views
+    whose every write is one statement (atomic by itself): on PostgreSQL it saves BEGIN and
+    COMMIT, two round trips. Call it before the request's first statement.
+    """
+    if "db_session" in g:
+        raise RuntimeError("use_autocommit() comes before the request's first statement")
+    g.db_autocommit = True
 
 
 def close_session(exception: BaseException | None = None) -> None:

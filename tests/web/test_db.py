@@ -52,6 +52,30 @@ def test_commit_outlives_the_context_and_rows_stay_loaded(app):
 
 
 @pytest.mark.databases
+def test_autocommit_commits_each_statement_until_the_first_rollback(app):
+    with app.app_context():
+        db.use_autocommit()
+        session = db.get_session()
+        session.add(models.User(name="Kept without a commit", role="student"))
+        session.flush()
+        session.rollback()
+        # From the rollback on, the session uses a transaction again: this row goes at the
+        # end of the context, which rolls back what was not committed.
+        session.add(models.User(name="Rolled back", role="student"))
+        session.flush()
+    with app.app_context():
+        names = db.get_session().scalars(select(models.User.name)).all()
+    assert names == ["Kept without a commit"]
+
+
+def test_autocommit_must_come_before_the_first_statement(app):
+    with app.app_context():
+        db.get_session()
+        with pytest.raises(RuntimeError, match="before the request's first statement"):
+            db.use_autocommit()
+
+
+@pytest.mark.databases
 def test_foreign_keys_are_enforced(session):
     session.add(models.Comparison(title="Orphan", created_by_id=12345))
     with pytest.raises(IntegrityError):
