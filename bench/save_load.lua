@@ -1,4 +1,5 @@
--- wrk script of bench/save_load.py: POST prepared new annotations, count the answers.
+-- wrk script of bench/save_load.py: POST prepared new annotations, count the answers and
+-- keep the ids of the acknowledged ones.
 -- Arguments (after --): the file of requests (one "path<TAB>JSON body" a line), the
 -- session cookie, the CSRF token and the number of wrk threads; each takes every n-th line.
 
@@ -12,6 +13,7 @@ end
 local requests = {}
 local next_request = 0
 sent, created, replayed, failed, ran_out = 0, 0, 0, 0, 0
+acked_ids = {}
 
 function init(args)
   wrk.headers["Content-Type"] = "application/json"
@@ -41,6 +43,8 @@ end
 function response(status, headers, body)
   if status == 201 then
     created = created + 1
+    -- The answer names the saved annotation: its "id" key is the public id sent.
+    acked_ids[created] = body:match('"id":%s*"([^"]+)"') or "?"
   elseif status == 200 then
     replayed = replayed + 1
   else
@@ -55,13 +59,20 @@ function done(summary, latency, requests)
       totals[name] = totals[name] + thread:get(name)
     end
   end
+  local ids = {}
+  for _, thread in ipairs(threads) do
+    for _, id in ipairs(thread:get("acked_ids")) do
+      table.insert(ids, '"' .. id .. '"')
+    end
+  end
   local errors = summary.errors
   io.write(string.format(
     '{"sent": %d, "created": %d, "replayed": %d, "failed": %d, "ran_out": %d, ' ..
     '"duration_us": %d, ' ..
-    '"p50_us": %d, "p99_us": %d, "connect": %d, "read": %d, "write": %d, "timeout": %d}\n',
+    '"p50_us": %d, "p99_us": %d, "connect": %d, "read": %d, "write": %d, "timeout": %d, ' ..
+    '"acked_ids": [%s]}\n',
     totals.sent, totals.created, totals.replayed, totals.failed, totals.ran_out,
     summary.duration,
     latency:percentile(50), latency:percentile(99), errors.connect, errors.read,
-    errors.write, errors.timeout))
+    errors.write, errors.timeout, table.concat(ids, ",")))
 end
