@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import typing
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -23,19 +22,13 @@ from itertools import chain
 from typing import Any
 from typing import Final
 
-from sqlalchemy import ColumnElement
 from sqlalchemy import Select
-from sqlalchemy import String
-from sqlalchemy import Table
-from sqlalchemy import and_
-from sqlalchemy import case
-from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
-from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 
+from annotations import listing
 from annotations import models
 from annotations import store
 from annotations.anchor import anchor_quote
@@ -47,8 +40,8 @@ from annotations.records import Span
 
 # Rows fetched per round trip.
 BATCH_SIZE: Final = 2000
-_ANNOTATION: Final = typing.cast(Table, models.Annotation.__table__)
-_ANNOTATION_TAG: Final = typing.cast(Table, models.AnnotationTag.__table__)
+_ANNOTATION: Final = listing.ANNOTATION
+_ANNOTATION_TAG: Final = listing.ANNOTATION_TAG
 _MAX_NOTE: Final = store.MAX_NOTE_LENGTH
 # Foreign ids that are not UUIDs become name-based UUIDs, so importing twice finds them again.
 _FOREIGN_ID_NAMESPACE: Final = uuid.UUID("6f1d0c2e-5b8e-4a57-9a43-4d3c1b0e7a21")
@@ -173,73 +166,6 @@ class _Lookups:
 _COLUMNS: Final = store.ANNOTATION_COLUMNS
 
 
-def _tag_ids_column(session: Session) -> ColumnElement[Any]:
-    """Return a column with each annotation's tag ids joined by commas, in one query."""
-    tag_id = _ANNOTATION_TAG.c.tag_id
-    joined: ColumnElement[Any]
-    if session.get_bind().dialect.name == "sqlite":
-        joined = func.group_concat(tag_id, ",")
-    else:
-        joined = func.string_agg(cast(tag_id, String), ",")
-    return (
-        select(joined).where(_ANNOTATION_TAG.c.annotation_id == _ANNOTATION.c.id).scalar_subquery()
-    )
-
-
-def _time_columns(session: Session) -> tuple[list[ColumnElement[Any]], Callable[[Any], str]]:
-    """Return the created/updated columns and the function that makes them ISO 8601 text.
-
-    The updated column is NULL where it equals the created one. On SQLite the stored text
-    becomes ISO 8601 in the query itself: parsing 200,000 timestamps into datetimes only to
-    print them again, or even slicing them in Python, costs more than the rest of the query.
-    """
-    table = _ANNOTATION
-    created_at, updated_at = table.c.created_at, table.c.updated_at
-    if session.get_bind().dialect.name != "sqlite":
-        columns = [created_at, case((updated_at == created_at, None), else_=updated_at)]
-        return columns, _iso
-    created_text, updated_text = type_coerce(created_at, String), type_coerce(updated_at, String)
-    columns = [
-        _sqlite_iso_column(created_text),
-        case((updated_text == created_text, None), else_=_sqlite_iso_column(updated_text)),
-    ]
-    return columns, _sqlite_iso
-
-
-def _sqlite_iso_column(stored: ColumnElement[str]) -> ColumnElement[str]:
-    """Return SQL for the ISO 8601 text of a stored SQLite time, or "~" and the stored text.
-
-    SQLAlchemy stores ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC here); the result is the text
-    of ``store.isoformat_utc`` of the parsed value, which leaves out zero microseconds.
-    Anything else comes back marked with "~" and is parsed in Python.
-    """
-    day, clock = func.substr(stored, 1, 10), func.substr(stored, 12, 8)
-    return case(
-        (
-            and_(
-                func.length(stored) == 26,
-                func.substr(stored, 11, 1) == " ",
-                func.substr(stored, 20, 1) == ".",
-            ),
-            day
-            + "T"
-            + case((func.substr(stored, 20) == ".000000", clock), else_=func.substr(stored, 12))
-            + "+00:00",
-        ),
-        else_="~" + stored,
-    )
-
-
-def _iso(moment: dt.datetime | None) -> str:
-    return store.isoformat_utc(moment) or ""
-
-
-def _sqlite_iso(text: str) -> str:
-    if text[:1] != "~":
-        return text
-    return _iso(dt.datetime.fromisoformat(text[1:]))
-
-
 def _reported(batches: Iterator[Sequence[Any]], progress: Callable[[int], None]) -> Iterator[Any]:
     for batch in batches:
         yield batch
@@ -268,9 +194,9 @@ def iter_records(
     """
     lookups = _Lookups(session)
     table = _ANNOTATION
-    times, to_iso = _time_columns(session)
+    times, to_iso = listing.iso_time_columns(session, updated_when_changed=True)
     query = _filtered(
-        select(*(table.c[name] for name in _COLUMNS), *times, _tag_ids_column(session)),
+        select(*(table.c[name] for name in _COLUMNS), *times, listing.tag_ids_column(session)),
         comparison_id=comparison_id,
         exercise_id=exercise_id,
         outside_exercises=outside_exercises,

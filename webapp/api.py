@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from annotations import listing
 from annotations import models
 from annotations import store
 from annotations.errors import AnnotationError
@@ -218,10 +219,11 @@ def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
     session = get_session()
     if session.get(models.Comparison, comparison_id) is None:
         abort(404, f"no comparison has the id {comparison_id}")
-    rows = store.list_annotations(session, comparison_id=comparison_id, outside_exercises=True)
     return {
         "comparison_id": comparison_id,
-        "annotations": [store.annotation_to_dict(row) for row in rows],
+        "annotations": listing.annotation_dicts(
+            session, comparison_id=comparison_id, outside_exercises=True
+        ),
     }
 
 

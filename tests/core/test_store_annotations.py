@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from annotations import listing
 from annotations import models
 from annotations import store
 from annotations import taxonomy
@@ -423,3 +424,70 @@ def test_add_new_annotation_of_a_missing_document_is_not_found(session, comparis
     with pytest.raises(DocumentNotFoundError, match="no document has the id 999"):
         store.add_new_annotation(session, data)
     assert count(session, models.Annotation) == 0
+
+
+# -- the annotation screen's list ------------------------------------------------------------
+
+
+def test_annotation_dicts_read_with_core_match_annotation_to_dict(session, comparison):
+    a, b = comparison.documents
+    author = store.get_or_add_user(session, "Ms Tanaka")
+    other = store.get_or_add_user(session, "Mr Sato")
+    link_quote = "They praised the alliance."
+    link_start = a.text.index(link_quote)
+    inputs = [
+        # Tags given against their order in the set, which is the order they come back in.
+        (make_input(b, "Make Japan Great Again", tags=("loaded-language", "slogan")), author),
+        (make_input(a, "🙂", tags=("opinion-as-fact",), note="an emoji\nwith a “quote”"), None),
+        (
+            make_input(
+                b,
+                "A new",
+                comparison_id=comparison.id,
+                relation="b-adds",
+                link_document_id=a.id,
+                link_start=link_start,
+                link_end=link_start + len(link_quote),
+                link_quote=link_quote,
+            ),
+            other,
+        ),
+        (make_input(a, "crypto club", tags=("economic",), tag_set_key="policy-frames"), author),
+        (make_input(a, "Leaders", comparison_id=comparison.id), other),
+    ]
+    saved = []
+    for data, user in inputs:
+        row, _ = store.add_annotation(
+            session, data, author_id=user.id if user is not None else None
+        )
+        saved.append(row)
+    # A whole second (SQLite keeps ".000000", which ISO 8601 output leaves out) and an edit.
+    saved[1].created_at = saved[1].created_at.replace(microsecond=0)
+    store.update_annotation(session, saved[3].public_id, note="edited later")
+    store.delete_annotation(session, saved[4].public_id)
+    session.commit()
+    session.expire_all()
+
+    def by_orm(**filters):
+        rows = session.scalars(
+            select(models.Annotation)
+            .where(*store.annotation_filters(**filters))
+            .order_by(*store.ANNOTATION_ORDER)
+        )
+        return [store.annotation_to_dict(row) for row in rows]
+
+    everything = listing.annotation_dicts(session)
+    assert everything == by_orm()
+    # The deleted one left out; the rest by document and position.
+    assert {item["id"] for item in everything} == {row.public_id for row in saved[:4]}
+    places = [(item["document_id"], item["start"], item["end"]) for item in everything]
+    assert places == sorted(places)
+    slogan = next(item for item in everything if item["id"] == saved[0].public_id)
+    assert [tag["key"] for tag in slogan["tags"]] == ["slogan", "loaded-language"]
+    assert listing.annotation_dicts(session, comparison_id=comparison.id) == by_orm(
+        comparison_id=comparison.id
+    )
+    mine = listing.annotation_dicts(session, author_id=author.id)
+    assert mine == by_orm(author_id=author.id)
+    assert {item["author"] for item in mine} == {"Ms Tanaka"}
+    assert listing.annotation_dicts(session, author_id=10_000) == []

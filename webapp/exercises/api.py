@@ -13,6 +13,7 @@ from flask import request
 from flask_login import current_user
 
 from annotations import exercises
+from annotations import listing
 from annotations import store
 from webapp.auth import annotator_required
 from webapp.auth import teacher_required
@@ -36,12 +37,13 @@ def annotations(exercise_id: int) -> dict[str, Any]:
         if not is_owner(exercise) and exercise.state != "revealed":
             abort(403, "the key is shown once the teacher reveals it")
         author_id = exercise.teacher_id
-    rows = exercises.exercise_annotations(session, exercise, author_id=author_id)
     return {
         "exercise_id": exercise.id,
         "comparison_id": exercise.comparison_id,
         "state": exercise.state,
-        "annotations": [store.annotation_to_dict(row) for row in rows],
+        "annotations": listing.annotation_dicts(
+            session, exercise_id=exercise.id, author_id=author_id
+        ),
     }
 
 
