@@ -227,6 +227,10 @@ def paced(clock: Clock, offset: float, step: Step, ok: int, result: ClientResult
             result.errors[type(exc).__name__] += 1
             next_at += INTERVAL_S
             continue
+        except Exception as exc:
+            # A client that breaks is an error in the table, not a thread that stops quietly.
+            result.errors[f"client failed: {type(exc).__name__}: {exc}"] += 1
+            return
         elapsed = (time.perf_counter() - began) * 1000
         if status == ok:
             result.latencies_ms.append(elapsed)

@@ -317,7 +317,12 @@ class Client:
             raise RuntimeError(f"{self.page} has no csrf-token meta tag")
         self.token = match.group(1).decode()
 
-    def save(self) -> tuple[str, int, bytes]:
+    def save(self) -> tuple[int, bytes]:
+        """POST one new annotation; return the status and the body."""
+        _, status, answer = self.save_with_id()
+        return status, answer
+
+    def save_with_id(self) -> tuple[str, int, bytes]:
         """POST one new annotation; return its public id, the status and the body."""
         side = self.rng.randrange(2)
         data = make_annotation_input(self.rng, self.seed, self.words, self.tag_keys, side=side)
@@ -428,11 +433,15 @@ def run_client(
                 budget[0] -= 1
             began = time.perf_counter()
             try:
-                public_id, status, answer = client.save()
+                public_id, status, answer = client.save_with_id()
             except (OSError, http.client.HTTPException) as exc:
                 result.errors[type(exc).__name__] += 1
                 client.close()
                 continue
+            except Exception as exc:
+                # A client that breaks is an error in the table, not a thread that stops quietly.
+                result.errors[f"client failed: {type(exc).__name__}: {exc}"] += 1
+                return
             elapsed = (time.perf_counter() - began) * 1000
             if status == 201:
                 result.latencies_ms.append(elapsed)
