@@ -59,6 +59,18 @@ def make_input(document, quote, *, tags=("slogan",), **overrides):
     return store.AnnotationInput(**fields)
 
 
+def link_to(document, quote="They praised the alliance.", relation="b-adds"):
+    """Return the fields that link an annotation to ``quote`` in ``document``."""
+    start = document.text.index(quote)
+    return {
+        "relation": relation,
+        "link_document_id": document.id,
+        "link_start": start,
+        "link_end": start + len(quote),
+        "link_quote": quote,
+    }
+
+
 def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
 
@@ -231,24 +243,14 @@ def test_document_outside_the_comparison_is_refused(session, comparison):
 
 def test_comparative_annotation_links_a_span_of_the_other_document(session, comparison):
     a, b = comparison.documents
-    link_quote = "They praised the alliance."
-    link_start = a.text.index(link_quote)
-    data = make_input(
-        b,
-        "Make Japan Great Again",
-        comparison_id=comparison.id,
-        relation="b-adds",
-        link_document_id=a.id,
-        link_start=link_start,
-        link_end=link_start + len(link_quote),
-        link_quote=link_quote,
-    )
+    link = link_to(a)
+    data = make_input(b, "Make Japan Great Again", comparison_id=comparison.id, **link)
     row, _ = store.add_annotation(session, data)
     assert store.annotation_to_dict(row)["link"] == {
         "document_id": a.id,
-        "start": link_start,
-        "end": link_start + len(link_quote),
-        "quote": link_quote,
+        "start": link["link_start"],
+        "end": link["link_end"],
+        "quote": "They praised the alliance.",
     }
     for bad, message in (
         ({"link_end": 10_000}, "past the end"),
@@ -318,17 +320,7 @@ def test_the_database_refuses_a_bad_span_and_status(session, comparison):
 def test_add_new_annotation_answers_what_annotation_to_dict_gives(session, comparison, linked):
     a, b = comparison.documents
     author = store.get_or_add_user(session, "Ms Rivera")
-    link = {}
-    if linked:
-        link_quote = "They praised the alliance."
-        link_start = a.text.index(link_quote)
-        link = {
-            "relation": "b-adds",
-            "link_document_id": a.id,
-            "link_start": link_start,
-            "link_end": link_start + len(link_quote),
-            "link_quote": link_quote,
-        }
+    link = link_to(a) if linked else {}
     # Tags out of their set's order, one twice; a note; the quote a little off its offsets.
     data = make_input(
         b,
@@ -433,25 +425,11 @@ def test_annotation_dicts_read_with_core_match_annotation_to_dict(session, compa
     a, b = comparison.documents
     author = store.get_or_add_user(session, "Ms Tanaka")
     other = store.get_or_add_user(session, "Mr Sato")
-    link_quote = "They praised the alliance."
-    link_start = a.text.index(link_quote)
     inputs = [
         # Tags given against their order in the set, which is the order they come back in.
         (make_input(b, "Make Japan Great Again", tags=("loaded-language", "slogan")), author),
         (make_input(a, "🙂", tags=("opinion-as-fact",), note="an emoji\nwith a “quote”"), None),
-        (
-            make_input(
-                b,
-                "A new",
-                comparison_id=comparison.id,
-                relation="b-adds",
-                link_document_id=a.id,
-                link_start=link_start,
-                link_end=link_start + len(link_quote),
-                link_quote=link_quote,
-            ),
-            other,
-        ),
+        (make_input(b, "A new", comparison_id=comparison.id, **link_to(a)), other),
         (make_input(a, "crypto club", tags=("economic",), tag_set_key="policy-frames"), author),
         (make_input(a, "Leaders", comparison_id=comparison.id), other),
     ]
