@@ -62,6 +62,9 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        # A CSRF token holds as long as the session: people keep the annotation page open for
+        # hours, and a token that ran out after an hour would refuse their next save.
+        WTF_CSRF_TIME_LIMIT=None,
         LOGIN_RATE_LIMIT="10 per minute",
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",

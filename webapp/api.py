@@ -21,6 +21,7 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -100,6 +101,12 @@ def handle_method_not_allowed(exc: HTTPException) -> Any:
     if request.path.startswith(f"{bp.url_prefix}/"):
         return handle_http_error(exc)
     return exc
+
+
+@bp.errorhandler(CSRFError)
+def handle_csrf_error(exc: CSRFError) -> tuple[Any, int]:
+    """Answer a missing or stale CSRF token with 400 and its own code: a reload gives a new one."""
+    return _error("csrf_failed", exc.description or "The CSRF token is missing.", 400)
 
 
 @bp.errorhandler(BadRequest)

@@ -270,6 +270,70 @@ def test_edits_the_note_and_deletes_with_undo(
     assert_no_problems(page, problems)
 
 
+def test_a_tag_saved_while_the_server_is_unreachable_waits_and_is_sent_again(
+    annotate_app, annotate_server, seed, browser_page, problems, screenshot
+):
+    comparison_id, _, doc_b = seed
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    cut_off = []
+
+    def no_saves(route):
+        if route.request.method == "POST":
+            cut_off.append(route.request.post_data_json["quote"])
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/documents/*/annotations", no_saves)
+    picker = page.get_by_role("dialog", name="Tag the selection")
+    for quote in (SLOGAN, "bold rhetoric"):
+        select_text(page, "b", quote)
+        picker.get_by_role("button", name=re.compile("^Slogan or catchphrase")).click()
+        picker.get_by_role("button", name="Save").click()
+        expect(picker).to_be_hidden()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Not saved yet: the server cannot be reached.")
+    expect(status).to_contain_text("2 tags wait in this browser")
+    waiting = page.locator("mark.hl.is-pending")
+    expect(waiting.filter(has_text=SLOGAN)).to_have_count(1)
+    screenshot(page, "annotate-waiting")
+    assert stored(annotate_app) == []
+
+    # A reload keeps them: they come back from this browser's storage, still waiting.
+    page.reload()
+    expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+    expect(waiting.filter(has_text=SLOGAN)).to_have_count(1)
+    expect(waiting.filter(has_text="bold rhetoric")).to_have_count(1)
+    # One of them is discarded while it waits.
+    waiting.filter(has_text="bold rhetoric").click()
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    editor.get_by_role("button", name="Delete").click()
+    expect(status).to_contain_text("Discarded the tag that was not saved yet.")
+    expect(page.locator("mark.hl", has_text="bold rhetoric")).to_have_count(0)
+
+    # The server answers again: the next round sends the one left, once.
+    page.unroute("**/api/documents/*/annotations")
+    with page.expect_response(is_create, timeout=15_000) as info:
+        pass
+    assert info.value.status == 201
+    expect(status).to_contain_text("Saved the tag that was waiting.")
+    expect(page.locator("mark.hl.is-pending")).to_have_count(0)
+    (row,) = stored(annotate_app)
+    assert row["quote"] == SLOGAN == doc_b.text[row["start"] : row["end"]]
+    assert [tag["key"] for tag in row["tags"]] == ["slogan"]
+    assert page.evaluate("Object.keys(localStorage).filter((k) => localStorage[k] !== '[]')") == []
+    page.reload()
+    expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+    expect(page.locator("mark.hl", has_text=SLOGAN)).not_to_have_class(re.compile("is-pending"))
+    assert len(stored(annotate_app)) == 1
+    # While the server could not be reached, the second tag waited behind the first instead
+    # of being sent as well.
+    assert set(cut_off) == {SLOGAN}
+    # The refused requests show in the console as failed loads; nothing else went wrong.
+    assert [problem for problem in problems if "net::ERR_FAILED" not in problem] == []
+
+
 def test_tags_a_sentence_with_the_keyboard_only(
     annotate_app, annotate_server, seed, browser_page, problems
 ):

@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import ProgrammingError
@@ -137,6 +138,8 @@ def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
     """Return the ``data-*`` attributes of ``main#reader`` (the annotation script reads them)."""
     return {
         "data-comparison-id": str(comparison_id),
+        # Whose tags not saved yet this browser keeps: on a shared computer, each person's own.
+        "data-user-key": str(current_user.id) if current_user.is_authenticated else "anyone",
         "data-annotations-url": url_for(
             "api.list_comparison_annotations", comparison_id=comparison_id
         ),

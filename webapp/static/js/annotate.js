@@ -439,26 +439,10 @@
       const message = data && data.message ? data.message : `The server answered ${response.status}.`;
       const failure = new Error(message);
       failure.status = response.status;
+      failure.code = data && data.error ? data.error : "";
       throw failure;
     }
     return data;
-  }
-
-  // Network failures are retried with the same public id, so the server stores one row.
-  async function requestWithRetry(method, url, body) {
-    let lastError = null;
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        return await request(method, url, body);
-      } catch (error) {
-        if (error.status) {
-          throw error;
-        }
-        lastError = error;
-        await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
-      }
-    }
-    throw lastError;
   }
 
   function annotationUrl(id) {
@@ -496,6 +480,188 @@
     copy.note = copy.note || "";
     return copy;
   }
+
+  // -- tags not saved yet -------------------------------------------------------------------
+
+  // A new annotation stays in this browser's storage until the server acknowledges it, and is
+  // sent again (with the same public id, so the server stores it once) after a network failure,
+  // a server error, a session that ran out, or a reload; meanwhile it is drawn as waiting. Only
+  // an answer that the annotation itself is wrong takes it out unsaved. The key names the
+  // signed-in user, so on a shared computer nobody sends someone else's tags.
+  const OUTBOX_KEY = ["parallax-unsaved", config.userKey || "anyone", config.comparisonId, config.exerciseId || ""].join(":");
+  const RETRY_SECONDS = [2, 5, 10, 20, 30];
+  const outbox = new Map(); // public id -> {url, body, local}
+  const inFlight = new Set(); // ids of the saves sent and not answered yet
+  const discarded = new Set(); // ids discarded while their save was on its way
+  let outboxKept = true; // false when this browser's storage refused it
+  let retryTimer = 0;
+  let retryRound = 0;
+
+  function keepOutbox() {
+    try {
+      if (outbox.size === 0) {
+        window.localStorage.removeItem(OUTBOX_KEY);
+      } else {
+        window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(Array.from(outbox.values())));
+      }
+      outboxKept = true;
+    } catch (error) {
+      // Storage turned off or full: the tags wait in this page only, which warns before closing.
+      outboxKept = false;
+    }
+  }
+
+  function readOutbox() {
+    let items = [];
+    try {
+      items = JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
+    } catch (error) {
+      items = [];
+    }
+    (Array.isArray(items) ? items : []).forEach((item) => {
+      if (item && item.url && item.body && item.local && item.body.public_id === item.local.id) {
+        item.local.pending = true;
+        outbox.set(item.local.id, item);
+      }
+    });
+  }
+
+  // Worth sending again: no answer at all, a server error, a timeout, too many requests, a
+  // sign-in that ran out or a page whose CSRF token no longer holds (after signing in again).
+  function mayRetry(error) {
+    const status = error.status || 0;
+    return status === 0 || status >= 500 || [401, 408, 429].includes(status) || error.code === "csrf_failed";
+  }
+
+  function waitingMessage(error) {
+    const count = outbox.size;
+    const tags = count === 1 ? "1 tag waits" : `${count} tags wait`;
+    if (error.status === 401) {
+      return `Not saved yet: you are signed out. Sign in again and reload this page; ${tags} in this browser.`;
+    }
+    if (error.code === "csrf_failed") {
+      return `Not saved yet: this page has expired. Reload it to send them; ${tags} in this browser.`;
+    }
+    const reason = error.status ? error.message.replace(/\.?$/, ".") : "the server cannot be reached.";
+    return `Not saved yet: ${reason} ${tags} in this browser and will be sent again.`;
+  }
+
+  function sendSave(item) {
+    const id = item.local.id;
+    if (inFlight.has(id)) {
+      return Promise.resolve({ busy: true });
+    }
+    inFlight.add(id);
+    return request("POST", item.url, item.body).then(
+      (data) => {
+        inFlight.delete(id);
+        const saved = normalise(data && data.annotation ? data.annotation : data);
+        if (discarded.delete(id)) {
+          // Discarded while it was on its way: the server has it now, so delete it there too.
+          request("DELETE", annotationUrl(saved.id)).catch(() => {});
+          return { saved: null };
+        }
+        outbox.delete(item.local.id);
+        keepOutbox();
+        annotations.delete(item.local.id);
+        annotations.set(saved.id, saved);
+        redrawAnnotation(item.local);
+        redrawAnnotation(saved);
+        return { saved };
+      },
+      (error) => {
+        inFlight.delete(id);
+        if (discarded.delete(id)) {
+          return { saved: null };
+        }
+        if (mayRetry(error)) {
+          return { waiting: error };
+        }
+        outbox.delete(item.local.id);
+        keepOutbox();
+        annotations.delete(item.local.id);
+        redrawAnnotation(item.local);
+        return { refused: error };
+      },
+    );
+  }
+
+  async function sendOutbox() {
+    clearTimeout(retryTimer);
+    retryTimer = 0;
+    let waiting = null;
+    let saved = 0;
+    let refused = null;
+    for (const item of Array.from(outbox.values())) {
+      const result = await sendSave(item);
+      if (result.saved) {
+        saved += 1;
+      } else if (result.refused) {
+        refused = result.refused;
+      } else if (result.waiting) {
+        waiting = result.waiting;
+        // The server is not answering: the rest would fare no better now.
+        if (!waiting.status) {
+          break;
+        }
+      }
+    }
+    if (waiting) {
+      say(waitingMessage(waiting), "error");
+      scheduleRetry(waiting);
+    } else {
+      retryRound = 0;
+      if (refused) {
+        say(`Not saved: ${refused.message}`, "error");
+      } else if (saved > 0) {
+        say(saved === 1 ? "Saved the tag that was waiting." : `Saved the ${saved} tags that were waiting.`);
+      }
+    }
+  }
+
+  function scheduleRetry(error) {
+    if (outbox.size === 0 || error.status === 401 || error.code === "csrf_failed") {
+      // Sending again cannot help until the page is reloaded with a new session.
+      return;
+    }
+    const seconds = RETRY_SECONDS[Math.min(retryRound, RETRY_SECONDS.length - 1)];
+    retryRound += 1;
+    retryTimer = setTimeout(sendOutbox, seconds * 1000);
+  }
+
+  function saveNew(item) {
+    outbox.set(item.local.id, item);
+    keepOutbox();
+    if (retryTimer) {
+      // Others are waiting for the server already: this one goes with them.
+      say(waitingMessage({ status: 0 }), "error");
+      return;
+    }
+    say("Saving…");
+    sendSave(item).then((result) => {
+      if (result.saved) {
+        say(`Saved: ${tagNames(result.saved)}.`);
+      } else if (result.refused) {
+        say(`Not saved: ${result.refused.message}`, "error");
+      } else if (result.waiting) {
+        say(waitingMessage(result.waiting), "error");
+        scheduleRetry(result.waiting);
+      }
+    });
+  }
+
+  window.addEventListener("online", () => {
+    if (outbox.size > 0) {
+      sendOutbox();
+    }
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (outbox.size > 0 && !outboxKept) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 
   // -- status -------------------------------------------------------------------------------
 
@@ -716,22 +882,8 @@
     if (selection) {
       selection.removeAllRanges();
     }
-    say("Saving…");
     const url = config.createUrlTemplate.replace("__DOC__", encodeURIComponent(span.doc.id));
-    requestWithRetry("POST", url, body)
-      .then((data) => {
-        const saved = normalise(data && data.annotation ? data.annotation : data);
-        annotations.delete(publicId);
-        annotations.set(saved.id, saved);
-        redrawAnnotation(local);
-        redrawAnnotation(saved);
-        say(`Saved: ${tagNames(saved)}.`);
-      })
-      .catch((error) => {
-        annotations.delete(publicId);
-        redrawAnnotation(local);
-        say(`Not saved: ${error.message}`, "error");
-      });
+    saveNew({ url, body, local });
   }
 
   pickerParts.tags.addEventListener("click", (event) => {
@@ -787,7 +939,8 @@
     editorParts.note.value = ann.note || "";
     editorParts.error.textContent = "";
     editorParts.save.disabled = Boolean(ann.pending);
-    editorParts.remove.disabled = Boolean(ann.pending);
+    // One that waits for the server can still be discarded.
+    editorParts.remove.disabled = Boolean(ann.pending) && !outbox.has(ann.id);
     place(editor, anchor.getBoundingClientRect());
     editor.focus({ preventScroll: true });
   }
@@ -852,6 +1005,18 @@
     closeEditor(false);
     annotations.delete(ann.id);
     redrawAnnotation(ann);
+    if (outbox.has(ann.id)) {
+      outbox.delete(ann.id);
+      keepOutbox();
+      if (inFlight.has(ann.id)) {
+        discarded.add(ann.id);
+      }
+      say("Discarded the tag that was not saved yet.");
+      if (sentence && document.contains(sentence)) {
+        sentence.focus({ preventScroll: true });
+      }
+      return;
+    }
     request("DELETE", annotationUrl(ann.id))
       .then(() => offerUndo(ann, sentence))
       .catch((error) => {
@@ -1123,10 +1288,22 @@
         const ann = normalise(item);
         annotations.set(ann.id, ann);
       });
+      if (!readOnly) {
+        readOutbox();
+        outbox.forEach((item) => {
+          if (!annotations.has(item.local.id)) {
+            annotations.set(item.local.id, item.local);
+          }
+        });
+      }
       docs.forEach(drawDoc);
       performance.measure("annotate:draw", "annotate:fetched");
       reader.dataset.annotationsReady = "true";
       reader.dispatchEvent(new CustomEvent("annotations:drawn", { bubbles: true, detail: { count: annotations.size } }));
+      if (outbox.size > 0) {
+        say(`Sending ${outbox.size === 1 ? "1 tag" : `${outbox.size} tags`} not saved before…`);
+        sendOutbox();
+      }
     } catch (error) {
       say(`Annotations could not be loaded: ${error.message}`, "error");
     }
