@@ -15,6 +15,8 @@ from annotations.fetch import FetchedPage
 from annotations.fetch import FetchError
 from annotations.ingest import MAX_BYTES
 from annotations.ingest import read_manifest
+from tests.web.helpers import add_teacher
+from tests.web.helpers import signed_in
 from webapp import create_app
 from webapp import db
 from webapp.articles import creation
@@ -153,6 +155,8 @@ def test_seed_page_keeps_the_dom_contract(client, seeded):
         "id": "reader",
         "class": "page page-wide",
         "data-comparison-id": str(comparison_id),
+        # Sign-in is off here: the tags waiting in the browser are nobody's in particular.
+        "data-user-key": "anyone",
         "data-annotations-url": f"/api/comparisons/{comparison_id}/annotations",
         "data-create-url-template": "/api/documents/__DOC__/annotations",
         "data-annotation-url-template": "/api/annotations/__ID__",
@@ -168,6 +172,16 @@ def test_seed_page_keeps_the_dom_contract(client, seeded):
     assert '<script src="/static/js/annotate.js" defer></script>' in body
     assert 'class="annotator"' in body.split('id="reader"')[1].split("</main>")[0]
     assert "Join a premium crypto trading community" in body.split('id="only-a-title"')[1]
+
+
+def test_the_reader_names_the_signed_in_user_for_the_tags_kept_in_the_browser(auth_app, seeded):
+    comparison_id, _, _ = seeded
+    teacher_id = add_teacher(auth_app)
+    other_id = add_teacher(auth_app, username="mr.sato", name="Mr Sato")
+    for user_id, username in ((teacher_id, "ms.tanaka"), (other_id, "mr.sato")):
+        page = signed_in(auth_app, username).get(f"/comparisons/{comparison_id}")
+        assert f'data-user-key="{user_id}"' in page.get_data(as_text=True)
+    assert teacher_id != other_id
 
 
 def test_emoji_and_carriage_returns_keep_the_contract(client, app):
