@@ -334,6 +334,46 @@ def test_a_tag_saved_while_the_server_is_unreachable_waits_and_is_sent_again(
     assert [problem for problem in problems if "net::ERR_FAILED" not in problem] == []
 
 
+def test_an_edit_the_server_did_not_take_stays_in_the_editor(
+    annotate_app, annotate_server, seed, browser_page, problems
+):
+    comparison_id, _, doc_b = seed
+    quote = "bold rhetoric, economic nationalism"
+    annotation_id = add_annotation(
+        annotate_app, doc_b, quote, ["loaded-language"], comparison_id=comparison_id, note="old"
+    )
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    page.route("**/api/annotations/*", lambda route: route.abort())
+    mark = mark_of(page, annotation_id)
+    mark.scroll_into_view_if_needed()
+    mark.click()
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    note = "A long note that took a while to write."
+    editor.locator("#ann-editor-note").fill(note)
+    editor.locator('.ann-tag[data-tag-key="speculation"]').click()
+    editor.get_by_role("button", name="Save changes").click()
+    # Refused on the way: the editor comes back with what was typed and chosen.
+    expect(editor.locator("[data-ann-error]")).to_contain_text("Your changes are kept here")
+    expect(editor).to_be_visible()
+    expect(editor.locator("#ann-editor-note")).to_have_value(note)
+    expect(editor.locator('.ann-tag[data-tag-key="speculation"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    (row,) = stored(annotate_app)
+    assert row["note"] == "old"
+
+    page.unroute("**/api/annotations/*")
+    with page.expect_response(lambda r: r.request.method == "PATCH") as info:
+        editor.get_by_role("button", name="Save changes").click()
+    assert info.value.status == 200
+    expect(editor).to_be_hidden()
+    (row,) = stored(annotate_app)
+    assert row["note"] == note
+    assert [tag["key"] for tag in row["tags"]] == ["loaded-language", "speculation"]
+    assert [problem for problem in problems if "net::ERR_FAILED" not in problem] == []
+
+
 def test_tags_a_sentence_with_the_keyboard_only(
     annotate_app, annotate_server, seed, browser_page, problems
 ):

@@ -989,9 +989,18 @@
         say(`Updated: ${tagNames(saved)}.`);
       })
       .catch((error) => {
+        const tried = ann.note;
         Object.assign(ann, before);
         redrawAnnotation(ann);
         say(`Not updated: ${error.message}`, "error");
+        // Open the editor again with the changes in it, so that nothing typed is lost.
+        const mark = firstMark(ann.id);
+        if (mark && editor.hidden && picker.hidden) {
+          openEditor(ann.id, mark);
+          fillTagList(editorParts.tags, new Set(tagKeys));
+          editorParts.note.value = tried;
+          editorParts.error.textContent = `Not updated: ${error.message} Your changes are kept here; save them again.`;
+        }
       });
   }
 
