@@ -207,16 +207,24 @@ def add_annotation(app, document, quote, tag_keys, comparison_id, *, note="", oc
         return row.public_id
 
 
+EDITED = "bold rhetoric, economic nationalism"
+
+
+def open_one_annotation(app, base, seed, page):
+    """Store one loaded-language annotation of EDITED with the note "old" and open the page."""
+    comparison_id, _, doc_b = seed
+    annotation_id = add_annotation(
+        app, doc_b, EDITED, ["loaded-language"], comparison_id=comparison_id, note="old"
+    )
+    open_comparison(page, base, comparison_id)
+    return annotation_id, page
+
+
 def test_edits_the_note_and_deletes_with_undo(
     annotate_app, annotate_server, seed, browser_page, problems, screenshot
 ):
-    comparison_id, _, doc_b = seed
-    quote = "bold rhetoric, economic nationalism"
-    annotation_id = add_annotation(
-        annotate_app, doc_b, quote, ["loaded-language"], comparison_id=comparison_id, note="old"
-    )
-    page = browser_page
-    open_comparison(page, annotate_server, comparison_id)
+    quote = EDITED
+    annotation_id, page = open_one_annotation(annotate_app, annotate_server, seed, browser_page)
     mark = mark_of(page, annotation_id)
     mark.scroll_into_view_if_needed()
     mark.click()
@@ -337,13 +345,7 @@ def test_a_tag_saved_while_the_server_is_unreachable_waits_and_is_sent_again(
 def test_an_edit_the_server_did_not_take_stays_in_the_editor(
     annotate_app, annotate_server, seed, browser_page, problems
 ):
-    comparison_id, _, doc_b = seed
-    quote = "bold rhetoric, economic nationalism"
-    annotation_id = add_annotation(
-        annotate_app, doc_b, quote, ["loaded-language"], comparison_id=comparison_id, note="old"
-    )
-    page = browser_page
-    open_comparison(page, annotate_server, comparison_id)
+    annotation_id, page = open_one_annotation(annotate_app, annotate_server, seed, browser_page)
     page.route("**/api/annotations/*", lambda route: route.abort())
     mark = mark_of(page, annotation_id)
     mark.scroll_into_view_if_needed()

@@ -540,17 +540,21 @@ def csrf_app(app, tmp_path):
             db.get_engine().dispose()
 
 
-def test_csrf_token_is_required(csrf_app):
+def seeded_save(csrf_app):
+    """Seed ``csrf_app``; return the second article's id and a new save of its slogan."""
     runner = csrf_app.test_cli_runner()
     assert runner.invoke(args=["seed"]).exit_code == 0
-    client = csrf_app.test_client()
     with csrf_app.app_context():
         comparison = store.find_comparison_by_title(
             db.get_session(), MANIFEST["comparison"]["title"]
         )
         doc_b = comparison.documents[1]
-        body = body_for(doc_b.text, SLOGAN, comparison_id=comparison.id)
-        doc_id = doc_b.id
+        return doc_b.id, body_for(doc_b.text, SLOGAN, comparison_id=comparison.id)
+
+
+def test_csrf_token_is_required(csrf_app):
+    doc_id, body = seeded_save(csrf_app)
+    client = csrf_app.test_client()
 
     response = post(client, doc_id, body)
     assert response.status_code == 400
@@ -571,15 +575,7 @@ def test_csrf_token_is_required(csrf_app):
 
 
 def test_a_csrf_token_holds_for_as_long_as_the_page_stays_open(csrf_app, monkeypatch):
-    runner = csrf_app.test_cli_runner()
-    assert runner.invoke(args=["seed"]).exit_code == 0
-    with csrf_app.app_context():
-        comparison = store.find_comparison_by_title(
-            db.get_session(), MANIFEST["comparison"]["title"]
-        )
-        doc_b = comparison.documents[1]
-        body = body_for(doc_b.text, SLOGAN, comparison_id=comparison.id)
-        doc_id = doc_b.id
+    doc_id, body = seeded_save(csrf_app)
     client = csrf_app.test_client()
     page = client.get("/").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
