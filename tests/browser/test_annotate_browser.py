@@ -305,6 +305,9 @@ def test_a_tag_saved_while_the_server_is_unreachable_waits_and_is_sent_again(
     expect(status).to_contain_text("2 tags wait in this browser")
     waiting = page.locator("mark.hl.is-pending")
     expect(waiting.filter(has_text=SLOGAN)).to_have_count(1)
+    expect(waiting.filter(has_text=SLOGAN)).to_have_attribute(
+        "aria-label", "Annotation: Slogan or catchphrase (not saved yet)"
+    )
     screenshot(page, "annotate-waiting")
     assert stored(annotate_app) == []
 

@@ -314,6 +314,9 @@
     if (ann.note) {
       label += `: ${ann.note}`;
     }
+    if (ann.pending) {
+      label += " (not saved yet)";
+    }
     mark.title = label;
     if (first) {
       mark.tabIndex = 0;
