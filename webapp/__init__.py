@@ -12,6 +12,7 @@ from flask import Response
 from flask import render_template
 from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import api
 from webapp import articles
@@ -66,6 +67,9 @@ def create_app(
         # hours, and a token that ran out after an hour would refuse their next save.
         WTF_CSRF_TIME_LIMIT=None,
         LOGIN_RATE_LIMIT="10 per minute",
+        LOGIN_ADDRESS_RATE_LIMIT="50 per minute",
+        # Proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
+        TRUSTED_PROXIES=0,
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
     )
@@ -78,6 +82,12 @@ def create_app(
             SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
         )
     os.makedirs(app.instance_path, exist_ok=True)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        # The client's address (the sign-in limits count by it) and scheme, as the proxy saw them.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     db.init_app(app)
     csrf.init_app(app)

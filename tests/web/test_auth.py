@@ -244,28 +244,81 @@ def test_sign_out_needs_a_post_with_the_csrf_token(auth_app, client):
     assert client.get("/comparisons/new").status_code == 302
 
 
-def test_sign_in_is_rate_limited(tmp_path, database_url, app):
-    limited = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url},
+def limited_app(tmp_path, database_url, **config):
+    """An app on ``database_url`` with the sign-in limits on (the `app` fixture turns them off)."""
+    return create_app(
+        {"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url, **config},
         instance_path=str(tmp_path / "limited"),
     )
+
+
+def test_failed_sign_ins_are_limited_per_account_and_address(tmp_path, database_url, app):
+    limited = limited_app(tmp_path, database_url)
     assert limited.config["LOGIN_RATE_LIMIT"] == "10 per minute"
     add_user(limited)
+    add_user(limited, username="mr.sato", name="Mr Sato")
     client = limited.test_client()
     for _ in range(10):
         assert sign_in(client, password="a wrong guess").status_code == 422
     response = sign_in(client)
     assert response.status_code == 429
-    assert "Too many sign-in attempts" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Too many sign-in attempts failed" in page
+    assert '<a href="/login">try again</a>' in page
+    # Whatever the spelling of the username.
+    assert sign_in(client, username=" MS.Tanaka ").status_code == 429
     # Reading the form is not an attempt.
     assert client.get("/login").status_code == 200
-    # Another address has its own count.
+    # Another account from the same address has its own count.
+    assert sign_in(limited.test_client(), username="mr.sato").status_code == 302
+    # Another address too.
     response = client.post(
         "/login",
         data={"username": "ms.tanaka", "password": PASSWORD},
         environ_overrides={"REMOTE_ADDR": "127.0.0.2"},
     )
     assert response.status_code == 302
+    with limited.app_context():
+        db.get_engine().dispose()
+
+
+def test_signing_in_that_works_is_never_limited_and_failures_count_per_address(
+    tmp_path, database_url, app
+):
+    limited = limited_app(tmp_path, database_url, LOGIN_ADDRESS_RATE_LIMIT="12 per minute")
+    add_user(limited)
+    # A class signing in through one school address: successes do not count.
+    for _ in range(30):
+        assert sign_in(limited.test_client()).status_code == 302
+    # Failures do, across accounts: trying many usernames from one address is limited too.
+    client = limited.test_client()
+    for number in range(12):
+        assert sign_in(client, username=f"guess{number}").status_code == 422
+    assert sign_in(client).status_code == 429
+    with limited.app_context():
+        db.get_engine().dispose()
+
+
+@pytest.mark.parametrize("proxies, separate", [(0, False), (1, True)])
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(
+    tmp_path, database_url, app, proxies, separate
+):
+    limited = limited_app(tmp_path, database_url, TRUSTED_PROXIES=proxies)
+    add_user(limited)
+    client = limited.test_client()
+    for _ in range(10):
+        headers = {"X-Forwarded-For": "203.0.113.7"}
+        response = client.post(
+            "/login", data={"username": "ms.tanaka", "password": "wrong"}, headers=headers
+        )
+        assert response.status_code == 422
+    # Another client behind the same proxy: only a trusted proxy's header tells them apart.
+    response = client.post(
+        "/login",
+        data={"username": "ms.tanaka", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.8"},
+    )
+    assert response.status_code == (302 if separate else 429)
     with limited.app_context():
         db.get_engine().dispose()
 

@@ -16,6 +16,7 @@ from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_teacher
 from tests.web.helpers import document_text
 from tests.web.helpers import signed_in
+from webapp import create_app
 from webapp import db
 
 STUDENT_PASSWORD = "my class password"
@@ -225,6 +226,31 @@ def test_a_bad_join_says_why_and_creates_nothing(classroom, code, name, password
     assert message.lower() in field_errors(response, field).lower()
     assert count(app, models.User) == users_before
     assert count(app, models.ExerciseMember) == 2
+
+
+def test_a_whole_class_joins_from_one_address_and_only_mistakes_are_limited(classroom, tmp_path):
+    app = classroom["app"]
+    limited = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+        },
+        instance_path=str(tmp_path / "limited"),
+    )
+    code = exercise_row(app, classroom["exercise_id"]).join_code
+    # More than the ten failures one account may have: successes do not count.
+    for number in range(15):
+        _, response = join(limited, code, f"Student {number}")
+        assert response.status_code == 302, response.get_data(as_text=True)
+    # One student mistyping their password is held up after ten tries; the class is not.
+    for _ in range(10):
+        assert join(limited, code, "Student 3", "not my password")[1].status_code == 422
+    assert join(limited, code, "Student 3")[1].status_code == 429
+    assert join(limited, code, "Student 4")[1].status_code == 302
+    assert join(limited, code, "Student 15")[1].status_code == 302
+    with limited.app_context():
+        db.get_engine().dispose()
 
 
 def test_a_returning_student_signs_back_in_without_a_second_account(classroom):

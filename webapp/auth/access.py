@@ -48,6 +48,40 @@ def _outside_the_limits() -> bool:
     return is_api_request()
 
 
+def _failed(response: Response) -> bool:
+    # A sign-in that works answers with a redirect; only the other answers count.
+    return response.status_code != 302
+
+
+def sign_in_limits(account: Callable[[], str]) -> Callable[[F], F]:
+    """Limit the failed POSTs of a sign-in form: per address and account, and per address.
+
+    ``LOGIN_RATE_LIMIT`` holds for one account (``account()`` names it from the form) tried
+    from one address, ``LOGIN_ADDRESS_RATE_LIMIT`` for everything tried from one address. Only
+    failures count, so a whole class signing in through one school address is not held up,
+    while guessing one account's password is, and so is trying many accounts or join codes.
+    """
+
+    def account_key() -> str:
+        return f"{get_remote_address()} {' '.join(account().split()).casefold()}"
+
+    def per_account_limit() -> str:
+        return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+    def per_address_limit() -> str:
+        return str(current_app.config["LOGIN_ADDRESS_RATE_LIMIT"])
+
+    per_account = limiter.limit(
+        per_account_limit, key_func=account_key, methods=["POST"], deduct_when=_failed
+    )
+    per_address = limiter.limit(per_address_limit, methods=["POST"], deduct_when=_failed)
+
+    def decorate(view: F) -> F:
+        return cast(F, per_address(per_account(view)))
+
+    return decorate
+
+
 @dataclass(frozen=True)
 class SignedInUser(UserMixin):
     """The signed-in user as Flask-Login sees them, detached from any database session."""

@@ -25,17 +25,13 @@ from annotations import models
 from annotations.errors import AccountError
 from webapp.auth.access import SignedInUser
 from webapp.auth.access import is_local_path
-from webapp.auth.access import limiter
+from webapp.auth.access import sign_in_limits
 from webapp.auth.forms import LoginForm
 from webapp.auth.forms import LogoutForm
 from webapp.auth.forms import SetupForm
 from webapp.db import get_session
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 def show_error(form: FlaskForm, error: AccountError) -> None:
@@ -78,7 +74,7 @@ def send_newcomers_to_setup() -> Response | None:
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@sign_in_limits(lambda: request.form.get("username", ""))
 def setup() -> ResponseReturnValue:
     """Create the first teacher account and sign them in; afterwards the page is gone."""
     if not needs_setup():
@@ -110,7 +106,7 @@ def setup() -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@sign_in_limits(lambda: request.form.get("username", ""))
 def login() -> ResponseReturnValue:
     """Sign in with a username and password, then go where the user was heading."""
     target = request.args.get("next")

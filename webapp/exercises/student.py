@@ -6,6 +6,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import session as cookie_session
 from flask import url_for
 from flask.typing import ResponseReturnValue
@@ -17,8 +18,7 @@ from annotations import exercises
 from annotations.errors import JoinError
 from webapp.auth import annotator_required
 from webapp.auth.access import SignedInUser
-from webapp.auth.access import limiter
-from webapp.auth.views import _login_limit
+from webapp.auth.access import sign_in_limits
 from webapp.db import get_session
 from webapp.exercises.access import get_exercise_or_404
 from webapp.exercises.access import is_owner
@@ -32,7 +32,8 @@ from webapp.exercises.views import show_error
 
 @bp.route("/join", methods=["GET", "POST"])
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+# The account is the name in one exercise: its code and the name.
+@sign_in_limits(lambda: f"{request.form.get('code', '')} {request.form.get('name', '')}")
 def join(code: str | None = None) -> ResponseReturnValue:
     """Join an exercise with its code, a display name and a password (or come back to it)."""
     form = JoinForm()
