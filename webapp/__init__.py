@@ -59,6 +59,8 @@ def create_app(
         SEEDS_DIR=str(SEEDS_DIR),
         # Set PREFER_HTTPS when Parallax is served over HTTPS: cookies then say Secure.
         PREFER_HTTPS=False,
+        # Bring the database up to date before a server process's first request.
+        AUTO_MIGRATE=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -102,6 +104,7 @@ def create_app(
     app.register_blueprint(transfer.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
+    app.register_error_handler(503, _unavailable)
     app.after_request(_add_security_headers)
     register_commands(app)
     return app
@@ -117,6 +120,12 @@ def _server_error(error: Exception) -> tuple[Any, int]:
     if is_api_request():
         return {"error": "internal_server_error", "message": "The server failed."}, 500
     return render_template("errors/500.html"), 500
+
+
+def _unavailable(error: HTTPException) -> tuple[Any, int]:
+    if is_api_request():
+        return {"error": "service_unavailable", "message": error.description}, 503
+    return render_template("errors/503.html", message=error.description), 503
 
 
 def _add_security_headers(response: Response) -> Response:

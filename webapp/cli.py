@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from alembic import command as alembic_command
-from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
 from flask import Flask
 from flask import current_app
@@ -120,9 +118,7 @@ def db_upgrade_command(revision: str) -> None:
     """Apply the migrations up to a revision (the latest by default)."""
     engine = db.get_engine()
     try:
-        with engine.begin() as connection:
-            alembic_command.upgrade(db.alembic_config(connection), revision)
-            current = MigrationContext.configure(connection).get_current_revision()
+        current = db.upgrade_database(engine, revision)
     except CommandError as exc:
         raise InputProblem(str(exc)) from exc
     except OperationalError as exc:

@@ -1,12 +1,19 @@
-"""The database: one engine per app, one Session per app context, Alembic configuration."""
+"""The database: one engine per app, one Session per app context, Alembic migrations."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from alembic import command as alembic_command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask import current_app
 from flask import g
@@ -15,12 +22,17 @@ from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy import inspect
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
+from werkzeug.exceptions import ServiceUnavailable
 
 from annotations.models import Base
 
 EXTENSION = "parallax_db"
+SCHEMA_EXTENSION = "parallax_schema"
+# Any fixed number: the PostgreSQL advisory lock that lets one process at a time migrate.
+_MIGRATION_LOCK = 0x7061726C
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 
 
@@ -47,7 +59,9 @@ def init_app(app: Flask) -> None:
     """Create the app's engine and session factory and close the session on teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions[EXTENSION] = sessionmaker(engine, expire_on_commit=False)
+    app.extensions[SCHEMA_EXTENSION] = {"ready": False, "lock": threading.Lock()}
     app.teardown_appcontext(close_session)
+    app.before_request(_ensure_schema)
 
 
 def _session_factory() -> sessionmaker[Session]:
@@ -106,3 +120,69 @@ def alembic_config(connection: Connection | None = None) -> Config:
     if connection is not None:
         config.attributes["connection"] = connection
     return config
+
+
+def needs_upgrade(connection: Connection) -> bool:
+    """Return True if the database lacks migrations: none applied yet, or not the latest.
+
+    A schema that no migration made (``create_all``, as the tests build theirs) and that has
+    every table is left alone.
+    """
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        return bool(missing_tables(connection))
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return current != head
+
+
+def upgrade_database(engine: Engine, revision: str = "head") -> str | None:
+    """Apply the migrations up to ``revision``, one process at a time; return where it is.
+
+    Several server processes may start on a new database at once: on PostgreSQL an advisory
+    lock, on SQLite a lock file next to the database, makes the others wait and then find
+    nothing left to do.
+    """
+    with _sqlite_file_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        alembic_command.upgrade(alembic_config(connection), revision)
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextlib.contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _ensure_schema() -> None:
+    """Before a process's first request, bring the database up to date (``AUTO_MIGRATE``).
+
+    With ``AUTO_MIGRATE`` off, a database that needs ``parallax db upgrade`` answers 503 with
+    that advice until it has been run.
+    """
+    state = current_app.extensions[SCHEMA_EXTENSION]
+    if state["ready"]:
+        return
+    with state["lock"]:
+        if state["ready"]:
+            return
+        engine = get_engine()
+        with engine.connect() as connection:
+            behind = needs_upgrade(connection)
+        if behind:
+            if not current_app.config["AUTO_MIGRATE"]:
+                raise ServiceUnavailable(
+                    "The database is not up to date: run `parallax db upgrade` on the server."
+                )
+            revision = upgrade_database(engine)
+            current_app.logger.info("migrated the database %s to %s", engine.url, revision)
+        state["ready"] = True

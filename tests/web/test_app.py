@@ -108,7 +108,7 @@ def test_pages_have_no_inline_scripts_styles_or_handlers(client):
 
 def test_csrf_token_meta_tag_is_rendered(tmp_path):
     app = make_app(tmp_path, {"TESTING": True})
-    body = app.test_client().get("/").get_data(as_text=True)
+    body = app.test_client().get("/comparisons").get_data(as_text=True)
     assert '<meta name="csrf-token" content="' in body
 
 

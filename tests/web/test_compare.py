@@ -221,10 +221,11 @@ def test_missing_seed_folder_is_a_404(tmp_path):
     )
     client = app.test_client()
     assert client.get("/compare/seeds").status_code == 404
-    # The home page still answers (its database has not even been upgraded): nothing to list.
+    # The home page still answers: its new database, migrated by the first request, has no
+    # teacher yet, so it asks for one.
     response = client.get("/")
-    assert response.status_code == 200
-    assert "No comparison yet" in response.get_data(as_text=True)
+    assert (response.status_code, response.location) == (302, "/setup")
+    assert "No comparison yet" in client.get("/comparisons").get_data(as_text=True)
 
 
 # --- the presentation helpers -------------------------------------------------------------

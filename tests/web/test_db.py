@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import g
 from sqlalchemy import func
 from sqlalchemy import select
@@ -114,3 +118,74 @@ def test_creating_the_app_opens_no_connection(tmp_path):
     with app.app_context():
         db.get_session().close()
     assert not database.parent.exists()
+
+
+def fresh_app(tmp_path, database_url, **config):
+    """An app on ``database_url``, which holds no table yet; its tables are dropped after."""
+    return create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, **config},
+        instance_path=str(tmp_path / "fresh"),
+    )
+
+
+@pytest.mark.databases
+def test_the_first_request_applies_the_migrations(tmp_path, empty_engine, database_url):
+    app = fresh_app(tmp_path, database_url)
+    with empty_engine.connect() as connection:
+        assert db.needs_upgrade(connection)
+    # A fresh install's first visit: the teacher setup page, on migrated tables.
+    response = app.test_client().get("/")
+    assert (response.status_code, response.location) == (302, "/setup")
+    assert app.test_client().get("/setup").status_code == 200
+    with empty_engine.connect() as connection:
+        assert not db.needs_upgrade(connection)
+        assert db.missing_tables(connection) == []
+        head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+        assert MigrationContext.configure(connection).get_current_revision() == head
+    with app.app_context():
+        db.get_engine().dispose()
+
+
+@pytest.mark.databases
+def test_without_auto_migrate_an_old_database_says_what_to_run(
+    tmp_path, empty_engine, database_url
+):
+    app = fresh_app(tmp_path, database_url, AUTO_MIGRATE=False)
+    client = app.test_client()
+    response = client.get("/comparisons")
+    assert response.status_code == 503
+    assert "parallax db upgrade" in response.get_data(as_text=True)
+    answer = client.get("/api/tag-sets")
+    assert answer.status_code == 503
+    assert answer.get_json()["error"] == "service_unavailable"
+    assert "parallax db upgrade" in answer.get_json()["message"]
+    with empty_engine.connect() as connection:
+        assert db.missing_tables(connection)
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    assert client.get("/comparisons").status_code == 200
+    with app.app_context():
+        db.get_engine().dispose()
+
+
+@pytest.mark.databases
+def test_servers_starting_together_migrate_once(tmp_path, empty_engine, database_url):
+    engines = [db.make_engine(database_url) for _ in range(3)]
+    revisions = []
+    errors = []
+
+    def upgrade(engine):
+        try:
+            revisions.append(db.upgrade_database(engine))
+        except Exception as exc:  # any failure is the test's to report
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upgrade, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for engine in engines:
+        engine.dispose()
+    assert errors == []
+    head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+    assert revisions == [head] * 3
