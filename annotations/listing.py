@@ -156,6 +156,7 @@ def annotation_dicts(
     rows = connection.execute(query).all()
     tag_lists = _tag_lists(session, {row[-1] for row in rows})
     answer = []
+    # Unpacked: reading the columns by name off each Row makes the list half as slow again.
     for (
         public_id,
         document_id,
