@@ -23,6 +23,7 @@ from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy import inspect
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from werkzeug.exceptions import ServiceUnavailable
@@ -176,8 +177,12 @@ def _ensure_schema() -> None:
         if state["ready"]:
             return
         engine = get_engine()
-        with engine.connect() as connection:
-            behind = needs_upgrade(connection)
+        try:
+            with engine.connect() as connection:
+                behind = needs_upgrade(connection)
+        except OperationalError as exc:
+            current_app.logger.error("cannot reach the database %s: %s", engine.url, exc.orig)
+            raise ServiceUnavailable("The database cannot be reached right now.") from exc
         if behind:
             if not current_app.config["AUTO_MIGRATE"]:
                 raise ServiceUnavailable(

@@ -167,6 +167,15 @@ def test_without_auto_migrate_an_old_database_says_what_to_run(
         db.get_engine().dispose()
 
 
+def test_a_database_that_cannot_be_reached_answers_503(tmp_path):
+    database = tmp_path / "not-a-folder"
+    database.write_text("a file where the database's folder should be")
+    app = fresh_app(tmp_path, f"sqlite:///{database}/parallax.sqlite3")
+    response = app.test_client().get("/comparisons")
+    assert response.status_code == 503
+    assert "The database cannot be reached right now." in response.get_data(as_text=True)
+
+
 @pytest.mark.databases
 def test_servers_starting_together_migrate_once(tmp_path, empty_engine, database_url):
     engines = [db.make_engine(database_url) for _ in range(3)]
