@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from annotations import accounts
 from annotations import models
 from annotations import store
 from webapp import db
@@ -89,3 +90,56 @@ def test_set_up_sign_out_sign_in_and_tag(
     expected = "status of 422"
     assert [problem for problem in problems if expected not in problem] == []
     assert len(problems) == 2
+
+
+def test_a_tag_saved_after_the_session_ended_is_sent_once_signed_in_again(
+    auth_app, auth_server, browser_page, problems, select_text
+):
+    with auth_app.app_context():
+        session = db.get_session()
+        if accounts.find_user(session, "ms.tanaka") is None:
+            accounts.create_user(
+                session, username="ms.tanaka", name="Ms Tanaka", password=PASSWORD, role="teacher"
+            )
+            session.commit()
+        comparison_id = session.scalars(select(models.Comparison)).first().id
+    page = browser_page
+
+    def sign_in(then):
+        page.goto(f"{auth_server}/login?next={then}")
+        page.get_by_label("Username").fill("ms.tanaka")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(f"{auth_server}{then}")
+
+    reading = f"/comparisons/{comparison_id}"
+    sign_in(reading)
+    expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+    # The session ends while the page stays open (signed out elsewhere, or it ran out).
+    page.context.clear_cookies()
+    quote = "economic nationalism"
+    select_text(page, "b", quote)
+    picker = page.get_by_role("dialog", name="Tag the selection")
+    picker.get_by_role("button", name=re.compile("^Loaded or emotive language")).click()
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/annotations")
+    ) as info:
+        picker.get_by_role("button", name="Save").click()
+    assert info.value.status in (400, 401)
+    expect(page.locator("#ann-status")).to_contain_text("Not saved yet")
+    expect(page.locator("mark.hl.is-pending", has_text=quote)).to_have_count(1)
+
+    # Signed in again, the reading page sends the tag that waited, under the teacher's name.
+    sign_in(reading)
+    expect(page.locator("#ann-status")).to_contain_text("Saved the tag that was waiting.")
+    expect(page.locator("mark.hl.is-pending")).to_have_count(0)
+    with auth_app.app_context():
+        rows = [
+            row
+            for row in store.list_annotations(db.get_session(), comparison_id=comparison_id)
+            if row.quote == quote
+        ]
+    assert len(rows) == 1 and rows[0].author.username == "ms.tanaka"
+    page.evaluate("0")
+    # The refused save is logged by Chromium as a failed load; nothing else went wrong.
+    assert [p for p in problems if "status of 400" not in p and "status of 401" not in p] == []
