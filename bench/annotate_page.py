@@ -44,6 +44,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from annotations import models  # noqa: E402
 from annotations import store  # noqa: E402
+from annotations.ingest import ingest_text  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp import db  # noqa: E402
 
@@ -60,7 +61,8 @@ threaded server, not gunicorn) and opens the comparison page in headless Chromiu
 runs from navigation start to annotate.js's `annotations:drawn` event (it includes fetching
 the tag set and the 1,000 annotations); the drawing alone is the `annotate:draw` performance
 measure. A new tag runs from the Enter key that saves a tagged sentence (a capture-phase
-listener) to the MutationObserver seeing its `<mark>`, and to the animation frame after that."""
+listener) to the MutationObserver seeing its `<mark>`, and to the animation frame after that;
+sign-in is off, so each save is stored before the next is timed."""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -125,6 +127,7 @@ class Result:
     """What one benchmark run measured."""
 
     annotations: int
+    words: int
     marks: int
     html_bytes: int
     load_ms: list[float]
@@ -135,7 +138,8 @@ class Result:
 
 def make_app(instance: str) -> Flask:
     """Create the app on a fresh SQLite file with the tables, tag sets and seed comparison."""
-    app = create_app({"WTF_CSRF_ENABLED": True}, instance_path=instance)
+    # Sign-in off, so that the saves are stored (as a signed-in teacher's would be); CSRF on.
+    app = create_app({"WTF_CSRF_ENABLED": True, "LOGIN_DISABLED": True}, instance_path=instance)
     with app.app_context():
         models.Base.metadata.create_all(db.get_engine())
     outcome = app.test_cli_runner().invoke(args=["seed"])
@@ -149,14 +153,35 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"\w[\w'’-]*", text)]
 
 
-def add_annotations(app: Flask, count: int, seed: int) -> int:
-    """Store ``count`` annotations of 1 to 12 words with one or two random tags; return the id."""
+def lengthen(app: Flask, times: int) -> int:
+    """Store a comparison of the seed articles, each repeated ``times`` times; return its id."""
+    with app.app_context():
+        session = db.get_session()
+        seed = session.scalars(select(models.Comparison).order_by(models.Comparison.id)).first()
+        assert seed is not None
+        rows = [
+            store.add_document(session, ingest_text("\n\n".join([document.text] * times)))
+            for document in seed.documents
+        ]
+        comparison = store.add_comparison(session, f"{seed.title} ({times} times over)", rows)
+        session.commit()
+        return comparison.id
+
+
+def word_count(app: Flask, comparison_id: int) -> int:
+    """Return the words of the comparison's longest article."""
+    with app.app_context():
+        comparison = db.get_session().get(models.Comparison, comparison_id)
+        assert comparison is not None
+        return max(len(word_spans(document.text)) for document in comparison.documents)
+
+
+def add_annotations(app: Flask, comparison_id: int, count: int, seed: int) -> None:
+    """Store ``count`` annotations of 1 to 12 words with one or two random tags."""
     rng = random.Random(seed)
     with app.app_context():
         session = db.get_session()
-        comparison = session.scalars(
-            select(models.Comparison).order_by(models.Comparison.id)
-        ).first()
+        comparison = session.get(models.Comparison, comparison_id)
         assert comparison is not None
         tag_keys = [tag.key for tag in store.get_tag_set(session, TAG_SET).tags]
         documents = comparison.documents
@@ -180,7 +205,6 @@ def add_annotations(app: Flask, count: int, seed: int) -> int:
             )
             store.add_annotation(session, data)
         session.commit()
-        return comparison.id
 
 
 def uuid_for(rng: random.Random) -> str:
@@ -211,7 +235,7 @@ def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
         time.sleep(0.005)
 
 
-def measure(base: str, page_path: str, repeats: int, annotations: int) -> Result:
+def measure(base: str, page_path: str, repeats: int, annotations: int, words: int) -> Result:
     """Open the page ``repeats`` times for the load time, then tag ``repeats`` new spans."""
     from playwright.sync_api import sync_playwright
 
@@ -258,18 +282,20 @@ def measure(base: str, page_path: str, repeats: int, annotations: int) -> Result
                 raise SystemExit(f"page errors: {errors}")
         finally:
             browser.close()
-    return Result(annotations, marks, html_bytes, load_ms, draw_ms, new_tag_ms, frame_ms)
+    return Result(annotations, words, marks, html_bytes, load_ms, draw_ms, new_tag_ms, frame_ms)
 
 
-def table(result: Result, repeats: int) -> str:
-    """Return the Markdown table of ``result``."""
+def table(result: Result, repeats: int, times: int = 1) -> str:
+    """Return the Markdown table of ``result`` (``times``: how often each article repeats)."""
+    repeated = f" with each article repeated {times} times" if times > 1 else ""
     new_tag = statistics.median(result.new_tag_ms)
     verdict = (
         "meets" if statistics.median(result.new_tag_frame_ms) < NEW_TAG_TARGET_MS else "misses"
     )
     lines = [
         f"Run {dt.date.today().isoformat()}; {result.annotations} stored annotations on the seed "
-        f"comparison, {result.marks} `<mark>` elements drawn, page HTML "
+        f"comparison{repeated}, {result.words:,} words in the longer article, {result.marks} "
+        "`<mark>` elements drawn, page HTML "
         f"{result.html_bytes / 1024:.0f} KB; headless Chromium, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; medians of {repeats}.",
         "",
@@ -293,11 +319,20 @@ def _row(name: str, values: Sequence[float]) -> str:
     )
 
 
-def write_readme(section: str) -> None:
-    """Replace the text between the annotate-page markers, appending the section if missing."""
+def write_readme(section: str, times: int = 1) -> None:
+    """Replace the text between the annotate-page markers, appending the section if missing.
+
+    A run on long articles (``times`` > 1) has its own pair of markers.
+    """
     text = README.read_text(encoding="utf-8")
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
+    start_marker, end_marker = START_MARKER, END_MARKER
+    if times > 1:
+        start_marker = START_MARKER.replace("page:", "page-long:")
+        end_marker = END_MARKER.replace("page:", "page-long:")
+    start, end = text.find(start_marker), text.find(end_marker)
     if start < 0 or end < start:
+        if times > 1:
+            raise SystemExit(f"bench/README.md has no {start_marker} ... {end_marker}")
         text = (
             text.rstrip("\n")
             + f"\n\n{SECTION_TITLE}\n\n```sh\n.venv/bin/python bench/annotate_page.py "
@@ -307,7 +342,7 @@ def write_readme(section: str) -> None:
         )
         start, end = text.find(START_MARKER), text.find(END_MARKER)
     README.write_text(
-        f"{text[: start + len(START_MARKER)]}\n{section}\n{text[end:]}", encoding="utf-8"
+        f"{text[: start + len(start_marker)]}\n{section}\n{text[end:]}", encoding="utf-8"
     )
 
 
@@ -320,19 +355,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--page", default="/comparisons/{id}", help="page path; {id} is the comparison id"
     )
+    parser.add_argument(
+        "--repeat-text",
+        type=int,
+        default=1,
+        help="repeat each seed article this many times (10: about 6,000 words each)",
+    )
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     args = parser.parse_args(argv)
+    times = max(1, args.repeat_text)
     with tempfile.TemporaryDirectory(prefix="parallax-bench-") as instance:
         app = make_app(instance)
-        comparison_id = add_annotations(app, args.annotations, args.seed)
+        with app.app_context():
+            seed = db.get_session().scalars(select(models.Comparison)).first()
+            assert seed is not None
+            comparison_id = seed.id
+        if times > 1:
+            comparison_id = lengthen(app, times)
+        add_annotations(app, comparison_id, args.annotations, args.seed)
+        words = word_count(app, comparison_id)
         with serve(app) as base:
             result = measure(
-                base, args.page.format(id=comparison_id), args.repeats, args.annotations
+                base, args.page.format(id=comparison_id), args.repeats, args.annotations, words
             )
-    section = table(result, args.repeats)
+    section = table(result, args.repeats, times)
     print(section)
     if args.write_readme:
-        write_readme(section)
+        write_readme(section, times)
     return 0
 
 
