@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session
 
 from annotations import models
 from annotations import store
+from annotations.store import link_to_dict
 
-ANNOTATION: Final = typing.cast(Table, models.Annotation.__table__)
-ANNOTATION_TAG: Final = typing.cast(Table, models.AnnotationTag.__table__)
+_ANNOTATION: Final = store.ANNOTATION_TABLE
+_ANNOTATION_TAG: Final = store.ANNOTATION_TAG_TABLE
 _USER: Final = typing.cast(Table, models.User.__table__)
 _TAG: Final = typing.cast(Table, models.Tag.__table__)
 _TAG_SET: Final = typing.cast(Table, models.TagSet.__table__)
@@ -45,13 +46,14 @@ _TAGS_BY_ID: Final = (
 
 def tag_ids_column(session: Session) -> ColumnElement[Any]:
     """Return a column with each annotation's tag ids joined by commas (None for none)."""
-    tag_id = ANNOTATION_TAG.c.tag_id
+    tag_id = _ANNOTATION_TAG.c.tag_id
     joined: ColumnElement[Any]
     if session.get_bind().dialect.name == "sqlite":
         joined = func.group_concat(tag_id, ",")
     else:
         joined = func.string_agg(cast(tag_id, String), ",")
-    return select(joined).where(ANNOTATION_TAG.c.annotation_id == ANNOTATION.c.id).scalar_subquery()
+    annotation_id = _ANNOTATION_TAG.c.annotation_id
+    return select(joined).where(annotation_id == _ANNOTATION.c.id).scalar_subquery()
 
 
 def iso_time_columns(
@@ -73,7 +75,7 @@ def _time_columns(
     dialect: str, updated_when_changed: bool
 ) -> tuple[tuple[ColumnElement[Any], ...], Callable[[Any], str]]:
     # Made once per database kind: building the SQLite expressions costs a tenth of a list.
-    created_at, updated_at = ANNOTATION.c.created_at, ANNOTATION.c.updated_at
+    created_at, updated_at = _ANNOTATION.c.created_at, _ANNOTATION.c.updated_at
     if dialect != "sqlite":
         if updated_when_changed:
             return (created_at, case((updated_at == created_at, None), else_=updated_at)), _iso
@@ -132,7 +134,7 @@ def annotation_dicts(
     The filters are those of :func:`store.annotation_filters`. Two queries: the annotations
     with their author's name and their tag ids, then the tags those ids name.
     """
-    table = ANNOTATION
+    table = _ANNOTATION
     times, to_iso = iso_time_columns(session)
     query = (
         select(
@@ -180,14 +182,6 @@ def annotation_dicts(
         tag_ids,
     ) in rows:
         tag_set, tags = tag_lists[tag_ids]
-        link = None
-        if link_document_id is not None:
-            link = {
-                "document_id": link_document_id,
-                "start": link_start,
-                "end": link_end,
-                "quote": link_quote,
-            }
         answer.append(
             {
                 "id": public_id,
@@ -205,7 +199,7 @@ def annotation_dicts(
                 "status": status,
                 "author": author,
                 "relation": relation,
-                "link": link,
+                "link": link_to_dict(link_document_id, link_start, link_end, link_quote),
                 "created": to_iso(created_at),
                 "updated": to_iso(updated_at),
                 "deleted": False,

@@ -754,10 +754,10 @@ def add_annotation(
     return row, True
 
 
-_ANNOTATION_TABLE = cast(Table, models.Annotation.__table__)
-_INSERT_ANNOTATION = insert(_ANNOTATION_TABLE).returning(_ANNOTATION_TABLE.c.id)
-_ANNOTATION_TAG_TABLE = cast(Table, models.AnnotationTag.__table__)
-_INSERT_ANNOTATION_TAG = insert(_ANNOTATION_TAG_TABLE)
+ANNOTATION_TABLE = cast(Table, models.Annotation.__table__)
+_INSERT_ANNOTATION = insert(ANNOTATION_TABLE).returning(ANNOTATION_TABLE.c.id)
+ANNOTATION_TAG_TABLE = cast(Table, models.AnnotationTag.__table__)
+_INSERT_ANNOTATION_TAG = insert(ANNOTATION_TAG_TABLE)
 
 
 # What an annotation row says, apart from its ids, times and deletion.
@@ -788,18 +788,18 @@ def _insert_with_tags() -> Insert:
     """Return INSERT of an annotation that also inserts its tags, ``tag_ids`` (PostgreSQL)."""
     # Named parameters: inside a WITH, an insert does not take its columns from the values.
     parameters = {
-        name: bindparam(name, type_=_ANNOTATION_TABLE.c[name].type) for name in _NEW_COLUMNS
+        name: bindparam(name, type_=ANNOTATION_TABLE.c[name].type) for name in _NEW_COLUMNS
     }
     new = (
-        insert(_ANNOTATION_TABLE)
+        insert(ANNOTATION_TABLE)
         .values(parameters)
-        .returning(_ANNOTATION_TABLE.c.id)
+        .returning(ANNOTATION_TABLE.c.id)
         .cte("new_annotation")
     )
     tag_ids = func.unnest(bindparam("tag_ids", type_=postgresql.ARRAY(Integer)))
     rows = select(new.c.id, tag_ids).select_from(new)
     columns = ["annotation_id", "tag_id"]
-    return insert(_ANNOTATION_TAG_TABLE).from_select(columns, rows).add_cte(new)
+    return insert(ANNOTATION_TAG_TABLE).from_select(columns, rows).add_cte(new)
 
 
 _INSERT_ANNOTATION_WITH_TAGS: Final = _insert_with_tags()
@@ -870,14 +870,9 @@ def add_new_annotation(
             _INSERT_ANNOTATION_TAG,
             [{"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids],
         )
-    link = None
-    if checked.link_document_id is not None:
-        link = {
-            "document_id": checked.link_document_id,
-            "start": checked.link_start,
-            "end": checked.link_end,
-            "quote": checked.link_quote,
-        }
+    link = link_to_dict(
+        checked.link_document_id, checked.link_start, checked.link_end, checked.link_quote
+    )
     stamp = isoformat_utc(now)
     return {
         "id": data.public_id,
@@ -1031,16 +1026,18 @@ def isoformat_utc(moment: dt.datetime | None) -> str | None:
     return moment.isoformat()
 
 
+def link_to_dict(
+    document_id: int | None, start: int | None, end: int | None, quote: str | None
+) -> dict[str, Any] | None:
+    """Return a comparative annotation's link as its JSON shows it (None when unlinked)."""
+    if document_id is None:
+        return None
+    return {"document_id": document_id, "start": start, "end": end, "quote": quote}
+
+
 def annotation_to_dict(row: models.Annotation) -> dict[str, Any]:
     """Return an annotation as a JSON-ready dict, its id being the public id."""
-    link = None
-    if row.link_document_id is not None:
-        link = {
-            "document_id": row.link_document_id,
-            "start": row.link_start,
-            "end": row.link_end,
-            "quote": row.link_quote,
-        }
+    link = link_to_dict(row.link_document_id, row.link_start, row.link_end, row.link_quote)
     return {
         "id": row.public_id,
         "document_id": row.document_id,

@@ -40,8 +40,8 @@ from annotations.records import Span
 
 # Rows fetched per round trip.
 BATCH_SIZE: Final = 2000
-_ANNOTATION: Final = listing.ANNOTATION
-_ANNOTATION_TAG: Final = listing.ANNOTATION_TAG
+_ANNOTATION: Final = store.ANNOTATION_TABLE
+_ANNOTATION_TAG: Final = store.ANNOTATION_TAG_TABLE
 _MAX_NOTE: Final = store.MAX_NOTE_LENGTH
 # Foreign ids that are not UUIDs become name-based UUIDs, so importing twice finds them again.
 _FOREIGN_ID_NAMESPACE: Final = uuid.UUID("6f1d0c2e-5b8e-4a57-9a43-4d3c1b0e7a21")

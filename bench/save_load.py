@@ -606,7 +606,7 @@ def run_load_wrk(
     rng_seed: int,
     folder: Path,
 ) -> LoadResult:
-    """Run wrk with ``clients`` connections for ``seconds`` and count the rows they added.
+    """Run wrk with ``clients`` connections for ``seconds`` and check the rows they added.
 
     The saves are prepared here (new UUIDs, random word spans and tags, as the Python
     clients make them) and written one a line; the Lua script sends each once.

@@ -10,9 +10,7 @@ teacher (401 otherwise).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
-from typing import TypeVar
 from typing import cast
 
 from flask import Blueprint
@@ -35,6 +33,7 @@ from annotations.errors import ExerciseClosedError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
 from webapp.auth import annotator_required
+from webapp.auth.access import F
 from webapp.auth.access import SignedInUser
 from webapp.db import get_engine
 from webapp.db import get_session
@@ -48,7 +47,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_blueprint(exercises_api_bp)
 
 DEFAULT_AUTHOR = "Annotator"
-F = TypeVar("F", bound=Callable[..., Any])
 
 # JSON types each field of a new annotation accepts; None marks a field that may be null.
 _INPUT_FIELDS: dict[str, tuple[type, ...]] = {

@@ -80,13 +80,12 @@ def get_engine() -> Engine:
 def get_session() -> Session:
     """Return the Session of the current app context, opening it on first use."""
     if "db_session" not in g:
-        session = _session_factory()()
+        g.db_session = _session_factory()()
         if g.get("db_autocommit"):
             # Each statement commits by itself, until the session's first commit or rollback
             # hands the connection back; from then on the session uses transactions again.
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        g.db_session = session
-    session = g.db_session
+            g.db_session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    session: Session = g.db_session
     return session
 
 

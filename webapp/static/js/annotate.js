@@ -549,6 +549,14 @@
     return `Not saved yet: ${reason} ${tags} in this browser and will be sent again.`;
   }
 
+  // The server has answered for good: the waiting highlight goes, and so does its copy.
+  function settle(item) {
+    outbox.delete(item.local.id);
+    keepOutbox();
+    annotations.delete(item.local.id);
+    redrawAnnotation(item.local);
+  }
+
   function sendSave(item) {
     const id = item.local.id;
     if (inFlight.has(id)) {
@@ -564,11 +572,8 @@
           request("DELETE", annotationUrl(saved.id)).catch(() => {});
           return { saved: null };
         }
-        outbox.delete(item.local.id);
-        keepOutbox();
-        annotations.delete(item.local.id);
+        settle(item);
         annotations.set(saved.id, saved);
-        redrawAnnotation(item.local);
         redrawAnnotation(saved);
         return { saved };
       },
@@ -580,10 +585,7 @@
         if (mayRetry(error)) {
           return { waiting: error };
         }
-        outbox.delete(item.local.id);
-        keepOutbox();
-        annotations.delete(item.local.id);
-        redrawAnnotation(item.local);
+        settle(item);
         return { refused: error };
       },
     );
