@@ -7,33 +7,33 @@ indices into a document's original text.
 
 from __future__ import annotations
 
-from annotations.agreement import AlphaResult
-from annotations.agreement import LabeledSpan
-from annotations.agreement import MatchResult
-from annotations.agreement import Scores
-from annotations.agreement import Unit
-from annotations.agreement import coverage
-from annotations.agreement import krippendorff_alpha
-from annotations.agreement import match_spans
-from annotations.agreement import pairwise_f1
-from annotations.agreement import score
-from annotations.align import DEFAULT_THRESHOLD
-from annotations.align import align_documents
-from annotations.align import align_sentences
-from annotations.diff import diff_passages
+from annotations.classroom.agreement import AlphaResult
+from annotations.classroom.agreement import LabeledSpan
+from annotations.classroom.agreement import MatchResult
+from annotations.classroom.agreement import Scores
+from annotations.classroom.agreement import Unit
+from annotations.classroom.agreement import coverage
+from annotations.classroom.agreement import krippendorff_alpha
+from annotations.classroom.agreement import match_spans
+from annotations.classroom.agreement import pairwise_f1
+from annotations.classroom.agreement import score
 from annotations.errors import AnnotationError
 from annotations.errors import InputError
-from annotations.formats import alignment_to_json
-from annotations.ingest import ingest_bytes
-from annotations.ingest import ingest_text
-from annotations.ingest import read_document
+from annotations.exchange.formats import alignment_to_json
 from annotations.records import Alignment
 from annotations.records import DiffOp
 from annotations.records import Document
 from annotations.records import DocumentMeta
 from annotations.records import PassagePair
 from annotations.records import Span
-from annotations.segment import segment_text
+from annotations.text.align import DEFAULT_THRESHOLD
+from annotations.text.align import align_documents
+from annotations.text.align import align_sentences
+from annotations.text.diff import diff_passages
+from annotations.text.ingest import ingest_bytes
+from annotations.text.ingest import ingest_text
+from annotations.text.ingest import read_document
+from annotations.text.segment import segment_text
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -2,7 +2,7 @@
 
 For each size N, bench/corpus.py writes two news-like documents of N sentences in which a
 known share of B's sentences paraphrase A sentences (some condense two). The script times
-``annotations.align.align_sentences`` (median of warm runs), measures its peak memory, and
+``annotations.text.align.align_sentences`` (median of warm runs), measures its peak memory, and
 counts the planted pairs it finds, next to a naive all-pairs ``difflib`` aligner and an
 exhaustive word-set reference. It also times the seed pair end to end.
 
@@ -100,7 +100,7 @@ def spans(corpus_spans: Sequence[tuple[int, int]]) -> list[Span]:
 
 def run_align(corpus: Corpus, a: Sequence[Span], b: Sequence[Span]) -> Alignment:
     """Align the two documents of ``corpus`` with the production aligner."""
-    from annotations.align import align_sentences
+    from annotations.text.align import align_sentences
 
     return align_sentences(corpus.a_text, a, corpus.b_text, b)
 
@@ -343,8 +343,8 @@ def peak():
     with open("/proc/self/status") as status:
         return next(int(x.split()[1]) * 1024 for x in status if x.startswith("VmHWM:"))
 start = time.perf_counter()
-from annotations.align import align_documents
-from annotations.ingest import read_document
+from annotations.text.align import align_documents
+from annotations.text.ingest import read_document
 import_seconds = time.perf_counter() - start
 def once():
     t0 = time.perf_counter()
@@ -435,7 +435,7 @@ def report(results: Sequence[SizeResult], seed_result: dict[str, Any] | None, ar
         lines += [
             "| Seed pair (file → segmentation → alignment) | time | target |",
             "|---|---|---|",
-            f"| imports (annotations.align, annotations.ingest) | "
+            f"| imports (annotations.text.align, annotations.text.ingest) | "
             f"{seconds(seed_result['import'])} | |",
             f"| first run, cold (read + segment / align) | "
             f"{seconds(seed_result['cold_read'] + seed_result['cold_align'])} "

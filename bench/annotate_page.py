@@ -42,9 +42,9 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from annotations import models  # noqa: E402
-from annotations import store  # noqa: E402
-from annotations.ingest import ingest_text  # noqa: E402
+from annotations.storage import models  # noqa: E402
+from annotations.storage import store  # noqa: E402
+from annotations.text.ingest import ingest_text  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp import db  # noqa: E402
 

@@ -61,8 +61,8 @@ from server_page import percentile  # noqa: E402
 from server_page import seed_comparison  # noqa: E402
 from server_page import write_readme_block  # noqa: E402
 
-from annotations import accounts  # noqa: E402
-from annotations import exercises  # noqa: E402
+from annotations.classroom import exercises  # noqa: E402
+from annotations.storage import accounts  # noqa: E402
 from webapp.db import get_session  # noqa: E402
 
 INTERVAL_S = 2.0
@@ -93,8 +93,8 @@ SQLite or PostgreSQL schema, sync workers, two per core) with sign-in and CSRF o
 sign-in rate limit is turned off for the run (`PARALLAX_RATELIMIT_ENABLED=false` in
 gunicorn's environment), since 40 joins from one address within a minute would hit its 10
 per minute. Before the timed window the script stores a teacher
-(`annotations.accounts.create_user`) and an open exercise on the seed comparison
-(`annotations.exercises.create_exercise`, `set_state`); each student thread GETs `/join`
+(`annotations.storage.accounts.create_user`) and an open exercise on the seed comparison
+(`annotations.classroom.exercises.create_exercise`, `set_state`); each student thread GETs `/join`
 (session cookie, CSRF token), POSTs the join code, a name and a password, and GETs its work
 page `/exercises/<id>/work` for the new session's CSRF token; the teacher thread signs in
 through `/login`. In the timed window every student POSTs a new annotation (new UUID, random

@@ -48,8 +48,8 @@ from sqlalchemy import Table  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from annotations import models  # noqa: E402
-from annotations.anchor import context_of  # noqa: E402
+from annotations.storage import models  # noqa: E402
+from annotations.text.anchor import context_of  # noqa: E402
 from webapp import db  # noqa: E402
 
 HOST = "127.0.0.1"

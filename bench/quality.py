@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from annotations import align  # noqa: E402
-from annotations.ingest import read_document  # noqa: E402
 from annotations.records import Alignment  # noqa: E402
 from annotations.records import Document  # noqa: E402
 from annotations.records import Span  # noqa: E402
+from annotations.text import align  # noqa: E402
+from annotations.text.ingest import read_document  # noqa: E402
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 README = Path(__file__).resolve().parent / "README.md"

@@ -37,10 +37,10 @@ from server_page import percentile  # noqa: E402
 from server_page import seed_comparison  # noqa: E402
 from server_page import word_spans  # noqa: E402
 
-from annotations import accounts  # noqa: E402
-from annotations import exercises  # noqa: E402
-from annotations import models  # noqa: E402
-from annotations import store  # noqa: E402
+from annotations.classroom import exercises  # noqa: E402
+from annotations.storage import accounts  # noqa: E402
+from annotations.storage import models  # noqa: E402
+from annotations.storage import store  # noqa: E402
 from webapp.db import get_session  # noqa: E402
 
 PASSWORD = "benchmark teacher password"

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from annotations.models import Base
+from annotations.storage.models import Base
 from webapp import create_app
 from webapp import db
 

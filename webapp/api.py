@@ -23,15 +23,15 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from annotations import listing
-from annotations import models
-from annotations import store
 from annotations.errors import AnnotationError
 from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
 from annotations.errors import ExerciseClosedError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
+from annotations.storage import listing
+from annotations.storage import models
+from annotations.storage import store
 from webapp.auth import annotator_required
 from webapp.auth.access import F
 from webapp.auth.access import SignedInUser

@@ -17,18 +17,18 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from annotations import accounts
-from annotations import formats
-from annotations import models
-from annotations import store
-from annotations import transfer
-from annotations.align import DEFAULT_THRESHOLD
-from annotations.align import align_documents
 from annotations.errors import AnnotationError
-from annotations.formats import alignment_to_json
-from annotations.ingest import read_document
-from annotations.ingest import read_manifest
-from annotations.reports import format_alignment_text
+from annotations.exchange import formats
+from annotations.exchange import transfer
+from annotations.exchange.formats import alignment_to_json
+from annotations.exchange.reports import format_alignment_text
+from annotations.storage import accounts
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.align import DEFAULT_THRESHOLD
+from annotations.text.align import align_documents
+from annotations.text.ingest import read_document
+from annotations.text.ingest import read_manifest
 from webapp import db
 
 MIN_WIDTH = 40

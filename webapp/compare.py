@@ -15,7 +15,7 @@ from flask import url_for
 from werkzeug.wrappers import Response
 
 from annotations.errors import InputError
-from annotations.ingest import read_manifest
+from annotations.text.ingest import read_manifest
 from webapp import articles
 from webapp.db import get_session
 from webapp.rendering import ComparisonView

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from werkzeug.exceptions import ServiceUnavailable
 
-from annotations.models import Base
+from annotations.storage.models import Base
 
 EXTENSION = "parallax_db"
 SCHEMA_EXTENSION = "parallax_schema"

@@ -15,14 +15,14 @@ from typing import Literal
 from markupsafe import Markup
 from markupsafe import escape
 
-from annotations.align import align_documents
-from annotations.diff import diff_passages
 from annotations.records import Alignment
 from annotations.records import DiffOp
 from annotations.records import Document
 from annotations.records import PairKind
 from annotations.records import Sentence
 from annotations.records import Span
+from annotations.text.align import align_documents
+from annotations.text.diff import diff_passages
 
 Side = Literal["a", "b"]
 PieceKind = Literal["marker", "heading", "sentence", "text", "gap"]

@@ -25,15 +25,15 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from sqlalchemy.orm import Session
 
-from annotations import formats
-from annotations import models
-from annotations import store
-from annotations import transfer
-from annotations.align import align_documents
 from annotations.errors import ImportFormatError
+from annotations.exchange import formats
+from annotations.exchange import transfer
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.align import align_documents
 from webapp.articles.views import find_alignment
 from webapp.articles.views import get_comparison_or_404
 from webapp.articles.views import pick_documents

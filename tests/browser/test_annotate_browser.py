@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from annotations import models
-from annotations import store
-from annotations.align import align_documents
-from annotations.ingest import ingest_text
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.align import align_documents
+from annotations.text.ingest import ingest_text
 from webapp import db
 
 pytestmark = pytest.mark.browser

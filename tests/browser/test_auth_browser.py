@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from annotations import accounts
-from annotations import models
-from annotations import store
+from annotations.storage import accounts
+from annotations.storage import models
+from annotations.storage import store
 from webapp import db
 
 pytestmark = pytest.mark.browser

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from annotations import store
-from annotations.models import Base
+from annotations.storage import store
+from annotations.storage.models import Base
 from webapp import create_app
 from webapp import db
 

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
-from annotations import accounts
-from annotations import models
 from annotations.errors import AccountError
 from annotations.errors import DuplicateUsernameError
 from annotations.errors import InvalidUsernameError
 from annotations.errors import WeakPasswordError
+from annotations.storage import accounts
+from annotations.storage import models
 
 GOOD = "tide pools at dawn"
 

@@ -11,19 +11,19 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations.agreement import LabeledSpan
-from annotations.agreement import MatchResult
-from annotations.agreement import SpanMatch
-from annotations.agreement import Unit
-from annotations.agreement import coverage
-from annotations.agreement import krippendorff_alpha
-from annotations.agreement import match_spans
-from annotations.agreement import micro_scores
-from annotations.agreement import pairwise_f1
-from annotations.agreement import score
-from annotations.agreement import scores_by_tag
-from annotations.agreement import sentence_decisions
-from annotations.agreement import spans_match
+from annotations.classroom.agreement import LabeledSpan
+from annotations.classroom.agreement import MatchResult
+from annotations.classroom.agreement import SpanMatch
+from annotations.classroom.agreement import Unit
+from annotations.classroom.agreement import coverage
+from annotations.classroom.agreement import krippendorff_alpha
+from annotations.classroom.agreement import match_spans
+from annotations.classroom.agreement import micro_scores
+from annotations.classroom.agreement import pairwise_f1
+from annotations.classroom.agreement import score
+from annotations.classroom.agreement import scores_by_tag
+from annotations.classroom.agreement import sentence_decisions
+from annotations.classroom.agreement import spans_match
 from annotations.errors import SpanError
 
 

@@ -8,15 +8,15 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations.align import _overlaps
-from annotations.align import _top
-from annotations.align import _weigh
-from annotations.align import align_documents
-from annotations.align import align_sentences
-from annotations.align import content_terms
 from annotations.records import Document
 from annotations.records import Span
-from annotations.segment import segment_text
+from annotations.text.align import _overlaps
+from annotations.text.align import _top
+from annotations.text.align import _weigh
+from annotations.text.align import align_documents
+from annotations.text.align import align_sentences
+from annotations.text.align import content_terms
+from annotations.text.segment import segment_text
 
 
 def doc(text: str) -> Document:

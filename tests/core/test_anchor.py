@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations import anchor
-from annotations.anchor import anchor_quote
-from annotations.anchor import context_of
 from annotations.records import Span
+from annotations.text import anchor
+from annotations.text.anchor import anchor_quote
+from annotations.text.anchor import context_of
 
 SEED_B = (
     "Together, they’re reviving a partnership that blends charisma, conservatism, and power, "

@@ -4,9 +4,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations.diff import diff_passages
-from annotations.diff import tokenize
 from annotations.records import Span
+from annotations.text.diff import diff_passages
+from annotations.text.diff import tokenize
 
 
 def fold(text: str) -> str:

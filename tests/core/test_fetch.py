@@ -9,10 +9,10 @@ from http.server import ThreadingHTTPServer
 import pytest
 
 from annotations.errors import InputError
-from annotations.fetch import BlockedAddressError
-from annotations.fetch import FetchError
-from annotations.fetch import fetch_url
-from annotations.fetch import is_public_address
+from annotations.text.fetch import BlockedAddressError
+from annotations.text.fetch import FetchError
+from annotations.text.fetch import fetch_url
+from annotations.text.fetch import is_public_address
 
 PUBLIC = "93.184.216.34"
 

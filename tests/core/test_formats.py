@@ -10,19 +10,17 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations.align import align_documents
 from annotations.errors import AnnotationError
 from annotations.errors import ImportFormatError
-from annotations.formats import CSV_COLUMNS
-from annotations.formats import alignment_to_json
-from annotations.formats import iter_alignment_csv
-from annotations.formats import iter_csv
-from annotations.formats import iter_json
-from annotations.formats import iter_w3c
-from annotations.formats import read_annotations
-from annotations.formats import record_to_w3c
-from annotations.ingest import ingest_text
-from annotations.ingest import read_document
+from annotations.exchange.formats import CSV_COLUMNS
+from annotations.exchange.formats import alignment_to_json
+from annotations.exchange.formats import iter_alignment_csv
+from annotations.exchange.formats import iter_csv
+from annotations.exchange.formats import iter_json
+from annotations.exchange.formats import iter_w3c
+from annotations.exchange.formats import read_annotations
+from annotations.exchange.formats import record_to_w3c
+from annotations.exchange.reports import format_alignment_text
 from annotations.records import Alignment
 from annotations.records import AlignSettings
 from annotations.records import AnnotationRecord
@@ -30,7 +28,9 @@ from annotations.records import DocumentMeta
 from annotations.records import LinkTarget
 from annotations.records import PassagePair
 from annotations.records import Span
-from annotations.reports import format_alignment_text
+from annotations.text.align import align_documents
+from annotations.text.ingest import ingest_text
+from annotations.text.ingest import read_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_A = ROOT / "seeds" / "000_934de63c848709fa.txt"

@@ -15,13 +15,13 @@ from annotations.errors import EmptyInputError
 from annotations.errors import InputError
 from annotations.errors import InputTooLargeError
 from annotations.errors import UnsupportedFormatError
-from annotations.ingest import MAX_BYTES
-from annotations.ingest import decode_bytes
-from annotations.ingest import ingest_bytes
-from annotations.ingest import ingest_text
-from annotations.ingest import read_document
-from annotations.ingest import read_manifest
 from annotations.records import DocumentMeta
+from annotations.text.ingest import MAX_BYTES
+from annotations.text.ingest import decode_bytes
+from annotations.text.ingest import ingest_bytes
+from annotations.text.ingest import ingest_text
+from annotations.text.ingest import read_document
+from annotations.text.ingest import read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

@@ -6,14 +6,14 @@ import doctest
 
 import pytest
 
-from annotations import grading
-from annotations import reports
-from annotations.agreement import LabeledSpan
-from annotations.agreement import Unit
-from annotations.grading import StudentWork
+from annotations.classroom import grading
+from annotations.classroom.agreement import LabeledSpan
+from annotations.classroom.agreement import Unit
+from annotations.classroom.grading import StudentWork
+from annotations.exchange import reports
+from annotations.exchange.reports import ReportAnnotation
+from annotations.exchange.reports import ReportDocument
 from annotations.records import Span
-from annotations.reports import ReportAnnotation
-from annotations.reports import ReportDocument
 
 A_TEXT = "Alpha one. Alpha two. Alpha three."
 B_TEXT = "Beta one. Beta two."

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from annotations.align import align_documents
 from annotations.records import Document
-from annotations.segment import segment_text
+from annotations.text.align import align_documents
+from annotations.text.segment import segment_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

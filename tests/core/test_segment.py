@@ -6,10 +6,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations.segment import find_blank_runs
-from annotations.segment import find_marker
-from annotations.segment import segment_text
-from annotations.segment import split_paragraphs
+from annotations.text.segment import find_blank_runs
+from annotations.text.segment import find_marker
+from annotations.text.segment import segment_text
+from annotations.text.segment import split_paragraphs
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_A = (SEEDS / "000_934de63c848709fa.txt").read_text(encoding="utf-8")

@@ -16,18 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from annotations import models
-from annotations import store
-from annotations.align import align_documents
-from annotations.ingest import ingest_text
-from annotations.ingest import read_document
-from annotations.ingest import read_manifest
 from annotations.records import Alignment
 from annotations.records import AlignSettings
 from annotations.records import DocumentMeta
 from annotations.records import PassagePair
 from annotations.records import Span
-from annotations.segment import segment_text
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.align import align_documents
+from annotations.text.ingest import ingest_text
+from annotations.text.ingest import read_document
+from annotations.text.ingest import read_manifest
+from annotations.text.segment import segment_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"

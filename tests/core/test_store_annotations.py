@@ -9,18 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from annotations import listing
-from annotations import models
-from annotations import store
-from annotations import taxonomy
 from annotations.errors import AnnotationError
 from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
 from annotations.errors import DocumentNotFoundError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
-from annotations.ingest import ingest_text
-from annotations.taxonomy import TaxonomyError
+from annotations.framing import taxonomy
+from annotations.framing.taxonomy import TaxonomyError
+from annotations.storage import listing
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.ingest import ingest_text
 
 pytestmark = pytest.mark.databases
 

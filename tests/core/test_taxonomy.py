@@ -13,30 +13,30 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations import taxonomy
 from annotations.errors import AnnotationError
-from annotations.taxonomy import DEFAULT_TAG_SET
-from annotations.taxonomy import DEFAULT_TAG_SET_KEY
-from annotations.taxonomy import MAX_TAGS
-from annotations.taxonomy import PALETTE
-from annotations.taxonomy import RESERVED_SHORTCUTS
-from annotations.taxonomy import SHORTCUT_ORDER
-from annotations.taxonomy import Tag
-from annotations.taxonomy import TagSet
-from annotations.taxonomy import TaxonomyError
-from annotations.taxonomy import add_tag
-from annotations.taxonomy import builtin_tag_sets
-from annotations.taxonomy import copy_tag_set
-from annotations.taxonomy import free_colour
-from annotations.taxonomy import free_shortcut
-from annotations.taxonomy import get_builtin
-from annotations.taxonomy import move_tag
-from annotations.taxonomy import remove_tag
-from annotations.taxonomy import slugify
-from annotations.taxonomy import tag_set_from_json
-from annotations.taxonomy import tag_set_to_json
-from annotations.taxonomy import update_tag
-from annotations.taxonomy import update_tag_set
+from annotations.framing import taxonomy
+from annotations.framing.taxonomy import DEFAULT_TAG_SET
+from annotations.framing.taxonomy import DEFAULT_TAG_SET_KEY
+from annotations.framing.taxonomy import MAX_TAGS
+from annotations.framing.taxonomy import PALETTE
+from annotations.framing.taxonomy import RESERVED_SHORTCUTS
+from annotations.framing.taxonomy import SHORTCUT_ORDER
+from annotations.framing.taxonomy import Tag
+from annotations.framing.taxonomy import TagSet
+from annotations.framing.taxonomy import TaxonomyError
+from annotations.framing.taxonomy import add_tag
+from annotations.framing.taxonomy import builtin_tag_sets
+from annotations.framing.taxonomy import copy_tag_set
+from annotations.framing.taxonomy import free_colour
+from annotations.framing.taxonomy import free_shortcut
+from annotations.framing.taxonomy import get_builtin
+from annotations.framing.taxonomy import move_tag
+from annotations.framing.taxonomy import remove_tag
+from annotations.framing.taxonomy import slugify
+from annotations.framing.taxonomy import tag_set_from_json
+from annotations.framing.taxonomy import tag_set_to_json
+from annotations.framing.taxonomy import update_tag
+from annotations.framing.taxonomy import update_tag_set
 
 MEDIA_LITERACY_NAMES = [
     "Slogan or catchphrase",

@@ -1,4 +1,4 @@
-"""Annotations out of the database as records, and records back in (annotations.transfer)."""
+"""Annotations out of the database as records, and records back in (exchange.transfer)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from annotations import exercises
-from annotations import formats
-from annotations import models
-from annotations import store
-from annotations import transfer
-from annotations.ingest import ingest_text
+from annotations.classroom import exercises
+from annotations.exchange import formats
+from annotations.exchange import transfer
 from annotations.records import Span
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.ingest import ingest_text
 
 pytestmark = pytest.mark.databases
 
@@ -280,7 +280,7 @@ def test_import_into_a_fresh_database_gives_the_same_records(session, exported, 
 
 
 def store_engine(tmp_path):
-    from annotations.models import Base
+    from annotations.storage.models import Base
     from webapp.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotations import accounts
-from annotations import models
-from annotations import store
+from annotations.storage import accounts
+from annotations.storage import models
+from annotations.storage import store
 from webapp import db
 
 ROOT = Path(__file__).resolve().parents[2]

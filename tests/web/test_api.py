@@ -14,10 +14,10 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from annotations import models
-from annotations import store
-from annotations import taxonomy
-from annotations.ingest import ingest_text
+from annotations.framing import taxonomy
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.ingest import ingest_text
 from tests.web.helpers import add_teacher
 from tests.web.helpers import signed_in
 from webapp import create_app

@@ -10,11 +10,11 @@ import werkzeug.test
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations import models
-from annotations.fetch import FetchedPage
-from annotations.fetch import FetchError
-from annotations.ingest import MAX_BYTES
-from annotations.ingest import read_manifest
+from annotations.storage import models
+from annotations.text.fetch import FetchedPage
+from annotations.text.fetch import FetchError
+from annotations.text.ingest import MAX_BYTES
+from annotations.text.ingest import read_manifest
 from tests.web.helpers import add_teacher
 from tests.web.helpers import signed_in
 from webapp import create_app

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations import accounts
-from annotations import models
-from annotations import store
+from annotations.storage import accounts
+from annotations.storage import models
+from annotations.storage import store
 from tests.web.helpers import PASSWORD
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import document_text

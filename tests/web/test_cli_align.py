@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotations.align import align_documents
-from annotations.formats import alignment_to_json
-from annotations.ingest import read_document
+from annotations.exchange.formats import alignment_to_json
+from annotations.text.align import align_documents
+from annotations.text.ingest import read_document
 from webapp import create_app
 from webapp.cli import main
 

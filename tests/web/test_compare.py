@@ -14,11 +14,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from annotations.align import align_documents
-from annotations.diff import diff_passages
 from annotations.errors import EmptyInputError
-from annotations.ingest import ingest_text
-from annotations.ingest import read_manifest
 from annotations.records import Alignment
 from annotations.records import AlignSettings
 from annotations.records import MetadataMarker
@@ -27,6 +23,10 @@ from annotations.records import PassagePair
 from annotations.records import Segmentation
 from annotations.records import Sentence
 from annotations.records import Span
+from annotations.text.align import align_documents
+from annotations.text.diff import diff_passages
+from annotations.text.ingest import ingest_text
+from annotations.text.ingest import read_manifest
 from webapp import compare
 from webapp.rendering import build_comparison
 from webapp.rendering import diff_pieces

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from annotations import models
+from annotations.storage import models
 from webapp import create_app
 from webapp import db
 

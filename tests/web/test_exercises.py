@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations import models
-from annotations import store
+from annotations.storage import models
+from annotations.storage import store
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_teacher

@@ -14,7 +14,7 @@ from sqlalchemy import Integer
 from sqlalchemy import Table
 from sqlalchemy import inspect
 
-from annotations.models import Base
+from annotations.storage.models import Base
 from webapp import db
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from annotations import models
-from annotations import store
+from annotations.storage import models
+from annotations.storage import store
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import document_text

@@ -8,11 +8,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations import models
-from annotations import store
-from annotations.align import align_documents
-from annotations.ingest import read_manifest
-from annotations.models import Base
+from annotations.storage import models
+from annotations.storage import store
+from annotations.storage.models import Base
+from annotations.text.align import align_documents
+from annotations.text.ingest import read_manifest
 from webapp import db
 
 ROOT = Path(__file__).resolve().parents[2]

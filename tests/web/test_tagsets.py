@@ -11,10 +11,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from annotations import models
-from annotations import store
-from annotations import taxonomy
-from annotations.ingest import ingest_text
+from annotations.framing import taxonomy
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.ingest import ingest_text
 from webapp import create_app
 from webapp import db
 from webapp.tagsets.forms import MAX_IMPORT_BYTES

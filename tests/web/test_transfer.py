@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations import formats
-from annotations import models
-from annotations.models import Base
+from annotations.exchange import formats
+from annotations.storage import models
+from annotations.storage.models import Base
 from tests.web.helpers import MANIFEST
 from tests.web.helpers import ROOT
 from tests.web.helpers import SLOGAN
@@ -490,7 +490,7 @@ def test_unreadable_files_are_one_clear_line(classroom, tmp_path):
 
 
 def test_the_export_command_shows_progress_on_large_exports(classroom, tmp_path, monkeypatch):
-    from annotations import transfer
+    from annotations.exchange import transfer
     from webapp import cli
 
     app, comparison_id = classroom["app"], classroom["comparison_id"]

@@ -9,20 +9,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotations import models
-from annotations import store
-from annotations.align import align_documents
 from annotations.errors import AnnotationError
 from annotations.errors import InputError
-from annotations.fetch import FetchError
-from annotations.fetch import fetch_url
-from annotations.ingest import MAX_BYTES
-from annotations.ingest import ingest_bytes
-from annotations.ingest import ingest_text
-from annotations.ingest import looks_like_html
 from annotations.records import Document
 from annotations.records import DocumentMeta
 from annotations.records import SourceFormat
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.align import align_documents
+from annotations.text.fetch import FetchError
+from annotations.text.fetch import fetch_url
+from annotations.text.ingest import MAX_BYTES
+from annotations.text.ingest import ingest_bytes
+from annotations.text.ingest import ingest_text
+from annotations.text.ingest import looks_like_html
 from webapp.articles.forms import ArticleForm
 from webapp.articles.forms import ComparisonForm
 

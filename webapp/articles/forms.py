@@ -22,7 +22,7 @@ from wtforms.validators import Optional
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
-from annotations.ingest import MAX_BYTES
+from annotations.text.ingest import MAX_BYTES
 
 MIN_ARTICLES = 2
 MAX_ARTICLES = 4

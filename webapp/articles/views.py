@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from annotations import models
-from annotations import store
-from annotations.align import align_documents
 from annotations.records import Alignment
 from annotations.records import Document
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.align import align_documents
 from webapp.articles.creation import create_comparison
 from webapp.articles.forms import MAX_ARTICLES
 from webapp.articles.forms import ComparisonForm

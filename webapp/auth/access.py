@@ -28,7 +28,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from annotations import models
+from annotations.storage import models
 from webapp.db import get_session
 
 F = TypeVar("F", bound=Callable[..., Any])

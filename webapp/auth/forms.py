@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
-from annotations.accounts import MAX_NAME_LENGTH
-from annotations.accounts import MAX_PASSWORD_LENGTH
+from annotations.storage.accounts import MAX_NAME_LENGTH
+from annotations.storage.accounts import MAX_PASSWORD_LENGTH
 
 
 def clean_line(value: str | None) -> str | None:

@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from annotations import accounts
-from annotations import models
 from annotations.errors import AccountError
+from annotations.storage import accounts
+from annotations.storage import models
 from webapp.auth.access import SignedInUser
 from webapp.auth.access import is_local_path
 from webapp.auth.access import sign_in_limits

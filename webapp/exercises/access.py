@@ -12,9 +12,9 @@ from flask import current_app
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from annotations import exercises
-from annotations import models
-from annotations import store
+from annotations.classroom import exercises
+from annotations.storage import models
+from annotations.storage import store
 
 
 def is_owner(exercise: models.Exercise) -> bool:

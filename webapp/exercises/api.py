@@ -12,9 +12,9 @@ from flask import abort
 from flask import request
 from flask_login import current_user
 
-from annotations import exercises
-from annotations import listing
-from annotations import store
+from annotations.classroom import exercises
+from annotations.storage import listing
+from annotations.storage import store
 from webapp.auth import annotator_required
 from webapp.auth import teacher_required
 from webapp.db import get_session

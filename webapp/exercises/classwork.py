@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotations import agreement
-from annotations import exercises
-from annotations import models
-from annotations import store
-from annotations.agreement import LabeledSpan
-from annotations.agreement import Unit
-from annotations.grading import ClassResults
-from annotations.grading import StudentResult
-from annotations.grading import StudentWork
-from annotations.grading import grade_class
+from annotations.classroom import agreement
+from annotations.classroom import exercises
+from annotations.classroom.agreement import LabeledSpan
+from annotations.classroom.agreement import Unit
+from annotations.classroom.grading import ClassResults
+from annotations.classroom.grading import StudentResult
+from annotations.classroom.grading import StudentWork
+from annotations.classroom.grading import grade_class
+from annotations.storage import models
+from annotations.storage import store
 
 
 @dataclass(frozen=True, slots=True)

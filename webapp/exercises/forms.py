@@ -11,11 +11,11 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
-from annotations.accounts import MAX_PASSWORD_LENGTH
-from annotations.exercises import MAX_DISPLAY_NAME_LENGTH
-from annotations.exercises import MAX_FEEDBACK_LENGTH
-from annotations.exercises import MAX_INSTRUCTIONS_LENGTH
-from annotations.exercises import MAX_TITLE_LENGTH
+from annotations.classroom.exercises import MAX_DISPLAY_NAME_LENGTH
+from annotations.classroom.exercises import MAX_FEEDBACK_LENGTH
+from annotations.classroom.exercises import MAX_INSTRUCTIONS_LENGTH
+from annotations.classroom.exercises import MAX_TITLE_LENGTH
+from annotations.storage.accounts import MAX_PASSWORD_LENGTH
 from webapp.auth.forms import clean_line
 
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotations import models
-from annotations import store
-from annotations.grading import HeatRun
+from annotations.classroom.grading import HeatRun
+from annotations.storage import models
+from annotations.storage import store
 
 LEVELS = 5
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_login import login_user
 from sqlalchemy.exc import IntegrityError
 
-from annotations import exercises
+from annotations.classroom import exercises
 from annotations.errors import JoinError
 from webapp.auth import annotator_required
 from webapp.auth.access import SignedInUser

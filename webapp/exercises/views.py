@@ -16,11 +16,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from annotations import exercises
-from annotations import models
-from annotations import store
+from annotations.classroom import exercises
+from annotations.classroom.grading import heat_runs
 from annotations.errors import ExerciseError
-from annotations.grading import heat_runs
+from annotations.storage import models
+from annotations.storage import store
 from webapp.articles.views import comparison_view
 from webapp.articles.views import list_comparisons
 from webapp.articles.views import reader_attributes

@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from annotations.models import Base
+from annotations.storage.models import Base
 from webapp.db import make_engine
 
 config = context.config

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from annotations import models
-from annotations import store
-from annotations.agreement import LabeledSpan
-from annotations.align import aligned_sentences
-from annotations.grading import ClassResults
+from annotations.classroom.agreement import LabeledSpan
+from annotations.classroom.grading import ClassResults
+from annotations.exchange.reports import AnnotationReport
+from annotations.exchange.reports import ReportAnnotation
+from annotations.exchange.reports import ReportDocument
+from annotations.exchange.reports import build_report
 from annotations.records import Alignment
 from annotations.records import Document
-from annotations.reports import AnnotationReport
-from annotations.reports import ReportAnnotation
-from annotations.reports import ReportDocument
-from annotations.reports import build_report
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.align import aligned_sentences
 from webapp.articles.views import alignment_for
 from webapp.exercises.classwork import grade
 from webapp.exercises.classwork import load_class_spans

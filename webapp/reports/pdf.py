@@ -27,7 +27,7 @@ from reportlab.platypus import Spacer
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
 
-from annotations.agreement import Scores
+from annotations.classroom.agreement import Scores
 from webapp.reports.charts import BarChart
 from webapp.reports.data import ReportData
 

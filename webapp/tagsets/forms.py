@@ -15,9 +15,9 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
-from annotations.taxonomy import MAX_DESCRIPTION_LENGTH
-from annotations.taxonomy import MAX_KEY_LENGTH
-from annotations.taxonomy import MAX_NAME_LENGTH
+from annotations.framing.taxonomy import MAX_DESCRIPTION_LENGTH
+from annotations.framing.taxonomy import MAX_KEY_LENGTH
+from annotations.framing.taxonomy import MAX_NAME_LENGTH
 
 MAX_IMPORT_BYTES = 2**20
 """Largest tag-set JSON accepted, uploaded or pasted (a 60-tag set is about 20 KB)."""

@@ -1,7 +1,7 @@
 """Tag sets: list, show, copy, create and edit them; export and import them as JSON.
 
 Built-in sets are read-only: people copy them and edit the copy. The built-in sets come
-from ``annotations.taxonomy`` and show here even before ``parallax seed`` stores them.
+from ``annotations.framing.taxonomy`` and show here even before ``parallax seed`` stores them.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from annotations import models
-from annotations import store
-from annotations import taxonomy
-from annotations.taxonomy import TaxonomyError
+from annotations.framing import taxonomy
+from annotations.framing.taxonomy import TaxonomyError
+from annotations.storage import models
+from annotations.storage import store
 from webapp.auth import teacher_required
 from webapp.db import get_session
 from webapp.tagsets.forms import MAX_IMPORT_BYTES

@@ -1,6 +1,6 @@
 """SQLAlchemy models: users, documents, comparisons, alignments, tag sets, annotations, exercises.
 
-Rows store records as plain columns and JSON; ``annotations.store`` converts between the
+Rows store records as plain columns and JSON; ``annotations.storage.store`` converts between the
 two. Every offset stored here is ``[start, end)`` in code points into ``Document.text``.
 """
 
@@ -210,7 +210,7 @@ class Alignment(Base):
 
 
 class TagSet(Base):
-    """A stored tag set; ``annotations.taxonomy.TagSet`` is its frozen record."""
+    """A stored tag set; ``annotations.framing.taxonomy.TagSet`` is its frozen record."""
 
     __tablename__ = "tag_set"
 

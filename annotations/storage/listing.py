@@ -26,9 +26,9 @@ from sqlalchemy import select
 from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 
-from annotations import models
-from annotations import store
-from annotations.store import link_to_dict
+from annotations.storage import models
+from annotations.storage import store
+from annotations.storage.store import link_to_dict
 
 _ANNOTATION: Final = store.ANNOTATION_TABLE
 _ANNOTATION_TAG: Final = store.ANNOTATION_TAG_TABLE

@@ -38,17 +38,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import selectinload
 
-from annotations import models
 from annotations import records
-from annotations import taxonomy
-from annotations.anchor import anchor_quote
-from annotations.anchor import context_of
 from annotations.errors import AnnotationError
 from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
 from annotations.errors import DocumentNotFoundError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
+from annotations.framing import taxonomy
+from annotations.storage import models
+from annotations.text.anchor import anchor_quote
+from annotations.text.anchor import context_of
 
 
 def content_hash(text: str) -> str:
@@ -279,7 +279,7 @@ def save_tag_set(
 
     Tags are matched by key, so annotations keep the tags that stay. A built-in set is only
     changed by installing the built-in sets again (``builtin=True``); people copy it instead.
-    Removing a tag that annotations use raises :class:`~annotations.taxonomy.TaxonomyError`.
+    Removing a tag that annotations use raises :class:`~annotations.framing.taxonomy.TaxonomyError`.
     """
     row = get_tag_set(session, tag_set.key)
     if row is None:
@@ -714,7 +714,7 @@ def add_annotation(
 
     Saving is idempotent on ``public_id``: the same content again returns the stored row;
     different content under a stored id raises :class:`ConflictError`. When the quote is not
-    at ``[start, end)`` it is looked for nearby (see :func:`annotations.anchor.anchor_quote`),
+    at ``[start, end)`` it is looked for nearby (see :func:`annotations.text.anchor.anchor_quote`),
     and the span where it is found is stored. With ``assume_new`` the stored ids are not
     looked at first: a stored id then raises ``IntegrityError`` from the flush, and the caller
     rolls back and calls again without it (one query less when ids are new, as they mostly are).

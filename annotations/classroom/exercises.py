@@ -22,14 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
-from annotations import accounts
-from annotations import models
-from annotations import store
-from annotations.agreement import LabeledSpan
+from annotations.classroom.agreement import LabeledSpan
 from annotations.errors import AccountError
 from annotations.errors import ExerciseClosedError
 from annotations.errors import ExerciseError
 from annotations.errors import JoinError
+from annotations.storage import accounts
+from annotations.storage import models
+from annotations.storage import store
 
 # No 0/O, 1/I/L: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -8,12 +8,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotations.agreement import AlphaResult
-from annotations.agreement import LabeledSpan
-from annotations.agreement import PairAgreement
-from annotations.agreement import Unit
-from annotations.agreement import krippendorff_alpha
-from annotations.agreement import pairwise_f1
+from annotations.classroom.agreement import AlphaResult
+from annotations.classroom.agreement import LabeledSpan
+from annotations.classroom.agreement import PairAgreement
+from annotations.classroom.agreement import Unit
+from annotations.classroom.agreement import krippendorff_alpha
+from annotations.classroom.agreement import pairwise_f1
 from annotations.records import Alignment
 from annotations.records import Document
 from annotations.records import Span
@@ -252,7 +252,7 @@ def build_report(
 
     A sentence counts an annotation when the two overlap by at least half of the shorter.
     Agreement runs over every annotator's sentence-level tag decisions (Krippendorff's alpha,
-    nominal) and over their spans pair by pair (F1, see :mod:`annotations.agreement`).
+    nominal) and over their spans pair by pair (F1, see :mod:`annotations.classroom.agreement`).
 
     >>> doc = ReportDocument(1, "A", "T", "O", "One. Two.", (Span(0, 4), Span(5, 9)), ())
     >>> notes = [ReportAnnotation(1, 0, 4, ("x",), "Ana"), ReportAnnotation(1, 5, 9, ("x",), "Ben")]

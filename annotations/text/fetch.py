@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 from annotations.errors import InputError
-from annotations.ingest import MAX_BYTES
+from annotations.text.ingest import MAX_BYTES
 
 MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = 10.0

@@ -1,6 +1,6 @@
 """A class's work against the teacher's key: matches, scores, agreement and the heatmap.
 
-Plain computation on :class:`annotations.agreement.LabeledSpan` items (one per tag of an
+Plain computation on :class:`annotations.classroom.agreement.LabeledSpan` items (one per tag of an
 annotation): no database here. A student's span matches a key span when the tags agree and
 the two overlap by at least half of the shorter one (``agreement.match_spans``).
 """
@@ -11,12 +11,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotations import agreement
-from annotations.agreement import AlphaResult
-from annotations.agreement import LabeledSpan
-from annotations.agreement import MatchResult
-from annotations.agreement import Scores
-from annotations.agreement import Unit
+from annotations.classroom import agreement
+from annotations.classroom.agreement import AlphaResult
+from annotations.classroom.agreement import LabeledSpan
+from annotations.classroom.agreement import MatchResult
+from annotations.classroom.agreement import Scores
+from annotations.classroom.agreement import Unit
 
 
 @dataclass(frozen=True, slots=True)

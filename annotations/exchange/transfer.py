@@ -1,10 +1,10 @@
 """Move annotations between the database and export records: stream them out, import them back.
 
 :func:`iter_records` streams stored annotations as :class:`~annotations.records.AnnotationRecord`
-for the writers of :mod:`annotations.formats`; :func:`import_records` stores the records that
-:func:`~annotations.formats.read_annotations` read, finding each one's document and quote
-again. Like :mod:`annotations.store`, nothing here commits: the caller owns the transaction
-and decides whether an import with problems is kept.
+for the writers of :mod:`annotations.exchange.formats`; :func:`import_records` stores the records
+that :func:`~annotations.exchange.formats.read_annotations` read, finding each one's document and
+quote again. Like :mod:`annotations.storage.store`, nothing here commits: the caller owns the
+transaction and decides whether an import with problems is kept.
 """
 
 from __future__ import annotations
@@ -28,15 +28,15 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotations import listing
-from annotations import models
-from annotations import store
-from annotations.anchor import anchor_quote
-from annotations.anchor import context_of
-from annotations.formats import ImportBatch
+from annotations.exchange.formats import ImportBatch
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
 from annotations.records import Span
+from annotations.storage import listing
+from annotations.storage import models
+from annotations.storage import store
+from annotations.text.anchor import anchor_quote
+from annotations.text.anchor import context_of
 
 # Rows fetched per round trip.
 BATCH_SIZE: Final = 2000
@@ -563,7 +563,7 @@ def import_records(
     Each record's document is found by its text's hash, else by its id when it has no hash,
     else (another tool's file, or another version of the text) by URL or title among the
     comparison's documents. When the quote is not at ``[start, end)`` it is looked for with
-    :func:`~annotations.anchor.anchor_quote` (context, then fuzzy), and the annotation is
+    :func:`~annotations.text.anchor.anchor_quote` (context, then fuzzy), and the annotation is
     stored where it is found ("re-anchored"); a quote found nowhere makes it "orphaned".
     Tags are found by tag set and key, or for another tool's tags by name. Authors are
     found (or added) by name, ``author_fallback`` for those the file does not name. Public

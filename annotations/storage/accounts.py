@@ -22,11 +22,11 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotations import models
 from annotations.errors import AccountError
 from annotations.errors import DuplicateUsernameError
 from annotations.errors import InvalidUsernameError
 from annotations.errors import WeakPasswordError
+from annotations.storage import models
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024

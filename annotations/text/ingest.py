@@ -30,7 +30,7 @@ from annotations.errors import UnsupportedFormatError
 from annotations.records import Document
 from annotations.records import DocumentMeta
 from annotations.records import SourceFormat
-from annotations.segment import segment_text
+from annotations.text.segment import segment_text
 
 MAX_BYTES = 5 * 1024 * 1024
 

@@ -31,12 +31,12 @@ from urllib.parse import unquote
 import orjson
 
 from annotations.errors import ImportFormatError
+from annotations.framing.taxonomy import TaxonomyError
+from annotations.framing.taxonomy import slugify
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
 from annotations.records import LinkTarget
-from annotations.taxonomy import TaxonomyError
-from annotations.taxonomy import slugify
 
 FORMAT_NAME: Final = "parallax-annotations"
 FORMAT_VERSION: Final = 1
@@ -1141,8 +1141,8 @@ def read_annotations(data: bytes | str, *, max_bytes: int = MAX_IMPORT_BYTES) ->
     Annotations from other tools (no ``parallax:`` keys) need a ``TextQuoteSelector`` or
     ``TextPositionSelector`` and a tagging body. Their records have ``document_id`` None
     and the target's source IRI in ``document_url``; tags are the tagging bodies' values,
-    with keys made by :func:`annotations.taxonomy.slugify`; ``start`` = ``end`` = 0 when only
-    a quote is given; what the file does not say is left empty.
+    with keys made by :func:`annotations.framing.taxonomy.slugify`; ``start`` = ``end`` = 0
+    when only a quote is given; what the file does not say is left empty.
     """
     format_name, items = _top_level_items(_parse_json(_decode(data, max_bytes)))
     read = _record_from_json if format_name == "parallax-json" else _record_from_w3c

@@ -1,0 +1,1 @@
+"""Framing: tag sets (the built-in ones and their JSON form). Builds on ``text``."""
