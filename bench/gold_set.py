@@ -7,6 +7,7 @@ spans, and the links between them, annotated by ``bench/gold/guidelines.md``. Th
 
     .venv/bin/python bench/gold_set.py            # check every pair, print the counts
     .venv/bin/python bench/gold_set.py --split dev
+    .venv/bin/python bench/gold_set.py --fill-offsets bench/gold/pairs/<id>   # new pair
 
 The same spans are a segmentation gold: ``sentence_spans(doc)`` gives the hand-marked units
 of an article and ``score_boundaries`` compares a splitter's spans with them.
@@ -320,6 +321,14 @@ def sentence_spans(doc: Doc, *, kinds: Iterable[str] | None = None) -> tuple[tup
     return tuple((u.start, u.end) for u in doc.units if u.kind in wanted)
 
 
+def units_in(doc: Doc, start: int, end: int) -> tuple[Unit, ...]:
+    """Return the units of ``doc`` that share at least one character with ``[start, end)``.
+
+    This maps an aligner's passage (its own sentence spans) onto the hand-marked units.
+    """
+    return tuple(u for u in doc.units if u.start < end and start < u.end)
+
+
 def boundaries(text: str, spans: Sequence[tuple[int, int]]) -> frozenset[int]:
     """Return where spans end, white space trimmed, leaving out the end of the text.
 
@@ -405,13 +414,78 @@ def count(pairs: Sequence[GoldPair]) -> Counter[str]:
     return out
 
 
+def format_gold(data: dict[str, Any]) -> str:
+    """Return ``gold.json`` text with one line per unit and per link, for readable diffs."""
+
+    def line(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def side(value: dict[str, Any]) -> str:
+        head = ", ".join(f"{line(k)}: {line(v)}" for k, v in value.items() if k != "units")
+        units = ",\n".join(f"   {line(u)}" for u in value["units"])
+        return f'{{{head}, "units": [\n{units}\n  ]}}'
+
+    out = [f" {line(k)}: {line(data[k])}" for k in data if k not in ("a", "b", "links")]
+    out += [f" {line(k)}: {side(data[k])}" for k in ("a", "b") if k in data]
+    links = ",\n".join(f"  {line(link)}" for link in data.get("links", []))
+    out.append(f' "links": [\n{links}\n ]' if links else ' "links": []')
+    return "{\n" + ",\n".join(out) + "\n}\n"
+
+
+def fill_offsets(folder: Path) -> int:
+    """Set ``start``/``end`` of every unit in ``folder``'s gold.json from its quoted text.
+
+    Each unit's text is looked up in the article after the end of the unit before it, so
+    units are written in reading order and a repeated sentence finds its own place. Returns
+    how many units changed; the file is then checked like any other pair.
+    """
+    path = Path(folder) / "gold.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sides = {side: (data[side]["file"], data[side]["units"]) for side in ("a", "b")}
+        texts = {
+            side: (Path(folder) / file).read_text(encoding="utf-8")
+            for side, (file, _) in sides.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GoldSetError(f"{path}: cannot fill offsets: {exc!r}") from exc
+    changed = 0
+    for side, (_, units) in sides.items():
+        text = texts[side]
+        position = 0
+        for unit in units:
+            start = text.find(unit["text"], position)
+            if start < 0:
+                raise GoldSetError(
+                    f"{path} {side}: {unit['text']!r} not found after offset {position}"
+                )
+            end = start + len(unit["text"])
+            if (unit.get("start"), unit.get("end")) != (start, end):
+                unit["start"], unit["end"] = start, end
+                changed += 1
+            position = end
+    path.write_text(format_gold(data), encoding="utf-8")
+    load_pair(Path(folder))
+    return changed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Check every pair and print its counts, one ``key<TAB>value`` line each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=SPLITS)
     parser.add_argument("--root", type=Path, default=PAIRS_DIR)
+    parser.add_argument(
+        "--fill-offsets",
+        type=Path,
+        metavar="PAIR_FOLDER",
+        help="compute the units' start/end from their text, then check the pair",
+    )
     args = parser.parse_args(argv)
     try:
+        if args.fill_offsets is not None:
+            changed = fill_offsets(args.fill_offsets)
+            print(f"{args.fill_offsets}: {changed} spans set; the pair is valid")
+            return 0
         pairs = load_pairs(args.split, root=args.root)
     except GoldSetError as exc:
         print(f"gold_set: {exc}", file=sys.stderr)

@@ -198,3 +198,41 @@ def test_the_command_line_checks_and_counts(capsys, broken):
     save()
     assert gold_set.main(["--root", str(folder.parent)]) == 1
     assert "a404" in capsys.readouterr().err
+
+
+def test_units_in_maps_a_passage_onto_the_units_it_touches():
+    pair = gold_set.load_pair(gold_set.PAIRS_DIR / "en-cinema-phones-outlets")
+    first, second = pair.a.unit("a12"), pair.a.unit("a13")
+    assert gold_set.units_in(pair.a, first.start, second.end) == (first, second)
+    assert gold_set.units_in(pair.a, first.end, second.start) == ()
+    assert gold_set.units_in(pair.a, first.end - 1, first.end + 1) == (first,)
+
+
+def test_fill_offsets_finds_each_unit_after_the_one_before(broken):
+    folder, data, save = broken
+    original = gold_set.load_pair(folder)
+    for side in ("a", "b"):
+        for unit in data[side]["units"]:
+            unit["start"] = unit["end"] = 0
+    save()
+    with pytest.raises(gold_set.GoldSetError):
+        gold_set.load_pair(folder)
+    assert gold_set.fill_offsets(folder) == len(original.a.units) + len(original.b.units)
+    assert gold_set.load_pair(folder) == original
+    assert gold_set.fill_offsets(folder) == 0
+
+
+def test_fill_offsets_names_a_unit_missing_from_the_article(broken, capsys):
+    folder, data, save = broken
+    data["b"]["units"][3]["text"] = "A sentence the article does not hold."
+    save()
+    assert gold_set.main(["--fill-offsets", str(folder)]) == 1
+    assert "does not hold" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder", PAIR_FOLDERS[:3] + PAIR_FOLDERS[-3:], ids=lambda p: p.name)
+def test_gold_files_are_written_in_the_one_line_per_unit_form(folder):
+    written = (folder / "gold.json").read_text(encoding="utf-8")
+    data = json.loads(written)
+    assert json.loads(gold_set.format_gold(data)) == data
+    assert gold_set.format_gold(data) == written
