@@ -130,17 +130,28 @@ class GoldPair:
         """Return whether the two articles are in different languages."""
         return self.a.language != self.b.language
 
-    def sentence_links(self, certainty: str = "sure") -> frozenset[IndexPair]:
-        """Return the (A unit index, B unit index) pairs joined by links of ``certainty``."""
+    def sentence_links(
+        self, certainty: str = "sure", *, kinds: Iterable[str] = LINKABLE_KINDS
+    ) -> frozenset[IndexPair]:
+        """Return the (A unit index, B unit index) pairs joined by links of ``certainty``.
+
+        ``kinds`` keeps the pairs whose two units are both of those kinds, e.g.
+        ``kinds={"sentence"}`` for body text only, leaving out headlines and bullets.
+        """
         if certainty not in CERTAINTIES:
             raise ValueError(f"certainty must be one of {CERTAINTIES}, not {certainty!r}")
-        index_a = {u.id: u.index for u in self.a.units}
-        index_b = {u.id: u.index for u in self.b.units}
+        wanted = set(kinds)
+        unknown = wanted - LINKABLE_KINDS
+        if unknown:
+            raise ValueError(f"kinds {sorted(unknown)} are never linked")
+        units_a = {u.id: u for u in self.a.units}
+        units_b = {u.id: u for u in self.b.units}
         return frozenset(
-            (index_a[x], index_b[y])
+            (units_a[x].index, units_b[y].index)
             for link in self.links
             if link.certainty == certainty
             for x, y in link.unit_pairs()
+            if units_a[x].kind in wanted and units_b[y].kind in wanted
         )
 
 

@@ -236,3 +236,16 @@ def test_gold_files_are_written_in_the_one_line_per_unit_form(folder):
     data = json.loads(written)
     assert json.loads(gold_set.format_gold(data)) == data
     assert gold_set.format_gold(data) == written
+
+
+def test_sentence_links_can_leave_out_headlines_and_bullets():
+    pair = gold_set.load_pair(gold_set.PAIRS_DIR / "en-budget-summary")
+    everything = pair.sentence_links("sure")
+    body = pair.sentence_links("sure", kinds={"sentence"})
+    bullets = {pair.b.unit(i).index for i in ("b3", "b4", "b5")}
+    assert body < everything
+    assert {j for _, j in everything} & bullets
+    assert not {j for _, j in body} & bullets
+    assert all(pair.a.units[i].kind == "sentence" for i, _ in body)
+    with pytest.raises(ValueError, match="never linked"):
+        pair.sentence_links("sure", kinds={"byline"})
