@@ -1,340 +1,516 @@
-"""Score ``align_documents`` against hand-aligned gold files: precision, recall, F1.
+"""Score the aligner on the gold set in bench/gold/pairs/, dev and test apart.
 
-Each bench/gold/*.json names two article files and lists, as quotes, the sentence pairs a
-careful reader sees as reporting the same content, the defensible-but-optional pairs, and
-the sentences found in one article only (format in bench/README.md). Passage pairs are
-expanded to sentence pairs before counting, so a 2:1 condensation is two sentence pairs.
+Each pair's two articles go through the engine as ``parallax align --json`` runs it
+(``read_document``, ``align_documents``, ``alignment_to_json``). Every predicted passage pair
+is mapped onto the hand-marked units it touches and expanded to (A unit, B unit) sentence
+links, which are counted against the gold's sure links as bench/gold/README.md says: a
+predicted link inside a ``possible`` link is neither right nor wrong, a link touching a
+byline, boilerplate or heading unit is false, and counts are summed over a split before
+dividing. A TF-IDF cosine baseline, its threshold chosen on dev, is scored beside it.
 
-    .venv/bin/python bench/quality.py [--verbose] [--write-readme] [gold files ...]
+    .venv/bin/python bench/quality.py [--split dev|test] [--pair ID] [--threshold T]
+                                      [--verbose] [--write-readme]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import re
 import sys
+from collections import Counter
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import numpy as np
 
-from annotations.records import Alignment  # noqa: E402
-from annotations.records import Document  # noqa: E402
-from annotations.records import Span  # noqa: E402
-from annotations.text import align  # noqa: E402
-from annotations.text.ingest import read_document  # noqa: E402
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+for _path in (ROOT, BENCH):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
-GOLD_DIR = Path(__file__).resolve().parent / "gold"
-README = Path(__file__).resolve().parent / "README.md"
+import gold_set  # noqa: E402
+from gold_set import GoldPair  # noqa: E402
+from gold_set import Unit  # noqa: E402
+
+README = BENCH / "README.md"
 START_MARKER = "<!-- quality-results:start -->"
 END_MARKER = "<!-- quality-results:end -->"
+# Confidence labels in the order the engine documents them; other labels follow, sorted.
+BAND_ORDER = ("high", "medium", "low")
+# At most this many false sentence links per alignment of two different events (issue 13).
+DIFFERENT_EVENTS_TARGET = 0.1
+BODY_KINDS = frozenset({"sentence"})
 
-Pair = tuple[int, int]
+IndexPair = tuple[int, int]
+PredictedPairs = Sequence[Mapping[str, Any]]
 
 
-class GoldError(Exception):
-    """A gold file that cannot be evaluated as written."""
+class ScoreError(Exception):
+    """An aligner's output that cannot be scored as given; the message says which pair."""
 
 
-@dataclass(frozen=True)
-class Gold:
-    """One gold file, as written."""
-
-    path: Path
-    name: str
-    a: Path
-    b: Path
-    pairs: tuple[tuple[str, str], ...]
-    maybe: tuple[tuple[str, str], ...]
-    only_a: tuple[str, ...]
-    only_b: tuple[str, ...]
+# --- counting ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Side:
-    """One article: its document and the spans of the sentences that get aligned."""
+class Counts:
+    """Sentence-link counts of one pair or, added up, of a group of pairs."""
 
-    document: Document
-    sentences: tuple[Span, ...]
+    gold: int = 0
+    predicted: int = 0
+    possible: int = 0
+    correct: int = 0
+    false: int = 0
+    false_unlinkable: int = 0
 
-    def text_of(self, index: int) -> str:
-        """Return the text of sentence ``index``."""
-        return self.sentences[index].slice(self.document.text)
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.gold + other.gold,
+            self.predicted + other.predicted,
+            self.possible + other.possible,
+            self.correct + other.correct,
+            self.false + other.false,
+            self.false_unlinkable + other.false_unlinkable,
+        )
+
+    @property
+    def precision(self) -> float | None:
+        """Return correct / (correct + false), or None when nothing counted was predicted."""
+        scored = self.correct + self.false
+        return self.correct / scored if scored else None
+
+    @property
+    def recall(self) -> float | None:
+        """Return correct / gold, or None when the gold has no sure link."""
+        return self.correct / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        """Return the harmonic mean of precision and recall (0 when nothing is right)."""
+        if self.gold == 0:
+            return None
+        p, r = self.precision or 0.0, self.recall or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def total(counts: Iterable[Counts]) -> Counts:
+    """Return the sum of ``counts`` (micro-averaging: add first, divide after)."""
+    out = Counts()
+    for c in counts:
+        out = out + c
+    return out
+
+
+def _span(value: Any, text: str, where: str) -> tuple[int, int]:
+    if (
+        not isinstance(value, Sequence)
+        or isinstance(value, str)
+        or len(value) != 2
+        or not all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+    ):
+        raise ScoreError(f"{where}: expected [start, end], got {value!r}")
+    start, end = value
+    if not 0 <= start < end <= len(text):
+        raise ScoreError(f"{where}: span [{start}, {end}) outside the text (0-{len(text)})")
+    return start, end
+
+
+def _band(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def band_key(band: str) -> tuple[int, str]:
+    """Sort key putting known confidence labels in their order, others after them."""
+    return (BAND_ORDER.index(band), "") if band in BAND_ORDER else (len(BAND_ORDER), band)
+
+
+def predicted_links(pair: GoldPair, predicted: PredictedPairs) -> dict[IndexPair, str | None]:
+    """Map predicted passage pairs onto unit pairs: ``{(A unit, B unit): confidence}``.
+
+    Each passage pair (a dict with ``"a"`` and ``"b"`` spans, as ``parallax align --json``
+    prints it; other keys are ignored) covers every unit it shares a character with, and
+    stands for all A unit × B unit pairs. A unit pair reached by several passages keeps the
+    most confident label; the label is None when the aligner gives none.
+    """
+    out: dict[IndexPair, str | None] = {}
+    for number, passage in enumerate(predicted):
+        where = f"{pair.id}: predicted pair {number}"
+        if not isinstance(passage, Mapping) or "a" not in passage or "b" not in passage:
+            raise ScoreError(f"{where}: expected a dict with 'a' and 'b' spans")
+        a = gold_set.units_in(pair.a, *_span(passage["a"], pair.a.text, f"{where} 'a'"))
+        b = gold_set.units_in(pair.b, *_span(passage["b"], pair.b.text, f"{where} 'b'"))
+        label = passage.get("confidence")
+        band = None if label is None else _band(label)
+        for x in a:
+            for y in b:
+                key = (x.index, y.index)
+                if key not in out or (
+                    band is not None
+                    and (out[key] is None or band_key(band) < band_key(out[key] or ""))
+                ):
+                    out[key] = band
+    return out
+
+
+def _both_of(pair: GoldPair, kinds: frozenset[str]) -> Callable[[IndexPair], bool]:
+    def keep(link: IndexPair) -> bool:
+        return pair.a.units[link[0]].kind in kinds and pair.b.units[link[1]].kind in kinds
+
+    return keep
+
+
+def score_links(
+    pair: GoldPair, links: Iterable[IndexPair], *, kinds: Iterable[str] | None = None
+) -> Counts:
+    """Count predicted unit pairs of ``pair`` against its gold.
+
+    A pair inside a ``possible`` link is counted in neither precision nor recall; one that
+    touches a unit the guidelines never link (byline, boilerplate, heading) is false. With
+    ``kinds`` (e.g. ``{"sentence"}``) only unit pairs whose two units are of those kinds
+    count, on both sides of the comparison.
+    """
+    keep_kinds = gold_set.LINKABLE_KINDS if kinds is None else frozenset(kinds)
+    gold = pair.sentence_links("sure", kinds=keep_kinds)
+    maybe = pair.sentence_links("possible", kinds=keep_kinds)
+    found = set(links)
+    if kinds is not None:
+        found = set(filter(_both_of(pair, keep_kinds), found))
+    unlinkable = {
+        link
+        for link in found
+        if not (pair.a.units[link[0]].is_linkable and pair.b.units[link[1]].is_linkable)
+    }
+    counted = found - maybe
+    return Counts(
+        gold=len(gold),
+        predicted=len(found),
+        possible=len(found & maybe),
+        correct=len(counted & gold),
+        false=len(counted - gold),
+        false_unlinkable=len(unlinkable),
+    )
+
+
+def score_bands(pair: GoldPair, links: Mapping[IndexPair, str | None]) -> dict[str, Counts]:
+    """Count the predicted unit pairs of each confidence label (gold left at 0)."""
+    out: dict[str, Counts] = {}
+    for band in {b for b in links.values() if b is not None}:
+        counts = score_links(pair, [k for k, v in links.items() if v == band])
+        out[band] = Counts(0, counts.predicted, counts.possible, counts.correct, counts.false)
+    return out
+
+
+# --- the engine ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Result:
-    """The counts for one gold file, plus what is needed to list the mistakes."""
+class EngineRun:
+    """What the engine made of one pair: its JSON pairs and a note of its settings."""
 
-    name: str
-    gold: frozenset[Pair]
-    maybe: frozenset[Pair]
-    predicted: frozenset[Pair]
-    only_a_expected: tuple[tuple[int, ...], ...]
-    only_b_expected: tuple[tuple[int, ...], ...]
-    only_a_reported: frozenset[int]
-    only_b_reported: frozenset[int]
-    a: Side
-    b: Side
+    pairs: tuple[Mapping[str, Any], ...]
     settings: str
 
-    @property
-    def counted(self) -> frozenset[Pair]:
-        """Return the predicted pairs that count for precision (those not in maybe)."""
-        return self.predicted - self.maybe
 
-    @property
-    def true_positives(self) -> frozenset[Pair]:
-        """Return the predicted pairs that are gold pairs."""
-        return self.predicted & self.gold
+def run_engine(pair: GoldPair, *, threshold: float | None = None) -> EngineRun:
+    """Align ``pair`` as ``parallax align --json A B`` does and return the JSON pairs."""
+    from annotations import align_documents
+    from annotations import alignment_to_json
+    from annotations import read_document
 
-    @property
-    def only_correct(self) -> int:
-        """Return how many gold one-source sentences the alignment reports as such."""
-        return sum(set(i) <= self.only_a_reported for i in self.only_a_expected) + sum(
-            set(j) <= self.only_b_reported for j in self.only_b_expected
-        )
-
-    @property
-    def only_total(self) -> int:
-        """Return how many one-source quotes the gold file lists."""
-        return len(self.only_a_expected) + len(self.only_b_expected)
-
-
-# --- reading --------------------------------------------------------------------------
-
-
-def _quote_pairs(data: dict[str, Any], key: str, path: Path) -> tuple[tuple[str, str], ...]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(q, str) and q for q in p)
-        for p in value
-    ):
-        raise GoldError(f"{path}: {key!r} must be a list of [quote A, quote B] pairs")
-    return tuple((p[0], p[1]) for p in value)
-
-
-def _quotes(data: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(q, str) and q for q in value):
-        raise GoldError(f"{path}: {key!r} must be a list of quotes")
-    return tuple(value)
-
-
-def load_gold(path: Path) -> Gold:
-    """Read and check one gold file."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GoldError(f"{path}: cannot read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise GoldError(f"{path}: expected a JSON object")
-    for key in ("name", "a", "b"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise GoldError(f"{path}: {key!r} must be a non-empty string")
-    unknown = set(data) - {"name", "a", "b", "pairs", "maybe", "only_a", "only_b"}
-    if unknown:
-        raise GoldError(f"{path}: unknown keys {sorted(unknown)}")
-    return Gold(
-        path=path,
-        name=data["name"],
-        a=ROOT / data["a"],
-        b=ROOT / data["b"],
-        pairs=_quote_pairs(data, "pairs", path),
-        maybe=_quote_pairs(data, "maybe", path),
-        only_a=_quotes(data, "only_a", path),
-        only_b=_quotes(data, "only_b", path),
-    )
-
-
-def aligned_sentences(document: Document) -> tuple[Span, ...]:
-    """Return the sentences alignment works on: the core's own helper when it has one."""
-    helper = getattr(align, "aligned_sentences", None)
-    if helper is not None:
-        return tuple(helper(document))
-    paragraphs = document.segmentation.paragraphs
-    return tuple(
-        s.span for s in document.segmentation.sentences if paragraphs[s.paragraph].kind == "prose"
-    )
-
-
-def load_side(path: Path) -> Side:
-    """Read one article and find its aligned sentences."""
-    document = read_document(path)
-    return Side(document, aligned_sentences(document))
-
-
-def locate(side: Side, quote: str, where: str) -> tuple[int, ...]:
-    """Return the indices of the aligned sentences that hold ``quote`` (found exactly once)."""
-    text = side.document.text
-    first = text.find(quote)
-    if first < 0:
-        raise GoldError(f"{where}: quote not found: {quote!r}")
-    if text.find(quote, first + 1) >= 0:
-        raise GoldError(f"{where}: quote occurs more than once: {quote!r}")
-    end = first + len(quote)
-    hits = tuple(i for i, s in enumerate(side.sentences) if s.start < end and first < s.end)
-    if not hits:
-        raise GoldError(f"{where}: quote is in no aligned sentence (heading?): {quote!r}")
-    return hits
-
-
-def sentence_pairs(
-    gold: Gold, a: Side, b: Side, quotes: Sequence[tuple[str, str]], key: str
-) -> frozenset[Pair]:
-    """Map quote pairs to the sentence pairs they name."""
-    out: set[Pair] = set()
-    for qa, qb in quotes:
-        for i in locate(a, qa, f"{gold.path} {key} (A)"):
-            for j in locate(b, qb, f"{gold.path} {key} (B)"):
-                out.add((i, j))
-    return frozenset(out)
-
-
-def predicted_pairs(alignment: Alignment) -> frozenset[Pair]:
-    """Expand passage pairs to sentence pairs (a_sentences x b_sentences)."""
-    return frozenset((i, j) for p in alignment.pairs for i in p.a_sentences for j in p.b_sentences)
-
-
-def indices_of(spans: Sequence[Span], side: Side) -> frozenset[int]:
-    """Return the indices of the aligned sentences that ``spans`` overlap."""
-    return frozenset(
-        i
-        for span in spans
-        for i, s in enumerate(side.sentences)
-        if s.start < span.end and span.start < s.end
-    )
-
-
-def _only(
-    gold: Gold, side: Side, quotes: Sequence[str], paired: set[int], optional: set[int], key: str
-) -> tuple[tuple[int, ...], ...]:
-    """Locate the one-source quotes of one side; check them against the pairs.
-
-    A sentence both in ``only_`` and in a gold pair is a contradiction. One that is also in a
-    maybe pair is defensible either way, so it is left out of the one-source score.
-    """
-    out = []
-    for quote in quotes:
-        hits = locate(side, quote, f"{gold.path} only_{key}")
-        if paired & set(hits):
-            raise GoldError(f"{gold.path}: only_{key} quote is also in a gold pair: {quote!r}")
-        if optional & set(hits):
-            print(
-                f"note: {gold.path.name}: only_{key} quote is also in a maybe pair, "
-                f"not scored: {quote!r}",
-                file=sys.stderr,
+    documents = []
+    for doc in (pair.a, pair.b):
+        document = read_document(doc.path)
+        if document.text != doc.text:
+            raise ScoreError(
+                f"{pair.id}: {doc.path.name} reads differently through read_document, "
+                "so the gold offsets do not apply"
             )
-            continue
-        out.append(hits)
-    return tuple(out)
-
-
-def evaluate(gold: Gold, *, threshold: float | None = None) -> Result:
-    """Align the two articles of ``gold`` and compare with it."""
-    a, b = load_side(gold.a), load_side(gold.b)
-    gold_pairs = sentence_pairs(gold, a, b, gold.pairs, "pairs")
-    maybe = sentence_pairs(gold, a, b, gold.maybe, "maybe")
-    both = gold_pairs & maybe
-    if both:
-        raise GoldError(f"{gold.path}: sentence pairs in both pairs and maybe: {sorted(both)}")
-    only_a = _only(gold, a, gold.only_a, {i for i, _ in gold_pairs}, {i for i, _ in maybe}, "a")
-    only_b = _only(gold, b, gold.only_b, {j for _, j in gold_pairs}, {j for _, j in maybe}, "b")
-
+        documents.append(document)
     options = {} if threshold is None else {"threshold": threshold}
-    alignment = align.align_documents(a.document, b.document, **options)
-    settings = alignment.settings
-    return Result(
-        name=gold.name,
-        gold=gold_pairs,
-        maybe=maybe,
-        predicted=predicted_pairs(alignment),
-        only_a_expected=only_a,
-        only_b_expected=only_b,
-        only_a_reported=indices_of(alignment.only_a, a),
-        only_b_reported=indices_of(alignment.only_b, b),
-        a=a,
-        b=b,
-        settings=f"{settings.version}, threshold {settings.threshold:g}, "
-        f"near_best {settings.near_best:g}",
+    alignment = align_documents(documents[0], documents[1], **options)
+    payload = alignment_to_json(alignment, documents[0], documents[1])
+    settings = getattr(alignment, "settings", None)
+    note = ", ".join(
+        f"{name} {getattr(settings, name)}"
+        for name in ("version", "threshold", "near_best")
+        if hasattr(settings, name)
+    )
+    return EngineRun(tuple(payload["pairs"]), note)
+
+
+# --- the TF-IDF baseline ---------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+# Languages written without spaces: words are not delimited, so use character bigrams.
+_UNSPACED = frozenset({"ja", "zh"})
+
+
+def tokens(text: str, language: str) -> list[str]:
+    """Return lower-cased words, or character bigrams for Japanese and Chinese."""
+    words = _WORD.findall(text.lower())
+    if language not in _UNSPACED:
+        return words
+    return [w[i : i + 2] for w in words for i in range(max(1, len(w) - 1))]
+
+
+def tfidf_cosines(pair: GoldPair) -> tuple[tuple[Unit, ...], tuple[Unit, ...], np.ndarray]:
+    """Return the linkable units of A and B and the cosine of their TF-IDF vectors.
+
+    Written with NumPy rather than scikit-learn (not a dependency): raw term counts times
+    smooth IDF ``ln((1 + n) / (1 + df)) + 1`` over the units of the two articles, each
+    vector L2-normalised, as ``TfidfVectorizer``'s defaults do.
+    """
+    a = tuple(u for u in pair.a.units if u.is_linkable)
+    b = tuple(u for u in pair.b.units if u.is_linkable)
+    bags = [Counter(tokens(u.text, pair.a.language)) for u in a]
+    bags += [Counter(tokens(u.text, pair.b.language)) for u in b]
+    vocabulary = {term: i for i, term in enumerate(sorted({t for bag in bags for t in bag}))}
+    matrix = np.zeros((len(bags), len(vocabulary)))
+    for row, bag in enumerate(bags):
+        for term, count in bag.items():
+            matrix[row, vocabulary[term]] = count
+    df = (matrix > 0).sum(axis=0)
+    matrix *= np.log((1 + len(bags)) / (1 + df)) + 1
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms == 0, 1, norms)
+    return a, b, matrix[: len(a)] @ matrix[len(a) :].T
+
+
+def baseline_links(
+    cosines: tuple[tuple[Unit, ...], tuple[Unit, ...], np.ndarray], threshold: float
+) -> set[IndexPair]:
+    """Return every (A unit, B unit) pair whose cosine is at least ``threshold``."""
+    a, b, matrix = cosines
+    rows, cols = np.nonzero(matrix >= threshold)
+    return {(a[i].index, b[j].index) for i, j in zip(rows.tolist(), cols.tolist(), strict=True)}
+
+
+def choose_threshold(
+    pairs: Sequence[GoldPair],
+    cosines: Mapping[str, tuple[tuple[Unit, ...], tuple[Unit, ...], np.ndarray]],
+    grid: Sequence[float] = tuple(round(0.05 + 0.01 * i, 2) for i in range(91)),
+) -> float:
+    """Return the cosine threshold with the best micro F1 over ``pairs`` (the lowest on ties)."""
+    best, best_f1 = grid[0], -1.0
+    for threshold in grid:
+        counts = total(score_links(p, baseline_links(cosines[p.id], threshold)) for p in pairs)
+        f1 = counts.f1 or 0.0
+        if f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return best
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """One pair scored: all linkable units, body sentences only, and per confidence label."""
+
+    pair: GoldPair
+    passages: int
+    links: Mapping[IndexPair, str | None]
+    counts: Counts
+    body: Counts
+    bands: Mapping[str, Counts] = field(default_factory=dict)
+
+
+def evaluate(pair: GoldPair, predicted: PredictedPairs) -> PairResult:
+    """Score an aligner's JSON pairs for ``pair`` every way the report shows."""
+    links = predicted_links(pair, predicted)
+    return PairResult(
+        pair=pair,
+        passages=len(predicted),
+        links=links,
+        counts=score_links(pair, links),
+        body=score_links(pair, links, kinds=BODY_KINDS),
+        bands=score_bands(pair, links),
     )
 
 
-# --- report ---------------------------------------------------------------------------
+def language_key(pair: GoldPair) -> str:
+    """Return ``"en"`` for an English pair, ``"en→de"`` for English A and German B."""
+    a, b = pair.a.language, pair.b.language
+    return a if a == b else f"{a}→{b}"
 
 
-def ratio(part: int, whole: int) -> float | None:
-    """Return ``part / whole``, or None when ``whole`` is 0."""
-    return part / whole if whole else None
+# --- report --------------------------------------------------------------------------------
 
 
-def f1(precision: float | None, recall: float | None) -> float | None:
-    """Return the harmonic mean of precision and recall."""
-    if precision is None or recall is None or precision + recall == 0:
-        return None if precision is None or recall is None else 0.0
-    return 2 * precision * recall / (precision + recall)
+def fmt(value: float | None) -> str:
+    """Format a share with three decimals, or a dash when undefined."""
+    return "—" if value is None else f"{value:.3f}"
 
 
-def percent(value: float | None) -> str:
-    """Format a share as a percentage."""
-    return "—" if value is None else f"{100 * value:.1f}%"
+def _prf(c: Counts) -> str:
+    return f"{fmt(c.precision)} | {fmt(c.recall)} | {fmt(c.f1)}"
 
 
-def table(results: Sequence[Result]) -> str:
-    """Return the per-file table with micro-averaged totals, in Markdown."""
+def headline_table(rows: Sequence[tuple[str, str, Counts]]) -> str:
+    """Return the main table: one row per scorer and split."""
     lines = [
-        "| Gold file | gold pairs | predicted (not maybe) | correct | precision | recall | F1 "
-        "| only-in correct |",
-        "|---|---|---|---|---|---|---|---|",
+        "| scored | split | sure gold links | predicted links | in `possible` (not scored) "
+        "| correct | false (of which byline/boilerplate/heading) | P | R | F1 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    totals = [0, 0, 0, 0, 0]
-
-    def row(name: str, gold: int, counted: int, correct: int, only_ok: int, only_n: int) -> str:
-        precision, recall = ratio(correct, counted), ratio(correct, gold)
-        only = f"{percent(ratio(only_ok, only_n))} ({only_ok}/{only_n})"
-        return (
-            f"| {name} | {gold} | {counted} | {correct} | {percent(precision)} "
-            f"| {percent(recall)} | {percent(f1(precision, recall))} | {only} |"
+    for name, split, c in rows:
+        lines.append(
+            f"| {name} | {split} | {c.gold} | {c.predicted} | {c.possible} | {c.correct} "
+            f"| {c.false} ({c.false_unlinkable}) | {_prf(c)} |"
         )
-
-    for r in results:
-        counts = (len(r.gold), len(r.counted), len(r.true_positives), r.only_correct, r.only_total)
-        totals = [t + c for t, c in zip(totals, counts, strict=True)]
-        lines.append(row(r.name, *counts))
-    if len(results) > 1:
-        lines.append(row("**all (micro)**", *totals))
     return "\n".join(lines)
 
 
-def clip(text: str, width: int = 90) -> str:
+def group_table(
+    title: str, results: Mapping[str, Sequence[PairResult]], key: Callable[[GoldPair], str]
+) -> str:
+    """Return P/R/F1 per group (category or language), dev and test side by side."""
+    groups = sorted({key(r.pair) for rs in results.values() for r in rs})
+    splits = list(results)
+    head = " | ".join(
+        f"{s} pairs | {s} correct / gold / false | {s} P | {s} R | {s} F1" for s in splits
+    )
+    lines = [f"| {title} | {head} |", "|---" + "|---:" * (5 * len(splits)) + "|"]
+    for group in groups:
+        cells = []
+        for split in splits:
+            mine = [r for r in results[split] if key(r.pair) == group]
+            if not mine:
+                cells.append("— | — | — | — | —")
+                continue
+            c = total(r.counts for r in mine)
+            cells.append(f"{len(mine)} | {c.correct} / {c.gold} / {c.false} | {_prf(c)}")
+        lines.append(f"| {group} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def different_events_table(rows: Sequence[tuple[str, str, Sequence[PairResult]]]) -> str:
+    """Return false links per alignment of two articles about different events."""
+    lines = [
+        "| scored | split | alignments | linked passages | false sentence links "
+        f"| false links per alignment (target ≤ {DIFFERENT_EVENTS_TARGET:g}) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, split, results in rows:
+        mine = [r for r in results if r.pair.category == "different-events"]
+        if not mine:
+            continue
+        false = sum(r.counts.false for r in mine)
+        passages = sum(r.passages for r in mine)
+        rate = false / len(mine)
+        mark = "✓" if rate <= DIFFERENT_EVENTS_TARGET else "✗"
+        lines.append(
+            f"| {name} | {split} | {len(mine)} | {passages} | {false} | {rate:.2f} {mark} |"
+        )
+    return "\n".join(lines)
+
+
+def bands_table(results: Mapping[str, Sequence[PairResult]]) -> str | None:
+    """Return P per confidence label and cumulative P/R, or None when the aligner gives none."""
+    labels = sorted({b for rs in results.values() for r in rs for b in r.bands}, key=band_key)
+    if not labels:
+        return None
+    lines = [
+        "| split | confidence | predicted links | correct / false | P of this label "
+        "| P at this label or above | R at this label or above |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for split, rs in results.items():
+        gold = sum(r.counts.gold for r in rs)
+        running = Counts(gold=gold)
+        for label in labels:
+            c = total(r.bands.get(label, Counts()) for r in rs)
+            running = running + c
+            lines.append(
+                f"| {split} | {label} | {c.predicted} | {c.correct} / {c.false} "
+                f"| {fmt(c.precision)} | {fmt(running.precision)} | {fmt(running.recall)} |"
+            )
+    return "\n".join(lines)
+
+
+def clip(text: str, width: int = 100) -> str:
     """Shorten ``text`` to ``width`` characters on one line."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def mistakes(r: Result) -> str:
-    """List false pairs, misses and one-source mistakes of one file."""
-    lines = [f"## {r.name}"]
-    false = sorted(r.counted - r.gold)
-    misses = sorted(r.gold - r.predicted)
-    lines.append(f"false pairs ({len(false)}):")
-    for i, j in false:
-        lines += [f"  A{i}: {clip(r.a.text_of(i))}", f"  B{j}: {clip(r.b.text_of(j))}", ""]
-    lines.append(f"missed pairs ({len(misses)}):")
-    for i, j in misses:
-        lines += [f"  A{i}: {clip(r.a.text_of(i))}", f"  B{j}: {clip(r.b.text_of(j))}", ""]
-    wrong_only = [("A", i, r.a) for i in r.only_a_expected if not set(i) <= r.only_a_reported]
-    wrong_only += [("B", j, r.b) for j in r.only_b_expected if not set(j) <= r.only_b_reported]
-    lines.append(f"one-source sentences paired anyway ({len(wrong_only)}):")
-    for label, hits, side in wrong_only:
-        for k in hits:
-            lines.append(f"  {label}{k}: {clip(side.text_of(k))}")
+def mistakes(result: PairResult) -> str:
+    """List the false links and the missed sure links of one pair."""
+    pair = result.pair
+    gold = pair.sentence_links("sure")
+    maybe = pair.sentence_links("possible")
+    found = set(result.links)
+    false = sorted(found - gold - maybe)
+    missed = sorted(gold - found)
+    lines = [f"## {pair.id} ({pair.split}, {pair.category}): {_prf(result.counts)}"]
+    for title, links in (("false", false), ("missed", missed)):
+        lines.append(f"{title} ({len(links)}):")
+        for i, j in links:
+            ua, ub = pair.a.units[i], pair.b.units[j]
+            lines += [
+                f"  {ua.id} [{ua.kind}] {clip(ua.text)}",
+                f"  {ub.id} [{ub.kind}] {clip(ub.text)}",
+                "",
+            ]
     return "\n".join(lines)
+
+
+def report(
+    engine: Mapping[str, Sequence[PairResult]],
+    baseline: Mapping[str, Sequence[PairResult]],
+    threshold: float,
+    settings: str,
+) -> str:
+    """Return the Markdown section for bench/README.md."""
+    splits = list(engine)
+    rows: list[tuple[str, str, Counts]] = []
+    for split in splits:
+        rows.append(("engine", split, total(r.counts for r in engine[split])))
+    for split in splits:
+        rows.append(("engine, body sentences only", split, total(r.body for r in engine[split])))
+    for split in splits:
+        rows.append(
+            (f"TF-IDF cosine ≥ {threshold:g}", split, total(r.counts for r in baseline[split]))
+        )
+    parts = [
+        f"Run {dt.date.today().isoformat()}; engine: {settings or 'settings not reported'}; "
+        f"TF-IDF threshold {threshold:g}, chosen on dev.",
+        "",
+        headline_table(rows),
+        "",
+        "Engine by category:",
+        "",
+        group_table("category", engine, lambda p: p.category),
+        "",
+        "Engine by language (A→B when they differ):",
+        "",
+        group_table("language", engine, language_key),
+        "",
+        "Articles about different events (every predicted link is false):",
+        "",
+        different_events_table(
+            [("engine", s, engine[s]) for s in splits]
+            + [(f"TF-IDF ≥ {threshold:g}", s, baseline[s]) for s in splits]
+        ),
+    ]
+    bands = bands_table(engine)
+    parts += (
+        ["", "Engine by confidence:", "", bands]
+        if bands
+        else [
+            "",
+            "The engine's pairs carry no `confidence`, so there is no table by confidence.",
+        ]
+    )
+    return "\n".join(parts)
 
 
 def write_readme(section: str) -> None:
@@ -349,32 +525,69 @@ def write_readme(section: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Evaluate every gold file and print (and optionally store) the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", nargs="*", type=Path, help="gold files (default: bench/gold/*)")
+    """Score the engine and the baseline on the gold set and print the tables."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--split", choices=gold_set.SPLITS, help="score one split only")
+    parser.add_argument("--pair", action="append", metavar="ID", help="score only these pairs")
     parser.add_argument("--threshold", type=float, help="passed to align_documents")
-    parser.add_argument("--verbose", "-v", action="store_true", help="list every mistake")
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list false links and misses (dev only, "
+        "unless --split test or --pair asks for test pairs)",
+    )
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     args = parser.parse_args(argv)
-    paths = args.gold or sorted(GOLD_DIR.glob("*.json"))
-    if not paths:
-        raise SystemExit(f"no gold files in {GOLD_DIR}")
+    if args.write_readme and (args.split or args.pair or args.threshold is not None):
+        parser.error("--write-readme stores the full default run only")
     try:
-        results = [evaluate(load_gold(p), threshold=args.threshold) for p in paths]
-    except GoldError as exc:
-        raise SystemExit(f"gold error: {exc}") from None
-    section = "\n".join(
-        [
-            f"Run {dt.date.today().isoformat()}; alignment {results[0].settings}.",
-            "",
-            table(results),
-        ]
-    )
+        pairs = gold_set.load_pairs()
+    except gold_set.GoldSetError as exc:
+        raise SystemExit(f"gold set: {exc}") from None
+    if args.pair:
+        unknown = set(args.pair) - {p.id for p in pairs}
+        if unknown:
+            raise SystemExit(f"no such pair: {', '.join(sorted(unknown))}")
+        pairs = tuple(p for p in pairs if p.id in args.pair)
+    splits = [args.split] if args.split else list(gold_set.SPLITS)
+    by_split = {s: [p for p in pairs if p.split == s] for s in splits}
+    by_split = {s: ps for s, ps in by_split.items() if ps}
+
+    cosines = {p.id: tfidf_cosines(p) for p in gold_set.load_pairs()}
+    threshold = choose_threshold(gold_set.load_pairs("dev"), cosines)
+    engine: dict[str, list[PairResult]] = {}
+    baseline: dict[str, list[PairResult]] = {}
+    settings = ""
+    try:
+        for split, split_pairs in by_split.items():
+            engine[split], baseline[split] = [], []
+            for pair in split_pairs:
+                run = run_engine(pair, threshold=args.threshold)
+                settings = run.settings
+                engine[split].append(evaluate(pair, run.pairs))
+                links = baseline_links(cosines[pair.id], threshold)
+                baseline[split].append(
+                    PairResult(
+                        pair,
+                        len(links),
+                        dict.fromkeys(links),
+                        score_links(pair, links),
+                        score_links(pair, links, kinds=BODY_KINDS),
+                    )
+                )
+    except ScoreError as exc:
+        raise SystemExit(f"cannot score: {exc}") from None
+    section = report(engine, baseline, threshold, settings)
     print(section)
     if args.verbose:
-        for r in results:
-            print()
-            print(mistakes(r))
+        for split, results in engine.items():
+            if split == "test" and not (args.split == "test" or args.pair):
+                print("\n(test mistakes not listed: tune on dev; --split test lists them)")
+                continue
+            for result in results:
+                print()
+                print(mistakes(result))
     if args.write_readme:
         write_readme(section)
         print(f"\nwrote {README.relative_to(ROOT)}")
