@@ -209,7 +209,7 @@ def test_tfidf_cosine_is_one_for_the_same_words_and_zero_for_none_shared():
         "The ferry ran aground.\nAll 212 people were rescued.",
         "All 212 people were rescued.\nShares fell sharply today.",
     )
-    _, _, cosines = quality.tfidf_cosines(pair)
+    cosines = quality.tfidf_cosines(pair).matrix
     assert cosines[1, 0] == pytest.approx(1.0)
     assert cosines[0, 1] == pytest.approx(0.0)
     assert np.all((cosines >= -1e-9) & (cosines <= 1 + 1e-9))
@@ -243,9 +243,29 @@ def test_the_baseline_threshold_is_the_best_one_on_the_pairs_given():
     assert all(f1(chosen) >= f1(t) for t in grid)
 
 
+def test_the_baseline_on_the_engine_sentences_maps_them_onto_units():
+    pair = pair_named("en-ferry-summary")
+    cosines = quality.tfidf_cosines(pair, "engine")
+    assert cosines.matrix.shape == (len(cosines.a), len(cosines.b))
+    for spans, units, doc in (
+        (cosines.a, cosines.a_units, pair.a),
+        (cosines.b, cosines.b_units, pair.b),
+    ):
+        assert len(units) == len(spans)
+        for (start, end), indices in zip(spans, units, strict=True):
+            assert indices == tuple(u.index for u in gold_set.units_in(doc, start, end))
+    # At a threshold above every cosine nothing is linked; at 0 every covered unit pair is.
+    assert quality.baseline_links(cosines, 1.01) == set()
+    everything = quality.baseline_links(cosines, 0.0)
+    assert everything == {
+        (x, y) for xs in cosines.a_units for ys in cosines.b_units for x in xs for y in ys
+    }
+
+
 def test_the_command_scores_the_engine_on_a_pair(capsys):
     assert quality.main(["--pair", "en-ferry-summary", "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "| engine | dev | 18 |" in out
     assert "| test |" not in out
     assert "## en-ferry-summary (dev, summary)" in out
+    assert "TF-IDF cosine ≥" in out and "engine's sentences | dev |" in out
