@@ -6,7 +6,8 @@ is mapped onto the hand-marked units it touches and expanded to (A unit, B unit)
 links, which are counted against the gold's sure links as bench/gold/README.md says: a
 predicted link inside a ``possible`` link is neither right nor wrong, a link touching a
 byline, boilerplate or heading unit is false, and counts are summed over a split before
-dividing. A TF-IDF cosine baseline, its threshold chosen on dev, is scored beside it.
+dividing. A TF-IDF cosine baseline, its threshold chosen on dev, is scored beside it, once
+over the hand-marked sentences and once over the engine's own.
 
     .venv/bin/python bench/quality.py [--split dev|test] [--pair ID] [--threshold T]
                                       [--verbose] [--write-readme]
@@ -38,6 +39,11 @@ for _path in (ROOT, BENCH):
 
 import gold_set  # noqa: E402
 from gold_set import GoldPair  # noqa: E402
+
+from annotations import AnnotationError  # noqa: E402
+from annotations import align_documents  # noqa: E402
+from annotations import alignment_to_json  # noqa: E402
+from annotations import read_document  # noqa: E402
 
 README = BENCH / "README.md"
 START_MARKER = "<!-- quality-results:start -->"
@@ -109,13 +115,15 @@ def total(counts: Iterable[Counts]) -> Counts:
 
 
 def _span(value: Any, text: str, where: str) -> tuple[int, int]:
+    if isinstance(value, Mapping) and "start" in value and "end" in value:
+        value = (value["start"], value["end"])
     if (
         not isinstance(value, Sequence)
         or isinstance(value, str)
         or len(value) != 2
         or not all(isinstance(x, int) and not isinstance(x, bool) for x in value)
     ):
-        raise ScoreError(f"{where}: expected [start, end], got {value!r}")
+        raise ScoreError(f"{where}: expected [start, end] or {{start, end}}, got {value!r}")
     start, end = value
     if not 0 <= start < end <= len(text):
         raise ScoreError(f"{where}: span [{start}, {end}) outside the text (0-{len(text)})")
@@ -220,13 +228,12 @@ class EngineRun:
 
 def run_engine(pair: GoldPair, *, threshold: float | None = None) -> EngineRun:
     """Align ``pair`` as ``parallax align --json A B`` does and return the JSON pairs."""
-    from annotations import align_documents
-    from annotations import alignment_to_json
-    from annotations import read_document
-
     documents = []
     for doc in (pair.a, pair.b):
-        document = read_document(doc.path)
+        try:
+            document = read_document(doc.path)
+        except AnnotationError as exc:
+            raise ScoreError(f"{pair.id}: {exc}") from exc
         if document.text != doc.text:
             raise ScoreError(
                 f"{pair.id}: {doc.path.name} reads differently through read_document, "
@@ -284,8 +291,6 @@ def baseline_sentences(doc: gold_set.Doc, segmentation: str) -> tuple[tuple[int,
     if segmentation == "units":
         return tuple((u.start, u.end) for u in doc.units if u.is_linkable)
     if segmentation == "engine":
-        from annotations import read_document
-
         return tuple((s.start, s.end) for s in read_document(doc.path).segmentation.sentences)
     raise ValueError(f"segmentation must be one of {SEGMENTATIONS}, not {segmentation!r}")
 

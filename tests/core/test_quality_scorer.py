@@ -125,6 +125,14 @@ def test_extra_keys_are_ignored_and_confidence_gives_bands():
     assert quality.bands_table({"dev": [quality.evaluate(pair, passages_for(pair, sure))]}) is None
 
 
+def test_spans_may_also_come_as_start_and_end_keys():
+    pair = pair_named("en-ferry-summary")
+    (i, j), *_ = sorted(pair.sentence_links("sure"))
+    a, b = pair.a.units[i], pair.b.units[j]
+    passage = {"a": {"start": a.start, "end": a.end}, "b": {"start": b.start, "end": b.end}}
+    assert set(quality.predicted_links(pair, [passage])) == {(i, j)}
+
+
 def test_the_same_unit_pair_keeps_its_most_confident_label():
     pair = pair_named("en-summit-outlets")
     link = sorted(pair.sentence_links("sure"))[:1]
