@@ -1,9 +1,9 @@
 """Move annotations between the database and export records: stream them out, import them back.
 
 :func:`iter_records` streams stored annotations as :class:`~annotations.records.AnnotationRecord`
-for the writers of :mod:`annotations.exchange.formats`; :func:`import_records` stores the records
-that :func:`~annotations.exchange.formats.read_annotations` read, finding each one's document and
-quote again. Like :mod:`annotations.storage.store`, nothing here commits: the caller owns the
+for the writers of :mod:`annotations.exchange.exporting`; :func:`import_records` stores the records
+that :func:`~annotations.exchange.importing.read_annotations` read, finding each one's document and
+quote again. Like :mod:`annotations.storage`, nothing here commits: the caller owns the
 transaction and decides whether an import with problems is kept.
 """
 
@@ -28,21 +28,24 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotations.exchange.formats import ImportBatch
+from annotations.exchange.importing import ImportBatch
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
 from annotations.records import Span
+from annotations.storage import _tables
+from annotations.storage import accounts
+from annotations.storage import checks
 from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import tagsets
 from annotations.text.anchor import anchor_quote
 from annotations.text.anchor import context_of
 
 # Rows fetched per round trip.
 BATCH_SIZE: Final = 2000
-_ANNOTATION: Final = store.ANNOTATION_TABLE
-_ANNOTATION_TAG: Final = store.ANNOTATION_TAG_TABLE
-_MAX_NOTE: Final = store.MAX_NOTE_LENGTH
+_ANNOTATION: Final = _tables.ANNOTATION_TABLE
+_ANNOTATION_TAG: Final = _tables.ANNOTATION_TAG_TABLE
+_MAX_NOTE: Final = checks.MAX_NOTE_LENGTH
 # Foreign ids that are not UUIDs become name-based UUIDs, so importing twice finds them again.
 _FOREIGN_ID_NAMESPACE: Final = uuid.UUID("6f1d0c2e-5b8e-4a57-9a43-4d3c1b0e7a21")
 _UUID_RE: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -60,7 +63,7 @@ def _filtered(
     author_id: int | None,
 ) -> Select[Any]:
     return query.where(
-        *store.annotation_filters(
+        *listing.annotation_filters(
             comparison_id=comparison_id,
             exercise_id=exercise_id,
             outside_exercises=outside_exercises,
@@ -163,7 +166,7 @@ class _Lookups:
         return name
 
 
-_COLUMNS: Final = store.ANNOTATION_COLUMNS
+_COLUMNS: Final = _tables.ANNOTATION_COLUMNS
 
 
 def _reported(batches: Iterator[Sequence[Any]], progress: Callable[[int], None]) -> Iterator[Any]:
@@ -201,7 +204,7 @@ def iter_records(
         exercise_id=exercise_id,
         outside_exercises=outside_exercises,
         author_id=author_id,
-    ).order_by(*store.ANNOTATION_ORDER)
+    ).order_by(*_tables.ANNOTATION_ORDER)
     documents, users, comparisons = lookups.documents, lookups.users, lookups.comparisons
     tag_lists: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]] = {}
     # A Core connection: the ORM's result machinery costs a third of the time on 100,000 rows.
@@ -397,7 +400,7 @@ class _Importer:
         self.by_id = {document.id: document for document in target.documents}
         # The file's document ids -> this database's documents, learnt from matched records.
         self.seen_ids: dict[int, models.Document] = {}
-        self.tag_sets: list[models.TagSet] = store.list_tag_sets(session)
+        self.tag_sets: list[models.TagSet] = tagsets.list_tag_sets(session)
         self.authors: dict[str, int] = {}
 
     # documents ---------------------------------------------------------------------------
@@ -502,7 +505,7 @@ class _Importer:
     def author_id(self, record: AnnotationRecord) -> int:
         name = (record.annotator or self.author_fallback).strip()[:200] or self.author_fallback
         if name not in self.authors:
-            self.authors[name] = store.get_or_add_user(self.session, name).id
+            self.authors[name] = accounts.get_or_add_user(self.session, name).id
         return self.authors[name]
 
     def public_id(self, record: AnnotationRecord) -> str:
@@ -528,9 +531,9 @@ def _moment(value: str) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
-def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, store.AnnotationContent]:
+def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, checks.AnnotationContent]:
     ids = list(public_ids)
-    stored: dict[str, store.AnnotationContent] = {}
+    stored: dict[str, checks.AnnotationContent] = {}
     for at in range(0, len(ids), 500):
         chunk = ids[at : at + 500]
         rows = session.execute(
@@ -712,9 +715,9 @@ def _prepare(
     return values, list(dict.fromkeys(tag.id for tag in tags)), moved
 
 
-def _content(values: Mapping[Any, Any], tag_ids: Iterable[int]) -> store.AnnotationContent:
+def _content(values: Mapping[Any, Any], tag_ids: Iterable[int]) -> checks.AnnotationContent:
     """Return what a row (stored, or about to be) says, to compare one with the other."""
-    return store.AnnotationContent(
+    return checks.AnnotationContent(
         document_id=values["document_id"],
         comparison_id=values["comparison_id"],
         exercise_id=values["exercise_id"],

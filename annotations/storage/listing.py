@@ -2,7 +2,7 @@
 
 The ORM builds an object per annotation, tag and author, which is most of the time of a list
 of 1,000 annotations; these reads take the columns they need in one query and the tags they
-name in a second, and make the JSON-ready dicts of :func:`store.annotation_to_dict` from them.
+name in a second, and make the JSON-ready dicts of :func:`presenter.annotation_to_dict` from them.
 """
 
 from __future__ import annotations
@@ -25,13 +25,18 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from annotations.storage import models
-from annotations.storage import store
-from annotations.storage.store import link_to_dict
+from annotations.storage._tables import ANNOTATION_COLUMNS
+from annotations.storage._tables import ANNOTATION_ORDER
+from annotations.storage._tables import ANNOTATION_TABLE
+from annotations.storage._tables import ANNOTATION_TAG_TABLE
+from annotations.storage.presenter import isoformat_utc
+from annotations.storage.presenter import link_to_dict
 
-_ANNOTATION: Final = store.ANNOTATION_TABLE
-_ANNOTATION_TAG: Final = store.ANNOTATION_TAG_TABLE
+_ANNOTATION: Final = ANNOTATION_TABLE
+_ANNOTATION_TAG: Final = ANNOTATION_TAG_TABLE
 _USER: Final = typing.cast(Table, models.User.__table__)
 _TAG: Final = typing.cast(Table, models.Tag.__table__)
 _TAG_SET: Final = typing.cast(Table, models.TagSet.__table__)
@@ -42,6 +47,65 @@ _TAGS_BY_ID: Final = (
     .join(_TAG_SET, _TAG_SET.c.id == _TAG.c.tag_set_id)
     .where(_TAG.c.id.in_(bindparam("tag_ids", expanding=True)))
 )
+
+
+def annotation_filters(
+    *,
+    comparison_id: int | None = None,
+    document_id: int | None = None,
+    exercise_id: int | None = None,
+    author_id: int | None = None,
+    outside_exercises: bool = False,
+    include_deleted: bool = False,
+) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions that pick annotations as asked (live ones unless told)."""
+    table = models.Annotation
+    conditions: list[ColumnElement[bool]] = []
+    if comparison_id is not None:
+        conditions.append(table.comparison_id == comparison_id)
+    if document_id is not None:
+        conditions.append(table.document_id == document_id)
+    if exercise_id is not None:
+        conditions.append(table.exercise_id == exercise_id)
+    if author_id is not None:
+        conditions.append(table.author_id == author_id)
+    if outside_exercises:
+        conditions.append(table.exercise_id.is_(None))
+    if not include_deleted:
+        conditions.append(table.deleted_at.is_(None))
+    return conditions
+
+
+def list_annotations(
+    session: Session,
+    *,
+    comparison_id: int | None = None,
+    document_id: int | None = None,
+    include_deleted: bool = False,
+    outside_exercises: bool = False,
+) -> list[models.Annotation]:
+    """Return annotations ordered by document and position, filtered as asked.
+
+    With ``outside_exercises``, work done in classroom exercises (students' copies and
+    answer keys) is left out: it is shown only to those the exercise lets see it.
+    """
+    query = (
+        select(models.Annotation)
+        .options(
+            selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
+            selectinload(models.Annotation.author),
+        )
+        .where(
+            *annotation_filters(
+                comparison_id=comparison_id,
+                document_id=document_id,
+                outside_exercises=outside_exercises,
+                include_deleted=include_deleted,
+            )
+        )
+        .order_by(*ANNOTATION_ORDER)
+    )
+    return list(session.scalars(query))
 
 
 def tag_ids_column(session: Session) -> ColumnElement[Any]:
@@ -91,7 +155,7 @@ def _sqlite_iso_column(stored: ColumnElement[str]) -> ColumnElement[str]:
     """Return SQL for the ISO 8601 text of a stored SQLite time, or "~" and the stored text.
 
     SQLAlchemy stores ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC here); the result is the text
-    of ``store.isoformat_utc`` of the parsed value, which leaves out zero microseconds.
+    of ``presenter.isoformat_utc`` of the parsed value, which leaves out zero microseconds.
     Anything else comes back marked with "~" and is parsed in Python.
     """
     day, clock = func.substr(stored, 1, 10), func.substr(stored, 12, 8)
@@ -112,7 +176,7 @@ def _sqlite_iso_column(stored: ColumnElement[str]) -> ColumnElement[str]:
 
 
 def _iso(moment: dt.datetime | None) -> str:
-    return store.isoformat_utc(moment) or ""
+    return isoformat_utc(moment) or ""
 
 
 def _sqlite_iso(text: str) -> str:
@@ -131,28 +195,28 @@ def annotation_dicts(
 ) -> list[dict[str, Any]]:
     """Return the live annotations the filters pick, by position, as ``annotation_to_dict``.
 
-    The filters are those of :func:`store.annotation_filters`. Two queries: the annotations
+    The filters are those of :func:`annotation_filters`. Two queries: the annotations
     with their author's name and their tag ids, then the tags those ids name.
     """
     table = _ANNOTATION
     times, to_iso = iso_time_columns(session)
     query = (
         select(
-            *(table.c[name] for name in store.ANNOTATION_COLUMNS if name != "author_id"),
+            *(table.c[name] for name in ANNOTATION_COLUMNS if name != "author_id"),
             _USER.c.name,
             *times,
             tag_ids_column(session),
         )
         .outerjoin(_USER, _USER.c.id == table.c.author_id)
         .where(
-            *store.annotation_filters(
+            *annotation_filters(
                 comparison_id=comparison_id,
                 exercise_id=exercise_id,
                 author_id=author_id,
                 outside_exercises=outside_exercises,
             )
         )
-        .order_by(*store.ANNOTATION_ORDER)
+        .order_by(*ANNOTATION_ORDER)
     )
     connection = session.connection()
     rows = connection.execute(query).all()

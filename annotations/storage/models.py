@@ -1,6 +1,6 @@
 """SQLAlchemy models: users, documents, comparisons, alignments, tag sets, annotations, exercises.
 
-Rows store records as plain columns and JSON; ``annotations.storage.store`` converts between the
+Rows store records as plain columns and JSON; the storage modules convert between the
 two. Every offset stored here is ``[start, end)`` in code points into ``Document.text``.
 """
 

@@ -12,8 +12,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from annotations.framing import taxonomy
+from annotations.storage import checks
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import saving
+from annotations.storage import tagsets
 from annotations.text.ingest import ingest_text
 from webapp import create_app
 from webapp import db
@@ -25,15 +28,15 @@ def builtins(app):
     """Store the built-in tag sets, as ``parallax seed`` does."""
     with app.app_context():
         session = db.get_session()
-        assert store.install_builtin_tag_sets(session) == 3
+        assert tagsets.install_builtin_tag_sets(session) == 3
         session.commit()
 
 
 def record(app, key):
     """Return the stored tag set ``key`` as a record, or None, read in a fresh session."""
     with app.app_context():
-        row = store.get_tag_set(db.get_session(), key)
-        return None if row is None else store.tag_set_record(row)
+        row = tagsets.get_tag_set(db.get_session(), key)
+        return None if row is None else tagsets.tag_set_record(row)
 
 
 def set_count(app):
@@ -44,7 +47,7 @@ def set_count(app):
 def make_set(app, tag_set):
     with app.app_context():
         session = db.get_session()
-        store.save_tag_set(session, tag_set)
+        tagsets.save_tag_set(session, tag_set)
         session.commit()
 
 
@@ -428,10 +431,10 @@ def test_a_tag_in_use_cannot_be_removed(app, client):
     make_set(app, TWO_TAGS)
     with app.app_context():
         session = db.get_session()
-        document = store.add_document(session, ingest_text("Alpha beta gamma."))
-        store.add_annotation(
+        document = comparisons.add_document(session, ingest_text("Alpha beta gamma."))
+        saving.add_annotation(
             session,
-            store.AnnotationInput(
+            checks.AnnotationInput(
                 public_id=str(uuid.uuid4()),
                 document_id=document.id,
                 start=0,

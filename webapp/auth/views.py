@@ -36,12 +36,11 @@ bp = Blueprint("auth", __name__)
 
 def show_error(form: FlaskForm, error: AccountError) -> None:
     """Put a core error's message on the form field it names (or on the form)."""
-    field_name, _, message = str(error).partition(": ")
-    field = form._fields.get(field_name) if message else None
+    field = form._fields.get(error.field) if error.field else None
     if field is None:
         form.form_errors.append(str(error))
     else:
-        field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
+        field.errors = [*field.errors, error.problem[:1].upper() + error.problem[1:] + "."]
 
 
 def sign_in(row: models.User) -> None:

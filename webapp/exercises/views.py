@@ -20,7 +20,8 @@ from annotations.classroom import exercises
 from annotations.classroom.grading import heat_runs
 from annotations.errors import ExerciseError
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import saving
+from annotations.storage import tagsets
 from webapp.articles.views import comparison_view
 from webapp.articles.views import list_comparisons
 from webapp.articles.views import reader_attributes
@@ -63,9 +64,8 @@ def exercise_labels() -> dict[str, object]:
 
 def show_error(form: FlaskForm, error: ExerciseError) -> None:
     """Put a core error's message on the form field it names (or on the form)."""
-    field_name, _, message = str(error).partition(": ")
-    field = form._fields.get(field_name) if message else None
-    text = message[:1].upper() + message[1:] + "." if message else str(error)
+    field = form._fields.get(error.field) if error.field else None
+    text = error.problem[:1].upper() + error.problem[1:] + "." if error.field else str(error)
     if field is None:
         form.form_errors.append(text)
     else:
@@ -78,7 +78,7 @@ def _choices(session: Session, form: ExerciseForm) -> None:
         for item in list_comparisons(session)
         if len(item.documents) >= 2
     ]
-    form.tag_set.choices = [(row.key, row.name) for row in store.list_tag_sets(session)]
+    form.tag_set.choices = [(row.key, row.name) for row in tagsets.list_tag_sets(session)]
 
 
 @bp.get("/exercises")
@@ -203,7 +203,7 @@ def change_state(exercise_id: int, state: str) -> Response:
             session.commit()
         except ExerciseError as error:
             session.rollback()
-            flash(str(error).partition(": ")[2].capitalize() + ".", "error")
+            flash((error.problem if error.field else "").capitalize() + ".", "error")
         else:
             flash(f"The exercise is now: {STATE_LABELS[exercise.state].lower()}.", "success")
     return redirect(url_for("exercises.dashboard", exercise_id=exercise.id))
@@ -328,7 +328,7 @@ def save_feedback(exercise_id: int, public_id: str) -> Response:
     """Save (or clear) the teacher's private feedback on one student annotation."""
     session = get_session()
     exercise = get_exercise_or_404(session, exercise_id, manage=True)
-    row = store.find_annotation(session, public_id)
+    row = saving.find_annotation(session, public_id)
     if (
         row is None
         or row.exercise_id != exercise.id

@@ -7,7 +7,6 @@ from ``annotations.framing.taxonomy`` and show here even before ``parallax seed`
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,7 @@ from werkzeug.wrappers import Response
 from annotations.framing import taxonomy
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import tagsets
 from webapp.auth import teacher_required
 from webapp.db import get_session
 from webapp.tagsets.forms import MAX_IMPORT_BYTES
@@ -42,8 +41,6 @@ bp = Blueprint("tagsets", __name__, url_prefix="/tag-sets")
 RESERVED_KEYS = frozenset({"new", "import"})
 """Keys that would hide a set behind a page of this blueprint (``/tag-sets/new``)."""
 
-_CLASH = re.compile(r"\(already used by tags\[(\d+)\]\)")
-
 
 @dataclass(frozen=True, slots=True)
 class TagSetEntry:
@@ -58,20 +55,22 @@ class TagSetEntry:
 
 def list_entries(session: Session) -> list[TagSetEntry]:
     """Return every tag set: the built-in ones first (stored or not), then the others by name."""
-    rows = {row.key: row for row in store.list_tag_sets(session)}
+    rows = {row.key: row for row in tagsets.list_tag_sets(session)}
     entries = []
     for builtin in taxonomy.builtin_tag_sets():
         row = rows.pop(builtin.key, None)
-        entries.append(TagSetEntry(store.tag_set_record(row) if row else builtin, True))
-    entries.extend(TagSetEntry(store.tag_set_record(row), row.is_builtin) for row in rows.values())
+        entries.append(TagSetEntry(tagsets.tag_set_record(row) if row else builtin, True))
+    entries.extend(
+        TagSetEntry(tagsets.tag_set_record(row), row.is_builtin) for row in rows.values()
+    )
     return entries
 
 
 def get_tag_set_or_404(session: Session, key: str) -> TagSetEntry:
     """Return the tag set with this key, stored or built in, or answer 404."""
-    row = store.get_tag_set(session, key)
+    row = tagsets.get_tag_set(session, key)
     if row is not None:
-        return TagSetEntry(store.tag_set_record(row), row.is_builtin)
+        return TagSetEntry(tagsets.tag_set_record(row), row.is_builtin)
     builtin = taxonomy.get_builtin(key)
     if builtin is None:
         abort(404)
@@ -89,12 +88,11 @@ def taken_keys(session: Session) -> set[str]:
 
 def describe(error: TaxonomyError, tags: tuple[taxonomy.Tag, ...] = ()) -> str:
     """Return the error's problem as a sentence, naming a clashing tag rather than its index."""
-
-    def tag_name(match: re.Match[str]) -> str:
-        index = int(match.group(1))
-        return f"(already used by \u201c{tags[index].name}\u201d)" if index < len(tags) else ""
-
-    problem = _CLASH.sub(tag_name, error.problem).strip()
+    problem = error.problem
+    if error.clashes_with is not None:
+        problem = error.summary
+        if error.clashes_with < len(tags):
+            problem += f" (already used by \u201c{tags[error.clashes_with].name}\u201d)"
     return problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
 
 
@@ -128,7 +126,7 @@ def save(
     The redirect goes to the edit page, scrolled to the tag ``tag_key`` if given.
     """
     try:
-        store.save_tag_set(session, tag_set)
+        tagsets.save_tag_set(session, tag_set)
     except TaxonomyError as error:
         session.rollback()
         flash(describe(error), "error")
@@ -450,7 +448,7 @@ def import_tag_set() -> ResponseReturnValue:
         tag_set = read_import(form, taken_keys(session))
         if tag_set is not None:
             try:
-                store.save_tag_set(session, tag_set)
+                tagsets.save_tag_set(session, tag_set)
             except TaxonomyError as error:
                 session.rollback()
                 form.form_errors.append(describe(error))
