@@ -32,8 +32,9 @@ from annotations.storage._tables import ANNOTATION_COLUMNS
 from annotations.storage._tables import ANNOTATION_ORDER
 from annotations.storage._tables import ANNOTATION_TABLE
 from annotations.storage._tables import ANNOTATION_TAG_TABLE
+from annotations.storage.presenter import annotation_json
 from annotations.storage.presenter import isoformat_utc
-from annotations.storage.presenter import link_to_dict
+from annotations.storage.presenter import tag_to_dict
 
 _ANNOTATION: Final = ANNOTATION_TABLE
 _ANNOTATION_TAG: Final = ANNOTATION_TAG_TABLE
@@ -247,27 +248,30 @@ def annotation_dicts(
     ) in rows:
         tag_set, tags = tag_lists[tag_ids]
         answer.append(
-            {
-                "id": public_id,
-                "document_id": document_id,
-                "comparison_id": comparison_id_,
-                "exercise_id": exercise_id_,
-                "start": start,
-                "end": end,
-                "quote": quote,
-                "prefix": prefix,
-                "suffix": suffix,
-                "tags": list(tags),
-                "tag_set": tag_set,
-                "note": note,
-                "status": status,
-                "author": author,
-                "relation": relation,
-                "link": link_to_dict(link_document_id, link_start, link_end, link_quote),
-                "created": to_iso(created_at),
-                "updated": to_iso(updated_at),
-                "deleted": False,
-            }
+            annotation_json(
+                public_id=public_id,
+                document_id=document_id,
+                comparison_id=comparison_id_,
+                exercise_id=exercise_id_,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
+                tags=tags,
+                tag_set=tag_set,
+                note=note,
+                status=status,
+                author=author,
+                relation=relation,
+                link_document_id=link_document_id,
+                link_start=link_start,
+                link_end=link_end,
+                link_quote=link_quote,
+                created=to_iso(created_at),
+                updated=to_iso(updated_at),
+                deleted=False,
+            )
         )
     return answer
 
@@ -282,7 +286,7 @@ def _tag_lists(
         for tag_id, key, name, colour, position, set_key in session.connection().execute(
             _TAGS_BY_ID, {"tag_ids": sorted(wanted)}
         ):
-            tag = {"key": key, "name": name, "colour": colour}
+            tag = tag_to_dict(key, name, colour)
             tags[tag_id] = ((position, key, tag_id), tag, set_key)
     lists: dict[str | None, tuple[str | None, tuple[dict[str, str], ...]]] = {}
     for joined in joined_ids:

@@ -35,8 +35,9 @@ from annotations.storage.checks import _read_for_save
 from annotations.storage.checks import _resolve_tags
 from annotations.storage.checks import _set_tags
 from annotations.storage.checks import stored_content
+from annotations.storage.presenter import annotation_json
 from annotations.storage.presenter import isoformat_utc
-from annotations.storage.presenter import link_to_dict
+from annotations.storage.presenter import tag_to_dict
 from annotations.text.anchor import context_of
 
 
@@ -201,32 +202,32 @@ def add_new_annotation(
             _INSERT_ANNOTATION_TAG,
             [{"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in tag_ids],
         )
-    link = link_to_dict(
-        checked.link_document_id, checked.link_start, checked.link_end, checked.link_quote
-    )
     stamp = isoformat_utc(now)
-    return {
-        "id": data.public_id,
-        "document_id": checked.document_id,
-        "comparison_id": checked.comparison_id,
-        "exercise_id": checked.exercise_id,
-        "start": checked.start,
-        "end": checked.end,
-        "quote": checked.quote,
-        "prefix": prefix,
-        "suffix": suffix,
+    return annotation_json(
+        public_id=data.public_id,
+        document_id=checked.document_id,
+        comparison_id=checked.comparison_id,
+        exercise_id=checked.exercise_id,
+        start=checked.start,
+        end=checked.end,
+        quote=checked.quote,
+        prefix=prefix,
+        suffix=suffix,
         # In the order asked for, as add_annotation's row holds them until it is read again.
-        "tags": [{"key": tag.key, "name": tag.name, "colour": tag.colour} for tag in tags],
-        "tag_set": data.tag_set_key,
-        "note": checked.note,
-        "status": "human",
-        "author": author.name if author is not None else None,
-        "relation": checked.relation,
-        "link": link,
-        "created": stamp,
-        "updated": stamp,
-        "deleted": False,
-    }
+        tags=[tag_to_dict(tag.key, tag.name, tag.colour) for tag in tags],
+        tag_set=data.tag_set_key,
+        note=checked.note,
+        status="human",
+        author=author.name if author is not None else None,
+        relation=checked.relation,
+        link_document_id=checked.link_document_id,
+        link_start=checked.link_start,
+        link_end=checked.link_end,
+        link_quote=checked.link_quote,
+        created=stamp,
+        updated=stamp,
+        deleted=False,
+    )
 
 
 def update_annotation(
