@@ -36,6 +36,7 @@ from webapp.auth.access import F
 from webapp.auth.access import SignedInUser
 from webapp.db import get_engine
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.db import use_autocommit
 from webapp.exercises import api_bp as exercises_api_bp
 from webapp.exercises.access import check_may_change
@@ -250,6 +251,8 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     try:
         # A document that does not exist raises DocumentNotFoundError: a 404.
         answer = saving.add_new_annotation(session, data, author=author)
+        # The documented exception to transaction(): in autocommit the insert is stored
+        # already, and this commit only hands the connection back (see db.use_autocommit).
         session.commit()
     except IntegrityError:
         # The id is stored already (sent again, or saved at the same moment by a second
@@ -257,9 +260,9 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
         session.rollback()
         # Again: with sign-in off, the rollback took back a default author added above.
         author = _author()
-        row, created = saving.add_annotation(session, data, author_id=author.id)
         # Stored here only if the other request's row went away again (it rolled back).
-        session.commit()
+        with transaction():
+            row, created = saving.add_annotation(session, data, author_id=author.id)
         return presenter.annotation_to_dict(row), 201 if created else 200
     return answer, 201
 
@@ -277,10 +280,9 @@ def edit_annotation(public_id: str) -> dict[str, Any]:
     if "tags" in data and "tag_keys" in data:
         raise BadRequest("tags: give tags or tag_keys, not both", "tags")
     tag_keys = data.get("tags", data.get("tag_keys"))
-    session = get_session()
-    check_may_change(session, public_id)
-    row = saving.update_annotation(session, public_id, tag_keys=tag_keys, note=data.get("note"))
-    session.commit()
+    with transaction() as session:
+        check_may_change(session, public_id)
+        row = saving.update_annotation(session, public_id, tag_keys=tag_keys, note=data.get("note"))
     return presenter.annotation_to_dict(row)
 
 
@@ -288,10 +290,9 @@ def edit_annotation(public_id: str) -> dict[str, Any]:
 @annotator_required
 def delete_annotation(public_id: str) -> dict[str, Any]:
     """Delete an annotation so that it can still be restored."""
-    session = get_session()
-    check_may_change(session, public_id)
-    row = saving.delete_annotation(session, public_id)
-    session.commit()
+    with transaction() as session:
+        check_may_change(session, public_id)
+        row = saving.delete_annotation(session, public_id)
     return presenter.annotation_to_dict(row)
 
 
@@ -299,8 +300,7 @@ def delete_annotation(public_id: str) -> dict[str, Any]:
 @annotator_required
 def restore_annotation(public_id: str) -> dict[str, Any]:
     """Restore a deleted annotation."""
-    session = get_session()
-    check_may_change(session, public_id)
-    row = saving.restore_annotation(session, public_id)
-    session.commit()
+    with transaction() as session:
+        check_may_change(session, public_id)
+        row = saving.restore_annotation(session, public_id)
     return presenter.annotation_to_dict(row)

@@ -40,6 +40,7 @@ from webapp.articles.views import get_comparison_or_404
 from webapp.articles.views import pick_documents
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.exercises.access import get_exercise_or_404
 
 bp = Blueprint("transfer", __name__)
@@ -173,8 +174,8 @@ def stored_alignment(
     alignment = align_documents(
         comparisons.get_document_record(a), comparisons.get_document_record(b)
     )
-    comparisons.save_alignment(session, comparison, a, b, alignment)
-    session.commit()
+    with transaction():
+        comparisons.save_alignment(session, comparison, a, b, alignment)
     return alignment
 
 
@@ -237,13 +238,13 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
         except ImportFormatError as exc:
             form.file.errors = [f"This file cannot be imported: {exc}."]
         else:
-            report = transfer.import_records(
-                session, batch, comparison_id=comparison.id, author_fallback=importer_name()
-            )
-            if report.is_clean:
-                session.commit()
-            else:
-                session.rollback()
+            with transaction():
+                report = transfer.import_records(
+                    session, batch, comparison_id=comparison.id, author_fallback=importer_name()
+                )
+                if not report.is_clean:
+                    # All or nothing: a file with an item it cannot import keeps none of it.
+                    session.rollback()
     status = 422 if form.is_submitted() and (report is None or not report.is_clean) else 200
     return render_template(
         "transfer/import.html",

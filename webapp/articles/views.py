@@ -32,6 +32,7 @@ from webapp.articles.forms import MAX_ARTICLES
 from webapp.articles.forms import ComparisonForm
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.rendering import ComparisonView
 from webapp.rendering import build_comparison
 
@@ -161,8 +162,8 @@ def alignment_for(
     stored = find_alignment(comparison, a_row, b_row)
     if stored is None:
         alignment = align_documents(a, b)
-        comparisons.save_alignment(session, comparison, a_row, b_row, alignment)
-        session.commit()
+        with transaction():
+            comparisons.save_alignment(session, comparison, a_row, b_row, alignment)
     else:
         alignment = comparisons.load_alignment(stored)
     return a, b, alignment
@@ -195,13 +196,12 @@ def new() -> ResponseReturnValue:
     """Show the new-comparison form; on a valid POST store it and show the comparison."""
     form = ComparisonForm()
     if form.validate_on_submit():
-        session = get_session()
         try:
-            comparison, created = create_comparison(session, form)
+            with transaction() as session:
+                comparison, created = create_comparison(session, form)
         except ValueError:
-            session.rollback()
+            pass
         else:
-            session.commit()
             if created:
                 flash(f"Created the comparison \u201c{comparison.title}\u201d.", "success")
             else:

@@ -28,6 +28,7 @@ from webapp.articles.views import reader_attributes
 from webapp.auth import annotator_required
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.exercises.access import get_exercise_or_404
 from webapp.exercises.access import is_owner
 from webapp.exercises.classwork import grade
@@ -112,19 +113,18 @@ def new() -> ResponseReturnValue:
         form.tag_set.data = request.args.get("tagset", "media-literacy")
     if form.validate_on_submit():
         try:
-            exercise = exercises.create_exercise(
-                session,
-                teacher_id=int(current_user.id),
-                comparison_id=form.comparison.data,
-                tag_set_key=form.tag_set.data,
-                title=form.title.data,
-                instructions=form.instructions.data or "",
-            )
-            if form.save_open.data:
-                exercises.set_state(session, exercise, "open")
-            session.commit()
+            with transaction():
+                exercise = exercises.create_exercise(
+                    session,
+                    teacher_id=int(current_user.id),
+                    comparison_id=form.comparison.data,
+                    tag_set_key=form.tag_set.data,
+                    title=form.title.data,
+                    instructions=form.instructions.data or "",
+                )
+                if form.save_open.data:
+                    exercises.set_state(session, exercise, "open")
         except ExerciseError as error:
-            session.rollback()
             show_error(form, error)
         else:
             verb = "opened" if exercise.state == "open" else "saved as a draft"
@@ -170,15 +170,14 @@ def edit(exercise_id: int) -> ResponseReturnValue:
     form = ExerciseEditForm(obj=exercise)
     if form.validate_on_submit():
         try:
-            exercises.update_exercise(
-                session,
-                exercise,
-                title=form.title.data,
-                instructions=form.instructions.data or "",
-            )
-            session.commit()
+            with transaction():
+                exercises.update_exercise(
+                    session,
+                    exercise,
+                    title=form.title.data,
+                    instructions=form.instructions.data or "",
+                )
         except ExerciseError as error:
-            session.rollback()
             show_error(form, error)
         else:
             flash("Saved the exercise.", "success")
@@ -199,10 +198,9 @@ def change_state(exercise_id: int, state: str) -> Response:
         abort(404)
     else:
         try:
-            exercises.set_state(session, exercise, state)  # type: ignore[arg-type]
-            session.commit()
+            with transaction():
+                exercises.set_state(session, exercise, state)  # type: ignore[arg-type]
         except ExerciseError as error:
-            session.rollback()
             flash((error.problem if error.field else "").capitalize() + ".", "error")
         else:
             flash(f"The exercise is now: {STATE_LABELS[exercise.state].lower()}.", "success")
@@ -343,12 +341,11 @@ def save_feedback(exercise_id: int, public_id: str) -> Response:
         flash("Feedback not saved: " + " ".join(str(p) for p in problems), "error")
         return redirect(target)
     try:
-        saved = exercises.set_feedback(
-            session, row, teacher_id=int(current_user.id), body=form.body.data or ""
-        )
-        session.commit()
+        with transaction():
+            saved = exercises.set_feedback(
+                session, row, teacher_id=int(current_user.id), body=form.body.data or ""
+            )
     except ExerciseError as error:
-        session.rollback()
         flash(f"Feedback not saved: {error}", "error")
     else:
         flash("Feedback saved." if saved is not None else "Feedback removed.", "success")

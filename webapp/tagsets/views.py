@@ -28,6 +28,7 @@ from annotations.storage import models
 from annotations.storage import tagsets
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.tagsets.forms import MAX_IMPORT_BYTES
 from webapp.tagsets.forms import ButtonForm
 from webapp.tagsets.forms import CopyForm
@@ -126,12 +127,11 @@ def save(
     The redirect goes to the edit page, scrolled to the tag ``tag_key`` if given.
     """
     try:
-        tagsets.save_tag_set(session, tag_set)
+        with transaction():
+            tagsets.save_tag_set(session, tag_set)
     except TaxonomyError as error:
-        session.rollback()
         flash(describe(error), "error")
         return None
-    session.commit()
     flash(message, "success")
     anchor = f"tag-{tag_key}" if tag_key else None
     return redirect(url_for("tagsets.edit", key=tag_set.key, _anchor=anchor))
@@ -448,12 +448,11 @@ def import_tag_set() -> ResponseReturnValue:
         tag_set = read_import(form, taken_keys(session))
         if tag_set is not None:
             try:
-                tagsets.save_tag_set(session, tag_set)
+                with transaction():
+                    tagsets.save_tag_set(session, tag_set)
             except TaxonomyError as error:
-                session.rollback()
                 form.form_errors.append(describe(error))
             else:
-                session.commit()
                 count = len(tag_set.tags)
                 flash(
                     f"Imported \u201c{tag_set.name}\u201d with {count} "
