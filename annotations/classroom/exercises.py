@@ -27,10 +27,41 @@ from annotations.errors import AccountError
 from annotations.errors import ExerciseClosedError
 from annotations.errors import ExerciseError
 from annotations.errors import JoinError
-from annotations.storage import _tables
 from annotations.storage import accounts
 from annotations.storage import listing
 from annotations.storage import models
+
+__all__ = [
+    "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH",
+    "Joined",
+    "MAX_DISPLAY_NAME_LENGTH",
+    "MAX_FEEDBACK_LENGTH",
+    "MAX_INSTRUCTIONS_LENGTH",
+    "MAX_TITLE_LENGTH",
+    "StudentProgress",
+    "TRANSITIONS",
+    "check_can_annotate",
+    "check_display_name",
+    "check_joinable",
+    "count_members",
+    "create_exercise",
+    "exercise_annotations",
+    "exercise_spans",
+    "feedback_for",
+    "find_exercise_by_code",
+    "join_exercise",
+    "labeled_spans",
+    "list_teacher_exercises",
+    "make_join_code",
+    "membership",
+    "name_key",
+    "normalize_join_code",
+    "set_feedback",
+    "set_state",
+    "student_progress",
+    "update_exercise",
+]
 
 # No 0/O, 1/I/L: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -350,16 +381,7 @@ def exercise_annotations(
     session: Session, exercise: models.Exercise, *, author_id: int | None = None
 ) -> list[models.Annotation]:
     """Return the live annotations of an exercise (of one author when given), by position."""
-    query = (
-        select(models.Annotation)
-        .where(*listing.annotation_filters(exercise_id=exercise.id, author_id=author_id))
-        .options(
-            selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
-            selectinload(models.Annotation.author),
-        )
-        .order_by(*_tables.ANNOTATION_ORDER)
-    )
-    return list(session.scalars(query))
+    return listing.list_annotations(session, exercise_id=exercise.id, author_id=author_id)
 
 
 def feedback_for(session: Session, annotation_ids: Sequence[int]) -> dict[int, models.Feedback]:
@@ -414,7 +436,7 @@ def exercise_spans(
     The class-wide pages (results, heatmap, report) need only where and which tags; loading
     thousands of ORM rows with their tags would cost them several times as long.
     """
-    query = (
+    query = listing.in_text_order(
         select(
             models.Annotation.author_id,
             models.Annotation.public_id,
@@ -425,8 +447,8 @@ def exercise_spans(
         )
         .join(models.AnnotationTag, models.AnnotationTag.annotation_id == models.Annotation.id)
         .join(models.Tag, models.Tag.id == models.AnnotationTag.tag_id)
-        .where(*listing.annotation_filters(exercise_id=exercise.id))
-        .order_by(*_tables.ANNOTATION_ORDER, models.Tag.position)
+        .where(*listing.annotation_filters(exercise_id=exercise.id)),
+        models.Tag.position,
     )
     spans: dict[int, list[LabeledSpan]] = {}
     for author_id, public_id, document_id, start, end, tag_key in session.execute(query):

@@ -30,6 +30,19 @@ from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
 
+__all__ = [
+    "alignment_to_json",
+    "document_iri",
+    "iter_alignment_csv",
+    "iter_csv",
+    "iter_json",
+    "iter_w3c",
+    "record_to_json",
+    "record_to_w3c",
+    "tag_iri",
+    "w3c_context",
+]
+
 _CHUNK_SIZE: Final = 64 * 1024
 # OWASP's list for CSV injection: a cell starting with one of these may run as a formula.
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")

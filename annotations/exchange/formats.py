@@ -20,6 +20,17 @@ from __future__ import annotations
 from typing import Final
 from typing import Literal
 
+__all__ = [
+    "ALIGNMENT_CSV_COLUMNS",
+    "CSV_COLUMNS",
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "ImportFormat",
+    "MAX_IMPORT_BYTES",
+    "PARALLAX_NAMESPACE",
+    "W3C_CONTEXT",
+]
+
 FORMAT_NAME: Final = "parallax-annotations"
 FORMAT_VERSION: Final = 1
 W3C_CONTEXT: Final = "http://www.w3.org/ns/anno.jsonld"

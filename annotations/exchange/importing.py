@@ -21,6 +21,12 @@ from annotations.framing.taxonomy import slugify
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
 
+__all__ = [
+    "ImportBatch",
+    "ImportProblem",
+    "read_annotations",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class ImportProblem:

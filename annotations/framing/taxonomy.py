@@ -43,6 +43,40 @@ from typing import Final
 
 from annotations.errors import TaxonomyError
 
+__all__ = [
+    "DEFAULT_TAG_SET",
+    "DEFAULT_TAG_SET_KEY",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_DESCRIPTION_LENGTH",
+    "MAX_KEY_LENGTH",
+    "MAX_NAME_LENGTH",
+    "MAX_SOURCE_LENGTH",
+    "MAX_TAGS",
+    "MEDIA_LITERACY",
+    "PALETTE",
+    "PERSUASION_TECHNIQUES",
+    "POLICY_FRAMES",
+    "RESERVED_SHORTCUTS",
+    "SHORTCUT_ORDER",
+    "Tag",
+    "TagSet",
+    "TaxonomyError",
+    "add_tag",
+    "builtin_tag_sets",
+    "copy_tag_set",
+    "free_colour",
+    "free_shortcut",
+    "get_builtin",
+    "move_tag",
+    "remove_tag",
+    "slugify",
+    "tag_set_from_json",
+    "tag_set_to_json",
+    "update_tag",
+    "update_tag_set",
+]
+
 MAX_TAGS: Final = 60
 MAX_KEY_LENGTH: Final = 64
 MAX_NAME_LENGTH: Final = 80

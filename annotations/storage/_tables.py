@@ -12,6 +12,13 @@ from sqlalchemy import Table
 
 from annotations.storage import models
 
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "ANNOTATION_ORDER",
+    "ANNOTATION_TABLE",
+    "ANNOTATION_TAG_TABLE",
+]
+
 ANNOTATION_TABLE: Final = cast(Table, models.Annotation.__table__)
 ANNOTATION_TAG_TABLE: Final = cast(Table, models.AnnotationTag.__table__)
 

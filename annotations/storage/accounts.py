@@ -28,6 +28,24 @@ from annotations.errors import InvalidUsernameError
 from annotations.errors import WeakPasswordError
 from annotations.storage import models
 
+__all__ = [
+    "COMMON_PASSWORDS",
+    "MAX_NAME_LENGTH",
+    "MAX_PASSWORD_LENGTH",
+    "MIN_PASSWORD_LENGTH",
+    "USERNAME_PATTERN",
+    "authenticate",
+    "check_password",
+    "check_username",
+    "create_user",
+    "find_user",
+    "get_or_add_user",
+    "has_teacher",
+    "hash_password",
+    "normalize_username",
+    "verify_password",
+]
+
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 MAX_NAME_LENGTH = 200

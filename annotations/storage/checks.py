@@ -29,6 +29,14 @@ from annotations.storage import models
 from annotations.storage.tagsets import get_tag_set
 from annotations.text.anchor import anchor_quote
 
+__all__ = [
+    "AnnotationContent",
+    "AnnotationInput",
+    "MAX_NOTE_LENGTH",
+    "MAX_QUOTE_LENGTH",
+    "stored_content",
+]
+
 MAX_NOTE_LENGTH: Final = 5000
 MAX_QUOTE_LENGTH: Final = 100_000
 _PUBLIC_ID_RE: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

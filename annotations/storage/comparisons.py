@@ -17,6 +17,18 @@ from sqlalchemy.orm import Session
 from annotations import records
 from annotations.storage import models
 
+__all__ = [
+    "add_comparison",
+    "add_document",
+    "content_hash",
+    "find_comparison_by_title",
+    "get_document_record",
+    "load_alignment",
+    "save_alignment",
+    "segmentation_from_json",
+    "segmentation_to_json",
+]
+
 
 def content_hash(text: str) -> str:
     """Return the SHA-256 hex digest of ``text`` encoded as UTF-8."""

@@ -13,8 +13,10 @@ import typing
 from collections.abc import Callable
 from typing import Any
 from typing import Final
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import Select
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import and_
@@ -24,6 +26,7 @@ from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import type_coerce
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
@@ -36,6 +39,16 @@ from annotations.storage.presenter import annotation_json
 from annotations.storage.presenter import isoformat_utc
 from annotations.storage.presenter import tag_to_dict
 
+__all__ = [
+    "annotation_dicts",
+    "annotation_filters",
+    "in_text_order",
+    "iso_time_columns",
+    "list_annotations",
+    "tag_ids_column",
+]
+
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 _ANNOTATION: Final = ANNOTATION_TABLE
 _ANNOTATION_TAG: Final = ANNOTATION_TAG_TABLE
 _USER: Final = typing.cast(Table, models.User.__table__)
@@ -82,6 +95,8 @@ def list_annotations(
     *,
     comparison_id: int | None = None,
     document_id: int | None = None,
+    exercise_id: int | None = None,
+    author_id: int | None = None,
     include_deleted: bool = False,
     outside_exercises: bool = False,
 ) -> list[models.Annotation]:
@@ -100,6 +115,8 @@ def list_annotations(
             *annotation_filters(
                 comparison_id=comparison_id,
                 document_id=document_id,
+                exercise_id=exercise_id,
+                author_id=author_id,
                 outside_exercises=outside_exercises,
                 include_deleted=include_deleted,
             )
@@ -107,6 +124,14 @@ def list_annotations(
         .order_by(*ANNOTATION_ORDER)
     )
     return list(session.scalars(query))
+
+
+def in_text_order(query: _Query, *then: ColumnElement[Any] | InstrumentedAttribute[Any]) -> _Query:
+    """Return ``query`` ordered as every list of annotations is: by document and position.
+
+    ``then`` breaks ties within one annotation (such as its tags' order).
+    """
+    return query.order_by(*ANNOTATION_ORDER, *then)
 
 
 def tag_ids_column(session: Session) -> ColumnElement[Any]:

@@ -27,6 +27,32 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+__all__ = [
+    "ANNOTATION_STATUSES",
+    "Alignment",
+    "Annotation",
+    "AnnotationStatus",
+    "AnnotationTag",
+    "Base",
+    "Comparison",
+    "ComparisonDocument",
+    "Document",
+    "EXERCISE_STATES",
+    "Exercise",
+    "ExerciseMember",
+    "ExerciseState",
+    "Feedback",
+    "NAMING_CONVENTION",
+    "RELATIONS",
+    "ROLES",
+    "Relation",
+    "Role",
+    "Tag",
+    "TagSet",
+    "User",
+    "utcnow",
+]
+
 Role = Literal["teacher", "student", "admin"]
 ROLES: tuple[Role, ...] = ("teacher", "student", "admin")
 AnnotationStatus = Literal["human", "suggested", "accepted", "rejected"]

@@ -40,6 +40,16 @@ from annotations.storage.presenter import isoformat_utc
 from annotations.storage.presenter import tag_to_dict
 from annotations.text.anchor import context_of
 
+__all__ = [
+    "ONE_STATEMENT_SAVE_DIALECTS",
+    "add_annotation",
+    "add_new_annotation",
+    "delete_annotation",
+    "find_annotation",
+    "restore_annotation",
+    "update_annotation",
+]
+
 
 def find_annotation(session: Session, public_id: str) -> models.Annotation | None:
     """Return the annotation with this public id (deleted or not), or None."""

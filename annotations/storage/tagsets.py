@@ -15,6 +15,14 @@ from sqlalchemy.orm import selectinload
 from annotations.framing import taxonomy
 from annotations.storage import models
 
+__all__ = [
+    "get_tag_set",
+    "install_builtin_tag_sets",
+    "list_tag_sets",
+    "save_tag_set",
+    "tag_set_record",
+]
+
 
 def get_tag_set(session: Session, key: str) -> models.TagSet | None:
     """Return the stored tag set with this key, or None."""
