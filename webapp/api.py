@@ -46,8 +46,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 # /api/exercises/...: nested, so this blueprint's JSON error handlers answer for it too.
 bp.register_blueprint(exercises_api_bp)
 
-DEFAULT_AUTHOR = "Annotator"
-
 # JSON types each field of a new annotation accepts; None marks a field that may be null.
 _INPUT_FIELDS: dict[str, tuple[type, ...]] = {
     "public_id": (str,),
@@ -160,7 +158,7 @@ def _author() -> SignedInUser | models.User:
         # The user loader read this user from the database for this request.
         return cast(SignedInUser, current_user._get_current_object())
     # With sign-in turned off (LOGIN_DISABLED), annotations go to one configured user.
-    name = current_app.config.get("DEFAULT_AUTHOR", DEFAULT_AUTHOR)
+    name = current_app.config["DEFAULT_AUTHOR"]
     return accounts.get_or_add_user(session=get_session(), name=name, role="teacher")
 
 

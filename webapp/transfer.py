@@ -45,9 +45,6 @@ from webapp.exercises.access import get_exercise_or_404
 
 bp = Blueprint("transfer", __name__)
 
-DEFAULT_IMPORT_MAX_BYTES: Final = 32 * 1024 * 1024
-"""Largest file the import form reads (``IMPORT_MAX_BYTES`` in the config overrides it)."""
-
 CONTENT_TYPES: Final = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -229,7 +226,7 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
     session = get_session()
     comparison = get_comparison_or_404(session, comparison_id)
     form = ImportForm()
-    limit = int(current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
+    limit = int(current_app.config["IMPORT_MAX_BYTES"])
     report: transfer.ImportReport | None = None
     if form.validate_on_submit():
         data = form.file.data.stream.read(limit + 1)
