@@ -16,8 +16,8 @@ from annotations.exchange.formats import FORMAT_NAME
 from annotations.exchange.formats import FORMAT_VERSION
 from annotations.exchange.formats import MAX_IMPORT_BYTES
 from annotations.exchange.formats import ImportFormat
+from annotations.framing.editing import slugify
 from annotations.framing.taxonomy import TaxonomyError
-from annotations.framing.taxonomy import slugify
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
 
@@ -553,7 +553,7 @@ def read_annotations(data: bytes | str, *, max_bytes: int = MAX_IMPORT_BYTES) ->
     Annotations from other tools (no ``parallax:`` keys) need a ``TextQuoteSelector`` or
     ``TextPositionSelector`` and a tagging body. Their records have ``document_id`` None
     and the target's source IRI in ``document_url``; tags are the tagging bodies' values,
-    with keys made by :func:`annotations.framing.taxonomy.slugify`; ``start`` = ``end`` = 0
+    with keys made by :func:`annotations.framing.editing.slugify`; ``start`` = ``end`` = 0
     when only a quote is given; what the file does not say is left empty.
     """
     format_name, items = _top_level_items(_parse_json(_decode(data, max_bytes)))

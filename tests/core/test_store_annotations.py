@@ -15,6 +15,7 @@ from annotations.errors import ConflictError
 from annotations.errors import DocumentNotFoundError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
+from annotations.framing import editing
 from annotations.framing import taxonomy
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.storage import _tables
@@ -97,7 +98,7 @@ def test_builtin_sets_install_once_and_round_trip(session):
 
 
 def test_builtin_set_cannot_be_edited_in_place(session):
-    edited = taxonomy.update_tag_set(taxonomy.MEDIA_LITERACY, name="Mine")
+    edited = editing.update_tag_set(taxonomy.MEDIA_LITERACY, name="Mine")
     with pytest.raises(TaxonomyError, match="built-in"):
         tagsets.save_tag_set(session, edited)
     session.rollback()
@@ -105,12 +106,12 @@ def test_builtin_set_cannot_be_edited_in_place(session):
 
 
 def test_user_set_is_saved_updated_and_keeps_tag_ids(session):
-    copy = taxonomy.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
+    copy = editing.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
     row = tagsets.save_tag_set(session, copy)
     assert not row.is_builtin
     slogan_id = next(tag.id for tag in row.tags if tag.key == "slogan")
-    edited = taxonomy.update_tag(copy, "slogan", name="Motto")
-    edited = taxonomy.remove_tag(edited, "headline-framing")
+    edited = editing.update_tag(copy, "slogan", name="Motto")
+    edited = editing.remove_tag(edited, "headline-framing")
     row = tagsets.save_tag_set(session, edited)
     assert tagsets.tag_set_record(row) == edited
     assert next(tag.id for tag in row.tags if tag.key == "slogan") == slogan_id
@@ -120,13 +121,13 @@ def test_user_set_is_saved_updated_and_keeps_tag_ids(session):
 
 
 def test_removing_a_tag_in_use_is_refused(session, comparison):
-    copy = taxonomy.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
+    copy = editing.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
     tagsets.save_tag_set(session, copy)
     document = comparison.documents[1]
     data = make_input(document, "Make Japan Great Again", tag_set_key="my-set")
     saving.add_annotation(session, data)
     with pytest.raises(TaxonomyError, match="slogan"):
-        tagsets.save_tag_set(session, taxonomy.remove_tag(copy, "slogan"))
+        tagsets.save_tag_set(session, editing.remove_tag(copy, "slogan"))
 
 
 # -- annotations -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from annotations.framing import editing
 from annotations.framing import taxonomy
 from annotations.storage import checks
 from annotations.storage import comparisons
@@ -164,7 +165,7 @@ def test_every_form_page_renders(app, client):
 def test_add_form_suggests_a_free_colour_and_shortcut(app, client):
     make_set(app, TWO_TAGS)
     page = text_of(client.get("/tag-sets/class-set/edit"))
-    colour = taxonomy.free_colour(TWO_TAGS)
+    colour = editing.free_colour(TWO_TAGS)
     assert re.search(rf'id="tag-colour"[^>]*value="{colour}"', page)
     assert re.search(r'id="tag-shortcut"[^>]*value="3"', page)
     assert 'type="color"' in page
@@ -480,8 +481,8 @@ def test_export_downloads_the_json(app, client):
 
 
 def test_export_then_import_into_a_fresh_app_gives_an_equal_set(app, client, tmp_path):
-    edited = taxonomy.update_tag(
-        taxonomy.add_tag(
+    edited = editing.update_tag(
+        editing.add_tag(
             TWO_TAGS,
             taxonomy.Tag("eszett", "Straße 🚀", "Two\nlines", "#ABCDEF", shortcut="é"),
         ),
@@ -526,7 +527,7 @@ def test_import_by_pasting(app, client):
 
 def test_import_key_clash_suggests_a_new_key_and_the_rename_works(app, client):
     make_set(app, TWO_TAGS)
-    other = taxonomy.update_tag_set(TWO_TAGS, name="Another class set")
+    other = editing.update_tag_set(TWO_TAGS, name="Another class set")
     exported = json.dumps(taxonomy.tag_set_to_json(other)).encode()
     response = client.post(
         "/tag-sets/import",

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from annotations.framing import editing
 from annotations.framing import taxonomy
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.storage import models
@@ -174,8 +175,8 @@ def copy(key: str) -> ResponseReturnValue:
     form = CopyForm(data={"name": f"{entry.record.name} (copy)"[: taxonomy.MAX_NAME_LENGTH]})
     if form.validate_on_submit():
         try:
-            new_key = taxonomy.slugify(form.name.data, taken=taken_keys(session))
-            copied = taxonomy.copy_tag_set(entry.record, key=new_key, name=form.name.data)
+            new_key = editing.slugify(form.name.data, taken=taken_keys(session))
+            copied = editing.copy_tag_set(entry.record, key=new_key, name=form.name.data)
         except TaxonomyError as error:
             show_error(form, error)
         else:
@@ -196,7 +197,7 @@ def new() -> ResponseReturnValue:
     if form.validate_on_submit():
         session = get_session()
         try:
-            new_key = taxonomy.slugify(form.name.data, taken=taken_keys(session))
+            new_key = editing.slugify(form.name.data, taken=taken_keys(session))
             created = taxonomy.TagSet(new_key, form.name.data, form.description.data or "")
         except TaxonomyError as error:
             show_error(form, error)
@@ -221,8 +222,8 @@ def render_edit(
         set_form = TagSetForm(formdata=None, prefix="set", obj=record)
     if tag_form is None:
         suggested = {
-            "colour": taxonomy.free_colour(record),
-            "shortcut": taxonomy.free_shortcut(record),
+            "colour": editing.free_colour(record),
+            "shortcut": editing.free_shortcut(record),
         }
         tag_form = TagForm(formdata=None, prefix="tag", data=suggested)
     page = render_template(
@@ -256,7 +257,7 @@ def update(key: str) -> ResponseReturnValue:
     form = TagSetForm(prefix="set")
     if form.validate_on_submit():
         try:
-            changed = taxonomy.update_tag_set(
+            changed = editing.update_tag_set(
                 entry.record, name=form.name.data, description=form.description.data or ""
             )
         except TaxonomyError as error:
@@ -294,9 +295,9 @@ def add_tag(key: str) -> ResponseReturnValue:
     form = TagForm(prefix="tag")
     if form.validate_on_submit():
         try:
-            tag_key = taxonomy.slugify(form.name.data, taken={tag.key for tag in record.tags})
+            tag_key = editing.slugify(form.name.data, taken={tag.key for tag in record.tags})
             values: dict[str, Any] = tag_changes(form)
-            changed = taxonomy.add_tag(record, taxonomy.Tag(key=tag_key, **values))
+            changed = editing.add_tag(record, taxonomy.Tag(key=tag_key, **values))
         except TaxonomyError as error:
             # The key is made from the name, so a key problem is the name's.
             show_error(form, error, record.tags, key="name")
@@ -327,7 +328,7 @@ def edit_tag(key: str, tag_key: str) -> ResponseReturnValue:
     form = TagForm(obj=tag)
     if form.validate_on_submit():
         try:
-            changed = taxonomy.update_tag(entry.record, tag_key, **tag_changes(form))
+            changed = editing.update_tag(entry.record, tag_key, **tag_changes(form))
         except TaxonomyError as error:
             show_error(form, error, entry.record.tags)
         else:
@@ -351,7 +352,7 @@ def remove_tag(key: str, tag_key: str) -> ResponseReturnValue:
         return refuse_builtin(entry)
     tag = get_tag_or_404(entry, tag_key)
     if ButtonForm().validate_on_submit():
-        changed = taxonomy.remove_tag(entry.record, tag_key)
+        changed = editing.remove_tag(entry.record, tag_key)
         done = save(session, changed, f"Removed \u201c{tag.name}\u201d.")
         if done is not None:
             return done
@@ -376,7 +377,7 @@ def move_tag(key: str, tag_key: str) -> ResponseReturnValue:
     current = next(i for i, tag in enumerate(tags) if tag.key == tag_key)
     index = current - 1 if form.direction.data == "up" else current + 1
     if 0 <= index < len(tags):
-        changed = taxonomy.move_tag(entry.record, tag_key, index)
+        changed = editing.move_tag(entry.record, tag_key, index)
         message = f"Moved \u201c{tags[current].name}\u201d {form.direction.data}."
         done = save(session, changed, message, tag_key=tag_key)
         if done is not None:
@@ -428,7 +429,7 @@ def read_import(form: ImportForm, taken: set[str]) -> taxonomy.TagSet | None:
             source.errors.append(f"Not a Parallax tag set: {error.field}: {describe(error)}")
         return None
     if tag_set.key in taken:
-        suggestion = taxonomy.slugify(tag_set.key, taken=taken)
+        suggestion = editing.slugify(tag_set.key, taken=taken)
         form.key.errors.append(
             f"A tag set with the key \u201c{tag_set.key}\u201d exists already. "
             f"Store this one under another key, such as \u201c{suggestion}\u201d."
