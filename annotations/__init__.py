@@ -19,7 +19,7 @@ from annotations.classroom.agreement import pairwise_f1
 from annotations.classroom.agreement import score
 from annotations.errors import AnnotationError
 from annotations.errors import InputError
-from annotations.exchange.formats import alignment_to_json
+from annotations.exchange.exporting import alignment_to_json
 from annotations.records import Alignment
 from annotations.records import DiffOp
 from annotations.records import Document

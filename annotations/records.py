@@ -14,6 +14,26 @@ from typing import NamedTuple
 
 from annotations.errors import SpanError
 
+__all__ = [
+    "AlignSettings",
+    "Alignment",
+    "AnnotationRecord",
+    "DiffOp",
+    "DiffTag",
+    "Document",
+    "DocumentMeta",
+    "LinkTarget",
+    "MetadataMarker",
+    "PairKind",
+    "Paragraph",
+    "ParagraphKind",
+    "PassagePair",
+    "Segmentation",
+    "Sentence",
+    "SourceFormat",
+    "Span",
+]
+
 SourceFormat = Literal["text", "markdown", "html"]
 PairKind = Literal["identical", "paraphrase", "partial"]
 DiffTag = Literal["equal", "replace", "insert", "delete"]

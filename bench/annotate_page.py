@@ -42,8 +42,11 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from annotations.storage import checks  # noqa: E402
+from annotations.storage import comparisons  # noqa: E402
 from annotations.storage import models  # noqa: E402
-from annotations.storage import store  # noqa: E402
+from annotations.storage import saving  # noqa: E402
+from annotations.storage import tagsets  # noqa: E402
 from annotations.text.ingest import ingest_text  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp import db  # noqa: E402
@@ -160,10 +163,10 @@ def lengthen(app: Flask, times: int) -> int:
         seed = session.scalars(select(models.Comparison).order_by(models.Comparison.id)).first()
         assert seed is not None
         rows = [
-            store.add_document(session, ingest_text("\n\n".join([document.text] * times)))
+            comparisons.add_document(session, ingest_text("\n\n".join([document.text] * times)))
             for document in seed.documents
         ]
-        comparison = store.add_comparison(session, f"{seed.title} ({times} times over)", rows)
+        comparison = comparisons.add_comparison(session, f"{seed.title} ({times} times over)", rows)
         session.commit()
         return comparison.id
 
@@ -183,7 +186,7 @@ def add_annotations(app: Flask, comparison_id: int, count: int, seed: int) -> No
         session = db.get_session()
         comparison = session.get(models.Comparison, comparison_id)
         assert comparison is not None
-        tag_keys = [tag.key for tag in store.get_tag_set(session, TAG_SET).tags]
+        tag_keys = [tag.key for tag in tagsets.get_tag_set(session, TAG_SET).tags]
         documents = comparison.documents
         words = {document.id: word_spans(document.text) for document in documents}
         for number in range(count):
@@ -192,7 +195,7 @@ def add_annotations(app: Flask, comparison_id: int, count: int, seed: int) -> No
             first = rng.randrange(len(spans))
             last = min(len(spans) - 1, first + rng.randrange(12))
             start, end = spans[first][0], spans[last][1]
-            data = store.AnnotationInput(
+            data = checks.AnnotationInput(
                 public_id=uuid_for(rng),
                 document_id=document.id,
                 start=start,
@@ -203,7 +206,7 @@ def add_annotations(app: Flask, comparison_id: int, count: int, seed: int) -> No
                 note="" if rng.random() < 0.7 else "A note explaining the tag.",
                 comparison_id=comparison.id,
             )
-            store.add_annotation(session, data)
+            saving.add_annotation(session, data)
         session.commit()
 
 

@@ -40,7 +40,8 @@ from server_page import word_spans  # noqa: E402
 from annotations.classroom import exercises  # noqa: E402
 from annotations.storage import accounts  # noqa: E402
 from annotations.storage import models  # noqa: E402
-from annotations.storage import store  # noqa: E402
+from annotations.storage import saving  # noqa: E402
+from annotations.storage import tagsets  # noqa: E402
 from webapp.db import get_session  # noqa: E402
 
 PASSWORD = "benchmark teacher password"
@@ -83,7 +84,7 @@ def build(instance: Path, students: int, per_student: int, seed: int) -> tuple[F
             title="Benchmark class",
         )
         exercises.set_state(session, exercise, "open")
-        tag_set = store.get_tag_set(session, "media-literacy")
+        tag_set = tagsets.get_tag_set(session, "media-literacy")
         assert tag_set is not None
         tag_keys = [tag.key for tag in tag_set.tags]
 
@@ -91,7 +92,7 @@ def build(instance: Path, students: int, per_student: int, seed: int) -> tuple[F
             for number in range(count):
                 data = make_annotation_input(rng, comparison, words, tag_keys, side=number % 2)
                 data = dataclasses.replace(data, exercise_id=exercise.id)
-                store.add_annotation(session, data, author_id=author_id)
+                saving.add_annotation(session, data, author_id=author_id)
 
         add(teacher.id, 40)
         for number in range(students):

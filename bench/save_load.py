@@ -69,7 +69,7 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 
 from annotations.framing import taxonomy  # noqa: E402
 from annotations.storage import accounts  # noqa: E402
-from annotations.storage.store import AnnotationInput  # noqa: E402
+from annotations.storage.checks import AnnotationInput  # noqa: E402
 from webapp.db import get_session  # noqa: E402
 
 HOST = "127.0.0.1"

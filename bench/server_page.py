@@ -36,8 +36,11 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import func  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from annotations.storage import accounts  # noqa: E402
+from annotations.storage import checks  # noqa: E402
 from annotations.storage import models  # noqa: E402
-from annotations.storage import store  # noqa: E402
+from annotations.storage import saving  # noqa: E402
+from annotations.storage import tagsets  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.db import get_session  # noqa: E402
 
@@ -210,7 +213,7 @@ def make_annotation_input(
     side: int,
     linked: bool = False,
     note: str = "",
-) -> store.AnnotationInput:
+) -> checks.AnnotationInput:
     """Return a random valid annotation of one seed article (``side`` 0 or 1)."""
     start, end = random_span(rng, words[side])
     fields: dict[str, Any] = {}
@@ -224,7 +227,7 @@ def make_annotation_input(
             "link_end": link_end,
             "link_quote": seed.texts[other][link_start:link_end],
         }
-    return store.AnnotationInput(
+    return checks.AnnotationInput(
         public_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         document_id=seed.document_ids[side],
         start=start,
@@ -243,11 +246,11 @@ def add_annotations(app: Flask, seed: SeedComparison, count: int, rng: random.Ra
     words = (word_spans(seed.texts[0]), word_spans(seed.texts[1]))
     with app.app_context():
         session = get_session()
-        tag_set = store.get_tag_set(session, TAG_SET_KEY)
+        tag_set = tagsets.get_tag_set(session, TAG_SET_KEY)
         if tag_set is None:
             raise SystemExit(f"the seeded database has no tag set {TAG_SET_KEY!r}")
         tag_keys = [tag.key for tag in tag_set.tags]
-        author = store.get_or_add_user(session, "Benchmark", role="teacher")
+        author = accounts.get_or_add_user(session, "Benchmark", role="teacher")
         for number in range(count):
             data = make_annotation_input(
                 rng,
@@ -258,7 +261,7 @@ def add_annotations(app: Flask, seed: SeedComparison, count: int, rng: random.Ra
                 linked=number % 10 == 0,
                 note=f"Note {number}: the wording here & <em>there</em>." if number % 3 else "",
             )
-            store.add_annotation(session, data, author_id=author.id)
+            saving.add_annotation(session, data, author_id=author.id)
         session.commit()
         stored = session.scalar(select(func.count()).select_from(models.Annotation))
         if stored != count:

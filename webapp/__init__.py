@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -21,6 +20,7 @@ from webapp import compare
 from webapp import db
 from webapp import exercises
 from webapp import reports
+from webapp import settings
 from webapp import tagsets
 from webapp import transfer
 from webapp.auth.access import is_api_request
@@ -45,7 +45,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def create_app(
@@ -53,28 +52,7 @@ def create_app(
 ) -> Flask:
     """Build and configure the Parallax Flask app."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    app.config.from_mapping(
-        SECRET_KEY="dev",
-        DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "parallax.sqlite3"),
-        SEEDS_DIR=str(SEEDS_DIR),
-        # Set PREFER_HTTPS when Parallax is served over HTTPS: cookies then say Secure.
-        PREFER_HTTPS=False,
-        # Bring the database up to date before a server process's first request.
-        AUTO_MIGRATE=True,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        # A CSRF token holds as long as the session: people keep the annotation page open for
-        # hours, and a token that ran out after an hour would refuse their next save.
-        WTF_CSRF_TIME_LIMIT=None,
-        LOGIN_RATE_LIMIT="10 per minute",
-        LOGIN_ADDRESS_RATE_LIMIT="50 per minute",
-        # Proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
-        TRUSTED_PROXIES=0,
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI="memory://",
-    )
+    app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PARALLAX")
     if test_config is not None:

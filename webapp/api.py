@@ -24,19 +24,19 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from annotations.errors import AnnotationError
-from annotations.errors import AnnotationNotFoundError
-from annotations.errors import ConflictError
-from annotations.errors import ExerciseClosedError
-from annotations.errors import SpanError
-from annotations.errors import UnknownTagError
+from annotations.storage import accounts
+from annotations.storage import checks
 from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import presenter
+from annotations.storage import saving
+from annotations.storage import tagsets
 from webapp.auth import annotator_required
 from webapp.auth.access import F
 from webapp.auth.access import SignedInUser
 from webapp.db import get_engine
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.db import use_autocommit
 from webapp.exercises import api_bp as exercises_api_bp
 from webapp.exercises.access import check_may_change
@@ -45,8 +45,6 @@ from webapp.exercises.access import check_may_create
 bp = Blueprint("api", __name__, url_prefix="/api")
 # /api/exercises/...: nested, so this blueprint's JSON error handlers answer for it too.
 bp.register_blueprint(exercises_api_bp)
-
-DEFAULT_AUTHOR = "Annotator"
 
 # JSON types each field of a new annotation accepts; None marks a field that may be null.
 _INPUT_FIELDS: dict[str, tuple[type, ...]] = {
@@ -115,22 +113,9 @@ def handle_bad_request(exc: BadRequest) -> tuple[Any, int]:
 
 @bp.errorhandler(AnnotationError)
 def handle_core_error(exc: AnnotationError) -> tuple[Any, int]:
-    """Answer an error of the core with 404, 409 or 422."""
+    """Answer an error of the core with the status and code its class names."""
     get_session().rollback()
-    message = str(exc)
-    field, _, rest = message.partition(": ")
-    field_name = field if rest and field.replace("_", "").replace(".", "").isalnum() else None
-    if isinstance(exc, AnnotationNotFoundError):
-        return _error("not_found", message, 404)
-    if isinstance(exc, ExerciseClosedError):
-        return _error("exercise_closed", message, 403)
-    if isinstance(exc, ConflictError):
-        return _error("conflict", message, 409, field_name)
-    if isinstance(exc, SpanError):
-        return _error("invalid_span", message, 422, field_name)
-    if isinstance(exc, UnknownTagError):
-        return _error("unknown_tag", message, 422, field_name)
-    return _error("invalid_annotation", message, 422, field_name)
+    return _error(exc.code, str(exc), exc.status, exc.field)
 
 
 def _json_object() -> dict[str, Any]:
@@ -150,7 +135,7 @@ def _check_type(data: dict[str, Any], name: str, accepted: tuple[type, ...]) -> 
         raise BadRequest(f"{name}: expected a list of tag keys (text)", name)
 
 
-def parse_annotation_input(data: dict[str, Any], document_id: int) -> store.AnnotationInput:
+def parse_annotation_input(data: dict[str, Any], document_id: int) -> checks.AnnotationInput:
     """Return the annotation a POST body describes, or raise BadRequest naming the field."""
     for name in data:
         if name not in _INPUT_FIELDS:
@@ -165,7 +150,7 @@ def parse_annotation_input(data: dict[str, Any], document_id: int) -> store.Anno
         raise BadRequest("document_id: differs from the document in the URL", "document_id")
     fields = {name: value for name, value in data.items() if name != "tag_keys"}
     fields["document_id"] = document_id
-    return store.AnnotationInput(tag_keys=tuple(data["tag_keys"]), **fields)
+    return checks.AnnotationInput(tag_keys=tuple(data["tag_keys"]), **fields)
 
 
 def _author() -> SignedInUser | models.User:
@@ -173,8 +158,8 @@ def _author() -> SignedInUser | models.User:
         # The user loader read this user from the database for this request.
         return cast(SignedInUser, current_user._get_current_object())
     # With sign-in turned off (LOGIN_DISABLED), annotations go to one configured user.
-    name = current_app.config.get("DEFAULT_AUTHOR", DEFAULT_AUTHOR)
-    return store.get_or_add_user(session=get_session(), name=name, role="teacher")
+    name = current_app.config["DEFAULT_AUTHOR"]
+    return accounts.get_or_add_user(session=get_session(), name=name, role="teacher")
 
 
 def _tag_set_summary(row: models.TagSet) -> dict[str, Any]:
@@ -192,14 +177,14 @@ def _tag_set_summary(row: models.TagSet) -> dict[str, Any]:
 @bp.get("/tag-sets")
 def list_tag_sets() -> dict[str, Any]:
     """List the stored tag sets."""
-    rows = store.list_tag_sets(get_session())
+    rows = tagsets.list_tag_sets(get_session())
     return {"tag_sets": [_tag_set_summary(row) for row in rows]}
 
 
 @bp.get("/tag-sets/<key>")
 def show_tag_set(key: str) -> dict[str, Any]:
     """Return one tag set with its tags."""
-    row = store.get_tag_set(get_session(), key)
+    row = tagsets.get_tag_set(get_session(), key)
     if row is None:
         abort(404, f"no tag set has the key {key!r}")
     return {
@@ -242,7 +227,7 @@ def _one_statement_save(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        one_statement = get_engine().dialect.name in store.ONE_STATEMENT_SAVE_DIALECTS
+        one_statement = get_engine().dialect.name in saving.ONE_STATEMENT_SAVE_DIALECTS
         if one_statement and not current_app.config.get("LOGIN_DISABLED"):
             use_autocommit()
         return view(*args, **kwargs)
@@ -263,7 +248,9 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
     author = _author()
     try:
         # A document that does not exist raises DocumentNotFoundError: a 404.
-        answer = store.add_new_annotation(session, data, author=author)
+        answer = saving.add_new_annotation(session, data, author=author)
+        # The documented exception to transaction(): in autocommit the insert is stored
+        # already, and this commit only hands the connection back (see db.use_autocommit).
         session.commit()
     except IntegrityError:
         # The id is stored already (sent again, or saved at the same moment by a second
@@ -271,10 +258,10 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
         session.rollback()
         # Again: with sign-in off, the rollback took back a default author added above.
         author = _author()
-        row, created = store.add_annotation(session, data, author_id=author.id)
         # Stored here only if the other request's row went away again (it rolled back).
-        session.commit()
-        return store.annotation_to_dict(row), 201 if created else 200
+        with transaction():
+            row, created = saving.add_annotation(session, data, author_id=author.id)
+        return presenter.annotation_to_dict(row), 201 if created else 200
     return answer, 201
 
 
@@ -291,30 +278,27 @@ def edit_annotation(public_id: str) -> dict[str, Any]:
     if "tags" in data and "tag_keys" in data:
         raise BadRequest("tags: give tags or tag_keys, not both", "tags")
     tag_keys = data.get("tags", data.get("tag_keys"))
-    session = get_session()
-    check_may_change(session, public_id)
-    row = store.update_annotation(session, public_id, tag_keys=tag_keys, note=data.get("note"))
-    session.commit()
-    return store.annotation_to_dict(row)
+    with transaction() as session:
+        check_may_change(session, public_id)
+        row = saving.update_annotation(session, public_id, tag_keys=tag_keys, note=data.get("note"))
+    return presenter.annotation_to_dict(row)
 
 
 @bp.delete("/annotations/<public_id>")
 @annotator_required
 def delete_annotation(public_id: str) -> dict[str, Any]:
     """Delete an annotation so that it can still be restored."""
-    session = get_session()
-    check_may_change(session, public_id)
-    row = store.delete_annotation(session, public_id)
-    session.commit()
-    return store.annotation_to_dict(row)
+    with transaction() as session:
+        check_may_change(session, public_id)
+        row = saving.delete_annotation(session, public_id)
+    return presenter.annotation_to_dict(row)
 
 
 @bp.post("/annotations/<public_id>/restore")
 @annotator_required
 def restore_annotation(public_id: str) -> dict[str, Any]:
     """Restore a deleted annotation."""
-    session = get_session()
-    check_may_change(session, public_id)
-    row = store.restore_annotation(session, public_id)
-    session.commit()
-    return store.annotation_to_dict(row)
+    with transaction() as session:
+        check_may_change(session, public_id)
+        row = saving.restore_annotation(session, public_id)
+    return presenter.annotation_to_dict(row)

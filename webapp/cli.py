@@ -18,13 +18,16 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from annotations.errors import AnnotationError
-from annotations.exchange import formats
+from annotations.exchange import exporting
+from annotations.exchange import importing
 from annotations.exchange import transfer
-from annotations.exchange.formats import alignment_to_json
+from annotations.exchange.exporting import alignment_to_json
 from annotations.exchange.reports import format_alignment_text
 from annotations.storage import accounts
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import presenter
+from annotations.storage import tagsets
 from annotations.text.align import DEFAULT_THRESHOLD
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_document
@@ -138,18 +141,18 @@ def seed_command() -> None:
     if len(documents) < 2:
         raise InputProblem("the seed manifest lists fewer than two articles")
     try:
-        installed = store.install_builtin_tag_sets(session)
+        installed = tagsets.install_builtin_tag_sets(session)
     except AnnotationError as exc:
         raise InputProblem(str(exc)) from exc
-    existing = store.find_comparison_by_title(session, title)
+    existing = comparisons.find_comparison_by_title(session, title)
     if existing is not None:
         session.commit()
         click.echo(f"The seed comparison {title!r} already exists (id {existing.id}).")
         return
-    rows = [store.add_document(session, document) for document in documents]
-    comparison = store.add_comparison(session, title, rows)
+    rows = [comparisons.add_document(session, document) for document in documents]
+    comparison = comparisons.add_comparison(session, title, rows)
     alignment = align_documents(documents[0], documents[1])
-    store.save_alignment(session, comparison, rows[0], rows[1], alignment)
+    comparisons.save_alignment(session, comparison, rows[0], rows[1], alignment)
     session.commit()
     click.echo(
         f"Stored the seed comparison {title!r} (id {comparison.id}): {len(rows)} documents, "
@@ -244,10 +247,10 @@ def _export_chunks(
         else:
             a_row, b_row = comparison.documents[:2]
         alignment = stored_alignment(session, comparison, a_row, b_row)
-        a, b = store.get_document_record(a_row), store.get_document_record(b_row)
+        a, b = comparisons.get_document_record(a_row), comparisons.get_document_record(b_row)
         if fmt == "alignment-csv":
-            return formats.iter_alignment_csv(alignment, a, b), None
-        payload = formats.alignment_to_json(alignment, a, b)
+            return exporting.iter_alignment_csv(alignment, a, b), None
+        payload = exporting.alignment_to_json(alignment, a, b)
         return iter([json.dumps(payload, ensure_ascii=False, indent=2) + "\n"]), None
     base = base_url.rstrip("/")
     if exercise is not None:
@@ -268,11 +271,11 @@ def _export_chunks(
     progress.start(total)
     records = transfer.iter_records(session, **where, progress=progress.advance)
     if fmt == "csv":
-        return formats.iter_csv(records), total
+        return exporting.iter_csv(records), total
     if fmt == "json":
-        exported = store.isoformat_utc(models.utcnow().replace(microsecond=0))
-        return formats.iter_json(records, meta={"exported": exported, **meta}), total
-    chunks = formats.iter_w3c(records, collection_id=collection_id, base_url=base, label=label)
+        exported = presenter.isoformat_utc(models.utcnow().replace(microsecond=0))
+        return exporting.iter_json(records, meta={"exported": exported, **meta}), total
+    chunks = exporting.iter_w3c(records, collection_id=collection_id, base_url=base, label=label)
     return chunks, total
 
 
@@ -372,7 +375,7 @@ def import_command(file: str, comparison_id: int, partial: bool, author: str) ->
     except OSError as exc:
         raise InputProblem(f"{file}: cannot read it: {exc.strerror}") from exc
     try:
-        batch = formats.read_annotations(data)
+        batch = importing.read_annotations(data)
     except AnnotationError as exc:
         raise InputProblem(f"{file}: {exc}") from exc
     try:

@@ -101,6 +101,24 @@ def use_autocommit() -> None:
     g.db_autocommit = True
 
 
+@contextlib.contextmanager
+def transaction() -> Iterator[Session]:
+    """Run a block in the request's session: commit when it ends, roll back if it raises.
+
+    The error goes on up after the rollback, so the view shows it (a form error, a flash,
+    the API's JSON). Views write through this rather than calling ``commit()`` themselves;
+    the exception is the one-statement save of ``api.create_annotation``, which runs in
+    autocommit (see :func:`use_autocommit`) and only hands its connection back.
+    """
+    session = get_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def close_session(exception: BaseException | None = None) -> None:
     """Close the context's Session, which rolls back anything not committed."""
     session = g.pop("db_session", None)

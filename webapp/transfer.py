@@ -26,25 +26,24 @@ from flask_wtf.file import FileRequired
 from sqlalchemy.orm import Session
 
 from annotations.errors import ImportFormatError
-from annotations.exchange import formats
+from annotations.exchange import exporting
+from annotations.exchange import importing
 from annotations.exchange import transfer
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
 from annotations.text.align import align_documents
 from webapp.articles.views import find_alignment
 from webapp.articles.views import get_comparison_or_404
 from webapp.articles.views import pick_documents
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.exercises.access import get_exercise_or_404
 
 bp = Blueprint("transfer", __name__)
-
-DEFAULT_IMPORT_MAX_BYTES: Final = 32 * 1024 * 1024
-"""Largest file the import form reads (``IMPORT_MAX_BYTES`` in the config overrides it)."""
 
 CONTENT_TYPES: Final = {
     "csv": "text/csv; charset=utf-8",
@@ -79,10 +78,10 @@ def export_chunks(
 ) -> Iterator[str]:
     """Return the text chunks of an export of ``records`` in ``fmt`` (csv, json or jsonld)."""
     if fmt == "csv":
-        return formats.iter_csv(records)
+        return exporting.iter_csv(records)
     if fmt == "json":
-        return formats.iter_json(records, meta=meta)
-    return formats.iter_w3c(records, collection_id=url, base_url=base_url, label=label)
+        return exporting.iter_json(records, meta=meta)
+    return exporting.iter_w3c(records, collection_id=url, base_url=base_url, label=label)
 
 
 def streamed(chunks: Iterable[str], content_type: str, filename: str) -> Response:
@@ -168,10 +167,12 @@ def stored_alignment(
     """Return the stored alignment of ``a`` with ``b``, aligning them once (as the page does)."""
     row = find_alignment(comparison, a, b)
     if row is not None:
-        return store.load_alignment(row)
-    alignment = align_documents(store.get_document_record(a), store.get_document_record(b))
-    store.save_alignment(session, comparison, a, b, alignment)
-    session.commit()
+        return comparisons.load_alignment(row)
+    alignment = align_documents(
+        comparisons.get_document_record(a), comparisons.get_document_record(b)
+    )
+    with transaction():
+        comparisons.save_alignment(session, comparison, a, b, alignment)
     return alignment
 
 
@@ -184,7 +185,7 @@ def _shown_alignment(comparison_id: int) -> tuple[Alignment, Document, Document,
     if a_row.id == b_row.id:
         abort(404, "an alignment needs two different documents")
     alignment = stored_alignment(session, comparison, a_row, b_row)
-    a, b = store.get_document_record(a_row), store.get_document_record(b_row)
+    a, b = comparisons.get_document_record(a_row), comparisons.get_document_record(b_row)
     stem = f"parallax-comparison-{comparison.id}-alignment-{a_row.id}-{b_row.id}"
     return alignment, a, b, stem
 
@@ -193,7 +194,7 @@ def _shown_alignment(comparison_id: int) -> tuple[Alignment, Document, Document,
 def alignment_json(comparison_id: int) -> Response:
     """Download the alignment of the two shown documents as ``parallax align --json`` prints it."""
     alignment, a, b, stem = _shown_alignment(comparison_id)
-    payload = formats.alignment_to_json(alignment, a, b)
+    payload = exporting.alignment_to_json(alignment, a, b)
     body = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     response = Response(body.encode("utf-8"), content_type="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.json"'
@@ -204,7 +205,7 @@ def alignment_json(comparison_id: int) -> Response:
 def alignment_csv(comparison_id: int) -> Response:
     """Download the alignment of the two shown documents as CSV."""
     alignment, a, b, stem = _shown_alignment(comparison_id)
-    chunks = formats.iter_alignment_csv(alignment, a, b)
+    chunks = exporting.iter_alignment_csv(alignment, a, b)
     return streamed(chunks, CONTENT_TYPES["csv"], f"{stem}.csv")
 
 
@@ -225,22 +226,22 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
     session = get_session()
     comparison = get_comparison_or_404(session, comparison_id)
     form = ImportForm()
-    limit = int(current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
+    limit = int(current_app.config["IMPORT_MAX_BYTES"])
     report: transfer.ImportReport | None = None
     if form.validate_on_submit():
         data = form.file.data.stream.read(limit + 1)
         try:
-            batch = formats.read_annotations(data, max_bytes=limit)
+            batch = importing.read_annotations(data, max_bytes=limit)
         except ImportFormatError as exc:
             form.file.errors = [f"This file cannot be imported: {exc}."]
         else:
-            report = transfer.import_records(
-                session, batch, comparison_id=comparison.id, author_fallback=importer_name()
-            )
-            if report.is_clean:
-                session.commit()
-            else:
-                session.rollback()
+            with transaction():
+                report = transfer.import_records(
+                    session, batch, comparison_id=comparison.id, author_fallback=importer_name()
+                )
+                if not report.is_clean:
+                    # All or nothing: a file with an item it cannot import keeps none of it.
+                    session.rollback()
     status = 422 if form.is_submitted() and (report is None or not report.is_clean) else 200
     return render_template(
         "transfer/import.html",

@@ -28,8 +28,40 @@ from annotations.errors import ExerciseClosedError
 from annotations.errors import ExerciseError
 from annotations.errors import JoinError
 from annotations.storage import accounts
+from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
+
+__all__ = [
+    "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH",
+    "Joined",
+    "MAX_DISPLAY_NAME_LENGTH",
+    "MAX_FEEDBACK_LENGTH",
+    "MAX_INSTRUCTIONS_LENGTH",
+    "MAX_TITLE_LENGTH",
+    "StudentProgress",
+    "TRANSITIONS",
+    "check_can_annotate",
+    "check_display_name",
+    "check_joinable",
+    "count_members",
+    "create_exercise",
+    "exercise_annotations",
+    "exercise_spans",
+    "feedback_for",
+    "find_exercise_by_code",
+    "join_exercise",
+    "labeled_spans",
+    "list_teacher_exercises",
+    "make_join_code",
+    "membership",
+    "name_key",
+    "normalize_join_code",
+    "set_feedback",
+    "set_state",
+    "student_progress",
+    "update_exercise",
+]
 
 # No 0/O, 1/I/L: a code read off a projector must not be misread.
 JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -69,9 +101,9 @@ def find_exercise_by_code(session: Session, code: str) -> models.Exercise | None
 def _clean_text(value: str, field: str, limit: int, *, required: bool) -> str:
     value = value.strip()
     if required and not value:
-        raise ExerciseError(f"{field}: required")
+        raise ExerciseError("required", field=field)
     if len(value) > limit:
-        raise ExerciseError(f"{field}: use at most {limit} characters")
+        raise ExerciseError(f"use at most {limit} characters", field=field)
     return value
 
 
@@ -92,14 +124,14 @@ def create_exercise(
     )
     comparison = session.get(models.Comparison, comparison_id)
     if comparison is None or len(comparison.members) < 2:
-        raise ExerciseError(f"comparison: comparison {comparison_id} does not exist")
+        raise ExerciseError(f"comparison {comparison_id} does not exist", field="comparison")
     member_ids = [member.document_id for member in comparison.members]
     doc_a_id, doc_b_id = document_ids if document_ids is not None else tuple(member_ids[:2])
     if doc_a_id == doc_b_id or doc_a_id not in member_ids or doc_b_id not in member_ids:
-        raise ExerciseError("documents: pick two different articles of the comparison")
+        raise ExerciseError("pick two different articles of the comparison", field="documents")
     tag_set = session.scalars(select(models.TagSet).where(models.TagSet.key == tag_set_key)).first()
     if tag_set is None:
-        raise ExerciseError(f"tag_set: unknown tag set {tag_set_key!r}")
+        raise ExerciseError(f"unknown tag set {tag_set_key!r}", field="tag_set")
     exercise = models.Exercise(
         title=title,
         instructions=instructions,
@@ -135,7 +167,7 @@ def set_state(
     if state == exercise.state:
         return exercise
     if state not in TRANSITIONS.get(exercise.state, ()):
-        raise ExerciseError(f"state: a {exercise.state} exercise cannot become {state}")
+        raise ExerciseError(f"a {exercise.state} exercise cannot become {state}", field="state")
     now = models.utcnow()
     if state == "open":
         exercise.opened_at = exercise.opened_at or now
@@ -189,22 +221,23 @@ def check_display_name(name: str) -> str:
     """Return the display name with its spaces tidied, or raise JoinError."""
     name = " ".join(name.split())
     if not name:
-        raise JoinError("name: enter the name your teacher will see")
+        raise JoinError("enter the name your teacher will see", field="name")
     if len(name) > MAX_DISPLAY_NAME_LENGTH:
-        raise JoinError(f"name: use at most {MAX_DISPLAY_NAME_LENGTH} characters")
+        raise JoinError(f"use at most {MAX_DISPLAY_NAME_LENGTH} characters", field="name")
     if any(unicodedata.category(char).startswith("C") for char in name):
-        raise JoinError("name: use letters, digits, spaces and punctuation only")
+        raise JoinError("use letters, digits, spaces and punctuation only", field="name")
     return name
 
 
 def check_joinable(exercise: models.Exercise) -> None:
     """Raise JoinError unless students can join the exercise now."""
     if exercise.state == "draft":
-        raise JoinError("code: this exercise is not open yet; ask your teacher to open it")
+        raise JoinError("this exercise is not open yet; ask your teacher to open it", field="code")
     if exercise.state != "open":
         raise JoinError(
-            "code: this exercise is closed and takes no new students; "
-            "if you joined it before, type the name and password you used"
+            "this exercise is closed and takes no new students; "
+            "if you joined it before, type the name and password you used",
+            field="code",
         )
 
 
@@ -227,7 +260,7 @@ def join_exercise(session: Session, *, code: str, name: str, password: str) -> J
     """
     exercise = find_exercise_by_code(session, code) if code.strip() else None
     if exercise is None:
-        raise JoinError("code: no exercise has this code; check it with your teacher")
+        raise JoinError("no exercise has this code; check it with your teacher", field="code")
     name = check_display_name(name)
     key = name_key(name)
     query = (
@@ -243,8 +276,9 @@ def join_exercise(session: Session, *, code: str, name: str, password: str) -> J
         user = member.user
         if user.password_hash is None or not accounts.verify_password(user.password_hash, password):
             raise JoinError(
-                "name: this name is already taken in this exercise; if it is yours, "
-                "the password is wrong, otherwise choose another name"
+                "this name is already taken in this exercise; if it is yours, "
+                "the password is wrong, otherwise choose another name",
+                field="name",
             )
         user.last_login_at = models.utcnow()
         return Joined(user=user, exercise=exercise, created=False)
@@ -252,7 +286,7 @@ def join_exercise(session: Session, *, code: str, name: str, password: str) -> J
     try:
         accounts.check_password(password, username=name)
     except AccountError as error:
-        raise JoinError(str(error)) from error
+        raise JoinError(error.problem, field=error.field) from error
     user = models.User(
         name=name,
         role="student",
@@ -274,10 +308,12 @@ def check_can_annotate(exercise: models.Exercise, user_id: int, role: str) -> No
     if user_id == exercise.teacher_id:
         return
     if role != "student":
-        raise ExerciseClosedError("exercise: only the exercise's teacher and students tag here")
+        raise ExerciseClosedError(
+            "only the exercise's teacher and students tag here", field="exercise"
+        )
     if exercise.state != "open":
         raise ExerciseClosedError(
-            f"exercise: this exercise is {exercise.state}; tags can no longer be changed"
+            f"this exercise is {exercise.state}; tags can no longer be changed", field="exercise"
         )
 
 
@@ -301,7 +337,7 @@ def student_progress(session: Session, exercise: models.Exercise) -> list[Studen
         .where(models.ExerciseMember.exercise_id == exercise.id)
         .order_by(models.ExerciseMember.joined_at, models.User.id)
     ).all()
-    live = store.annotation_filters(exercise_id=exercise.id)
+    live = listing.annotation_filters(exercise_id=exercise.id)
     counts = {
         author_id: (count, last)
         for author_id, count, last in session.execute(
@@ -345,16 +381,7 @@ def exercise_annotations(
     session: Session, exercise: models.Exercise, *, author_id: int | None = None
 ) -> list[models.Annotation]:
     """Return the live annotations of an exercise (of one author when given), by position."""
-    query = (
-        select(models.Annotation)
-        .where(*store.annotation_filters(exercise_id=exercise.id, author_id=author_id))
-        .options(
-            selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
-            selectinload(models.Annotation.author),
-        )
-        .order_by(*store.ANNOTATION_ORDER)
-    )
-    return list(session.scalars(query))
+    return listing.list_annotations(session, exercise_id=exercise.id, author_id=author_id)
 
 
 def feedback_for(session: Session, annotation_ids: Sequence[int]) -> dict[int, models.Feedback]:
@@ -370,10 +397,10 @@ def set_feedback(
 ) -> models.Feedback | None:
     """Write (or, with an empty body, remove) the teacher's feedback on a student annotation."""
     if annotation.exercise_id is None:
-        raise ExerciseError("annotation: feedback goes on work done in an exercise")
+        raise ExerciseError("feedback goes on work done in an exercise", field="annotation")
     body = body.strip()
     if len(body) > MAX_FEEDBACK_LENGTH:
-        raise ExerciseError(f"body: use at most {MAX_FEEDBACK_LENGTH} characters")
+        raise ExerciseError(f"use at most {MAX_FEEDBACK_LENGTH} characters", field="body")
     row = session.scalars(
         select(models.Feedback).where(models.Feedback.annotation_id == annotation.id)
     ).first()
@@ -409,7 +436,7 @@ def exercise_spans(
     The class-wide pages (results, heatmap, report) need only where and which tags; loading
     thousands of ORM rows with their tags would cost them several times as long.
     """
-    query = (
+    query = listing.in_text_order(
         select(
             models.Annotation.author_id,
             models.Annotation.public_id,
@@ -420,8 +447,8 @@ def exercise_spans(
         )
         .join(models.AnnotationTag, models.AnnotationTag.annotation_id == models.Annotation.id)
         .join(models.Tag, models.Tag.id == models.AnnotationTag.tag_id)
-        .where(*store.annotation_filters(exercise_id=exercise.id))
-        .order_by(*store.ANNOTATION_ORDER, models.Tag.position)
+        .where(*listing.annotation_filters(exercise_id=exercise.id)),
+        models.Tag.position,
     )
     spans: dict[int, list[LabeledSpan]] = {}
     for author_id, public_id, document_id, start, end, tag_key in session.execute(query):

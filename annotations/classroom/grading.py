@@ -18,6 +18,15 @@ from annotations.classroom.agreement import MatchResult
 from annotations.classroom.agreement import Scores
 from annotations.classroom.agreement import Unit
 
+__all__ = [
+    "ClassResults",
+    "HeatRun",
+    "StudentResult",
+    "StudentWork",
+    "grade_class",
+    "heat_runs",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class StudentWork:

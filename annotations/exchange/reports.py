@@ -18,6 +18,17 @@ from annotations.records import Alignment
 from annotations.records import Document
 from annotations.records import Span
 
+__all__ = [
+    "AnnotationReport",
+    "PassageTally",
+    "ReportAnnotation",
+    "ReportDocument",
+    "Tally",
+    "build_report",
+    "covers",
+    "format_alignment_text",
+]
+
 _GUTTER = " | "
 _MIN_COLUMN = 10
 

@@ -1,9 +1,9 @@
 """Move annotations between the database and export records: stream them out, import them back.
 
 :func:`iter_records` streams stored annotations as :class:`~annotations.records.AnnotationRecord`
-for the writers of :mod:`annotations.exchange.formats`; :func:`import_records` stores the records
-that :func:`~annotations.exchange.formats.read_annotations` read, finding each one's document and
-quote again. Like :mod:`annotations.storage.store`, nothing here commits: the caller owns the
+for the writers of :mod:`annotations.exchange.exporting`; :func:`import_records` stores the records
+that :func:`~annotations.exchange.importing.read_annotations` read, finding each one's document and
+quote again. Like :mod:`annotations.storage`, nothing here commits: the caller owns the
 transaction and decides whether an import with problems is kept.
 """
 
@@ -13,60 +13,48 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
-from collections.abc import Iterable
 from collections.abc import Iterator
-from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 from typing import Final
 
-from sqlalchemy import Select
-from sqlalchemy import func
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotations.exchange.formats import ImportBatch
+from annotations.exchange.importing import ImportBatch
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
 from annotations.records import Span
-from annotations.storage import listing
+from annotations.storage import accounts
+from annotations.storage import bulk
+from annotations.storage import checks
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import tagsets
 from annotations.text.anchor import anchor_quote
 from annotations.text.anchor import context_of
 
+__all__ = [
+    "BATCH_SIZE",
+    "ImportReport",
+    "Orphaned",
+    "ReAnchored",
+    "Skipped",
+    "count_records",
+    "import_records",
+    "iter_records",
+]
+
 # Rows fetched per round trip.
 BATCH_SIZE: Final = 2000
-_ANNOTATION: Final = store.ANNOTATION_TABLE
-_ANNOTATION_TAG: Final = store.ANNOTATION_TAG_TABLE
-_MAX_NOTE: Final = store.MAX_NOTE_LENGTH
+_MAX_NOTE: Final = checks.MAX_NOTE_LENGTH
 # Foreign ids that are not UUIDs become name-based UUIDs, so importing twice finds them again.
 _FOREIGN_ID_NAMESPACE: Final = uuid.UUID("6f1d0c2e-5b8e-4a57-9a43-4d3c1b0e7a21")
 _UUID_RE: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 # -- export ----------------------------------------------------------------------------------
-
-
-def _filtered(
-    query: Select[Any],
-    *,
-    comparison_id: int | None,
-    exercise_id: int | None,
-    outside_exercises: bool,
-    author_id: int | None,
-) -> Select[Any]:
-    return query.where(
-        *store.annotation_filters(
-            comparison_id=comparison_id,
-            exercise_id=exercise_id,
-            outside_exercises=outside_exercises,
-            author_id=author_id,
-        )
-    )
 
 
 def count_records(
@@ -78,14 +66,13 @@ def count_records(
     author_id: int | None = None,
 ) -> int:
     """Return how many annotations :func:`iter_records` yields with the same filters."""
-    query = _filtered(
-        select(func.count()).select_from(_ANNOTATION),
+    return bulk.count_annotations(
+        session,
         comparison_id=comparison_id,
         exercise_id=exercise_id,
         outside_exercises=outside_exercises,
         author_id=author_id,
     )
-    return int(session.execute(query).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +150,6 @@ class _Lookups:
         return name
 
 
-_COLUMNS: Final = store.ANNOTATION_COLUMNS
-
-
 def _reported(batches: Iterator[Sequence[Any]], progress: Callable[[int], None]) -> Iterator[Any]:
     for batch in batches:
         yield batch
@@ -193,15 +177,13 @@ def iter_records(
     have all been taken.
     """
     lookups = _Lookups(session)
-    table = _ANNOTATION
-    times, to_iso = listing.iso_time_columns(session, updated_when_changed=True)
-    query = _filtered(
-        select(*(table.c[name] for name in _COLUMNS), *times, listing.tag_ids_column(session)),
+    query, to_iso = bulk.annotation_rows(
+        session,
         comparison_id=comparison_id,
         exercise_id=exercise_id,
         outside_exercises=outside_exercises,
         author_id=author_id,
-    ).order_by(*store.ANNOTATION_ORDER)
+    )
     documents, users, comparisons = lookups.documents, lookups.users, lookups.comparisons
     tag_lists: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]] = {}
     # A Core connection: the ORM's result machinery costs a third of the time on 100,000 rows.
@@ -397,7 +379,7 @@ class _Importer:
         self.by_id = {document.id: document for document in target.documents}
         # The file's document ids -> this database's documents, learnt from matched records.
         self.seen_ids: dict[int, models.Document] = {}
-        self.tag_sets: list[models.TagSet] = store.list_tag_sets(session)
+        self.tag_sets: list[models.TagSet] = tagsets.list_tag_sets(session)
         self.authors: dict[str, int] = {}
 
     # documents ---------------------------------------------------------------------------
@@ -502,7 +484,7 @@ class _Importer:
     def author_id(self, record: AnnotationRecord) -> int:
         name = (record.annotator or self.author_fallback).strip()[:200] or self.author_fallback
         if name not in self.authors:
-            self.authors[name] = store.get_or_add_user(self.session, name).id
+            self.authors[name] = accounts.get_or_add_user(self.session, name).id
         return self.authors[name]
 
     def public_id(self, record: AnnotationRecord) -> str:
@@ -526,28 +508,6 @@ def _moment(value: str) -> dt.datetime | None:
         return moment.replace(tzinfo=dt.UTC)
     # SQLite keeps no zone: a time stored in another zone would come back shifted.
     return moment.astimezone(dt.UTC)
-
-
-def _stored(session: Session, public_ids: Iterable[str]) -> dict[str, store.AnnotationContent]:
-    ids = list(public_ids)
-    stored: dict[str, store.AnnotationContent] = {}
-    for at in range(0, len(ids), 500):
-        chunk = ids[at : at + 500]
-        rows = session.execute(
-            select(_ANNOTATION).where(_ANNOTATION.c.public_id.in_(chunk))
-        ).mappings()
-        by_row = {row["id"]: row for row in rows}
-        tag_ids: dict[int, set[int]] = {row_id: set() for row_id in by_row}
-        if by_row:
-            for annotation_id, tag_id in session.execute(
-                select(_ANNOTATION_TAG.c.annotation_id, _ANNOTATION_TAG.c.tag_id).where(
-                    _ANNOTATION_TAG.c.annotation_id.in_(list(by_row))
-                )
-            ):
-                tag_ids[annotation_id].add(tag_id)
-        for row_id, row in by_row.items():
-            stored[row["public_id"]] = _content(row, tag_ids[row_id])
-    return stored
 
 
 def import_records(
@@ -583,7 +543,7 @@ def import_records(
     unchanged = 0
     rows: list[tuple[dict[str, Any], list[int]]] = []
     public_ids = [importer.public_id(record) for record in batch.records]
-    stored = _stored(session, public_ids)
+    stored = bulk.stored_contents(session, public_ids)
     # Indices are positions in the file; problems already carry theirs.
     indices = _file_indices(batch)
     for number, (record, public_id) in enumerate(zip(batch.records, public_ids, strict=True)):
@@ -596,7 +556,7 @@ def import_records(
         except _Orphan as orphan:
             orphaned.append(Orphaned(index, record.id, orphan.document_title, orphan.quote))
             continue
-        content = _content(values, tag_ids)
+        content = bulk.content_of(values, tag_ids)
         existing = stored.get(public_id)
         if existing is not None:
             if existing == content:
@@ -622,7 +582,7 @@ def import_records(
             )
         rows.append((values, tag_ids))
         stored[public_id] = content
-    _insert(session, rows)
+    bulk.insert_annotations(session, rows)
     skipped.sort(key=lambda item: item.index)
     return ImportReport(
         imported=len(rows),
@@ -710,43 +670,3 @@ def _prepare(
         "updated_at": _moment(record.updated) or now,
     }
     return values, list(dict.fromkeys(tag.id for tag in tags)), moved
-
-
-def _content(values: Mapping[Any, Any], tag_ids: Iterable[int]) -> store.AnnotationContent:
-    """Return what a row (stored, or about to be) says, to compare one with the other."""
-    return store.AnnotationContent(
-        document_id=values["document_id"],
-        comparison_id=values["comparison_id"],
-        exercise_id=values["exercise_id"],
-        start=values["start"],
-        end=values["end"],
-        quote=values["quote"],
-        tag_ids=frozenset(tag_ids),
-        note=values["note"],
-        relation=values["relation"],
-        link_document_id=values["link_document_id"],
-        link_start=values["link_start"],
-        link_end=values["link_end"],
-        link_quote=values["link_quote"],
-    )
-
-
-def _insert(session: Session, rows: list[tuple[dict[str, Any], list[int]]]) -> None:
-    """Insert the rows and their tags with two Core executemany statements."""
-    # Core rather than ORM objects: building and flushing 100,000 Annotation objects took
-    # most of an import's 40 s.
-    if not rows:
-        return
-    session.flush()  # the authors added by name
-    connection = session.connection()
-    ids = connection.execute(
-        insert(_ANNOTATION).returning(_ANNOTATION.c.id, sort_by_parameter_order=True),
-        [values for values, _ in rows],
-    ).scalars()
-    links = [
-        {"annotation_id": annotation_id, "tag_id": tag_id}
-        for annotation_id, (_, tag_ids) in zip(ids, rows, strict=True)
-        for tag_id in tag_ids
-    ]
-    if links:
-        connection.execute(insert(_ANNOTATION_TAG), links)

@@ -1,8 +1,10 @@
-"""Tag sets: named, versioned, frozen lists of tags, the built-in sets, editing and JSON.
+"""Tag sets: named, versioned, frozen lists of tags, the built-in sets and JSON.
 
-A :class:`TagSet` never changes in place. Every edit (:func:`add_tag`, :func:`update_tag`,
-:func:`remove_tag`, :func:`move_tag`, :func:`update_tag_set`) returns a new set whose
-``version`` is one higher, so annotations made with an older version keep their meaning.
+The built-in sets are ``tagsets/*.json`` here, read by :func:`tag_set_from_json` as imports are.
+
+A :class:`TagSet` never changes in place: every edit (:mod:`annotations.framing.editing`)
+returns a new set whose ``version`` is one higher, so annotations made with an older
+version keep their meaning.
 Every check raises :class:`TaxonomyError`, whose ``field`` names what is wrong
 (``"colour"``, ``"tags[3].shortcut"``) so a form or an import can point at it.
 
@@ -26,18 +28,42 @@ missing, or any field it does not know, is an error.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from collections.abc import Collection
 from collections.abc import Mapping
 from dataclasses import dataclass
-from dataclasses import fields
-from dataclasses import replace
+from importlib.resources import files
 from types import MappingProxyType
 from typing import Any
 from typing import Final
 
-from annotations.errors import AnnotationError
+from annotations.errors import TaxonomyError
+
+__all__ = [
+    "DEFAULT_TAG_SET",
+    "DEFAULT_TAG_SET_KEY",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_DESCRIPTION_LENGTH",
+    "MAX_KEY_LENGTH",
+    "MAX_NAME_LENGTH",
+    "MAX_SOURCE_LENGTH",
+    "MAX_TAGS",
+    "MEDIA_LITERACY",
+    "PALETTE",
+    "PERSUASION_TECHNIQUES",
+    "POLICY_FRAMES",
+    "RESERVED_SHORTCUTS",
+    "SHORTCUT_ORDER",
+    "Tag",
+    "TagSet",
+    "TaxonomyError",
+    "builtin_tag_sets",
+    "get_builtin",
+    "tag_set_from_json",
+    "tag_set_to_json",
+]
 
 MAX_TAGS: Final = 60
 MAX_KEY_LENGTH: Final = 64
@@ -99,22 +125,6 @@ PALETTE: Final[tuple[str, ...]] = (
 
 _KEY_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _COLOUR_RE: Final = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-class TaxonomyError(AnnotationError):
-    """A tag or tag set that breaks a rule; ``field`` names the offending part."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.field, self.problem))
-
-    def within(self, prefix: str) -> TaxonomyError:
-        """Return the same error with ``prefix`` put before its field (``tags[2].colour``)."""
-        return TaxonomyError(f"{prefix}.{self.field}", self.problem)
 
 
 def _check_key(value: object, field: str) -> None:
@@ -256,636 +266,10 @@ def _check_unique(seen: dict[str, int], folded: str, shown: str, index: int, wha
     first = seen.setdefault(folded, index)
     if first != index:
         raise TaxonomyError(
-            f"tags[{index}].{what}", f"duplicate {what} {shown!r} (already used by tags[{first}])"
+            f"tags[{index}].{what}",
+            f"duplicate {what} {shown!r}",
+            clashes_with=first,
         )
-
-
-# -- built-in sets ---------------------------------------------------------------------------
-
-_Row = tuple[str, str, str, str]  # key, name, description, colour
-
-
-def _builtin(
-    key: str,
-    name: str,
-    description: str,
-    source: str,
-    groups: tuple[tuple[str | None, tuple[_Row, ...]], ...],
-) -> TagSet:
-    rows = [(group, row) for group, members in groups for row in members]
-    tags = tuple(
-        Tag(row[0], row[1], row[2], row[3], shortcut=SHORTCUT_ORDER[index], group=group)
-        for index, (group, row) in enumerate(rows)
-    )
-    return TagSet(key, name, description, version=1, tags=tags, source=source)
-
-
-MEDIA_LITERACY: Final = _builtin(
-    "media-literacy",
-    "Media literacy",
-    "Everyday signs of framing and persuasion in news writing, for reading in class.",
-    "Parallax built-in set for classroom media literacy.",
-    (
-        (
-            None,
-            (
-                (
-                    "slogan",
-                    "Slogan or catchphrase",
-                    "A short, catchy phrase made to be repeated and remembered, like a "
-                    "campaign motto.",
-                    "#fee891",
-                ),
-                (
-                    "promotional",
-                    "Promotional or advertising content",
-                    "Text that sells a product, service or investment, or reads like an "
-                    "advert rather than news.",
-                    "#82cb92",
-                ),
-                (
-                    "loaded-language",
-                    "Loaded or emotive language",
-                    "Words chosen to stir feelings such as fear, anger or pride, rather than "
-                    "just describe what happened.",
-                    "#f69a9d",
-                ),
-                (
-                    "opinion-as-fact",
-                    "Opinion presented as fact",
-                    "A judgement or belief stated as if it were a checked fact, with no "
-                    "source and no 'I think'.",
-                    "#eba66d",
-                ),
-                (
-                    "vague-source",
-                    "Unattributed or vague source",
-                    "A claim credited to no one, or to someone you cannot check, such as "
-                    "'experts say' or 'sources claim'.",
-                    "#bdb994",
-                ),
-                (
-                    "speculation",
-                    "Speculation or prediction",
-                    "A guess about what will happen or why something happened, which could "
-                    "turn out to be wrong.",
-                    "#acaffc",
-                ),
-                (
-                    "selective-emphasis",
-                    "Selective emphasis or omission",
-                    "Facts pushed forward, played down or left out in a way that changes the "
-                    "picture; compare the other article.",
-                    "#fcd4c5",
-                ),
-                (
-                    "attributed-quote",
-                    "Attributed quote",
-                    "Words quoted or reported from a named person or organisation, so you "
-                    "know who said them.",
-                    "#71c1f7",
-                ),
-                (
-                    "labelling",
-                    "Labelling or name-calling",
-                    "A label, nickname or insult for a person or group that pushes readers "
-                    "to like or dislike them.",
-                    "#da9fdf",
-                ),
-                (
-                    "appeal-to-authority",
-                    "Appeal to authority",
-                    "A claim presented as true mainly because an important person, expert or "
-                    "institution said it.",
-                    "#65dfeb",
-                ),
-                (
-                    "flag-waving",
-                    "Flag-waving or national pride",
-                    "Using pride in the nation or its people to win support for a view or an "
-                    "action.",
-                    "#fcdcf8",
-                ),
-                (
-                    "headline-framing",
-                    "Headline or subheading framing",
-                    "A headline or subheading worded to steer how you read the whole story.",
-                    "#c9f3e1",
-                ),
-            ),
-        ),
-    ),
-)
-
-POLICY_FRAMES: Final = _builtin(
-    "policy-frames",
-    "Policy frames",
-    "The 15 framing dimensions of the Policy Frames Codebook: which side of an issue a "
-    "passage puts first.",
-    "Boydstun, Card, Gross, Resnik and Smith (2014), Tracking the development of media frames "
-    "within and across policy issues; Card, Boydstun, Gross, Resnik and Smith (2015), The "
-    "Media Frames Corpus: Annotations of Frames Across Issues, ACL.",
-    (
-        (
-            None,
-            (
-                (
-                    "economic",
-                    "Economic",
-                    "Money: the costs, benefits or financial effects of the issue for people, "
-                    "businesses or the whole economy.",
-                    "#f69a9d",
-                ),
-                (
-                    "capacity-and-resources",
-                    "Capacity and resources",
-                    "Whether there is enough of what is needed, such as money, staff, time, "
-                    "space or equipment, to deal with it.",
-                    "#fdd3c8",
-                ),
-                (
-                    "morality",
-                    "Morality",
-                    "Right and wrong as a matter of ethics, religion or duty: what we ought or "
-                    "ought not to do.",
-                    "#f1a278",
-                ),
-                (
-                    "fairness-and-equality",
-                    "Fairness and equality",
-                    "Whether people or groups are treated equally, and whether burdens and "
-                    "rewards are shared fairly.",
-                    "#fee891",
-                ),
-                (
-                    "legality-constitutionality-and-jurisprudence",
-                    "Legality, constitutionality and jurisprudence",
-                    "Laws, courts and rights: what is legal, who has the authority to decide, "
-                    "and what judges have ruled.",
-                    "#aec26f",
-                ),
-                (
-                    "policy-prescription-and-evaluation",
-                    "Policy prescription and evaluation",
-                    "Specific policies: what should be done about the problem, and whether "
-                    "policies already in place work.",
-                    "#e3edc8",
-                ),
-                (
-                    "crime-and-punishment",
-                    "Crime and punishment",
-                    "Breaking the law, policing, trials and punishment, and how the issue "
-                    "affects crime.",
-                    "#a0f4c0",
-                ),
-                (
-                    "security-and-defense",
-                    "Security and defense",
-                    "Threats to a country, its people or its borders, and what is done to "
-                    "protect them.",
-                    "#9ec1aa",
-                ),
-                (
-                    "health-and-safety",
-                    "Health and safety",
-                    "Illness, injury, health care and people's physical safety.",
-                    "#c2f3f0",
-                ),
-                (
-                    "quality-of-life",
-                    "Quality of life",
-                    "How the issue changes everyday life: comfort, happiness, getting around "
-                    "and daily routines.",
-                    "#51cade",
-                ),
-                (
-                    "cultural-identity",
-                    "Cultural identity",
-                    "The traditions, customs, values or identity of a community or nation, "
-                    "and how the issue touches them.",
-                    "#8bb9fd",
-                ),
-                (
-                    "public-opinion",
-                    "Public opinion",
-                    "What the public thinks or feels: polls, protests, popular reactions and "
-                    "the mood of voters.",
-                    "#c2a7f4",
-                ),
-                (
-                    "political",
-                    "Political",
-                    "Politics itself: parties, elections, politicians' moves and who wins or "
-                    "loses politically.",
-                    "#fedcf5",
-                ),
-                (
-                    "external-regulation-and-reputation",
-                    "External regulation and reputation",
-                    "Relations with other countries or outside bodies: treaties, trade, "
-                    "foreign pressure and reputation abroad.",
-                    "#e89bcb",
-                ),
-                (
-                    "other",
-                    "Other",
-                    "A frame that fits none of the other fourteen.",
-                    "#ddc7a7",
-                ),
-            ),
-        ),
-    ),
-)
-
-PERSUASION_TECHNIQUES: Final = _builtin(
-    "persuasion-techniques",
-    "Persuasion techniques",
-    "The 23 persuasion techniques of SemEval-2023 Task 3, in six groups, for close reading "
-    "of how a text tries to convince.",
-    "Piskorski, Stefanovitch, Da San Martino and Nakov (2023), SemEval-2023 Task 3: Detecting "
-    "the Category, the Framing, and the Persuasion Techniques in Online News in a "
-    "Multi-lingual Setup, SemEval-2023.",
-    (
-        (
-            "Attack on reputation",
-            (
-                (
-                    "name-calling-or-labeling",
-                    "Name calling or labeling",
-                    "Giving a person or group an insulting or admiring label instead of "
-                    "arguing about what they do.",
-                    "#f69a9d",
-                ),
-                (
-                    "guilt-by-association",
-                    "Guilt by association",
-                    "Making someone look bad by linking them to a person, group or idea the "
-                    "audience already dislikes.",
-                    "#fed2cb",
-                ),
-                (
-                    "doubt",
-                    "Doubt",
-                    "Casting doubt on whether someone or something can be trusted, without "
-                    "real evidence.",
-                    "#fea988",
-                ),
-                (
-                    "appeal-to-hypocrisy",
-                    "Appeal to hypocrisy",
-                    "Calling someone a hypocrite ('you did it too') instead of answering "
-                    "their point.",
-                    "#e7a968",
-                ),
-                (
-                    "questioning-the-reputation",
-                    "Questioning the reputation",
-                    "Attacking someone's character or morals with negative claims instead of "
-                    "discussing the issue.",
-                    "#c9b494",
-                ),
-            ),
-        ),
-        (
-            "Justification",
-            (
-                (
-                    "flag-waving",
-                    "Flag waving",
-                    "Justifying an idea by appealing to pride in a group, such as a nation, "
-                    "a people or a party.",
-                    "#f8e6c3",
-                ),
-                (
-                    "appeal-to-authority",
-                    "Appeal to authority",
-                    "Saying a claim is true because an expert, leader or institution said "
-                    "so, as if that settled it.",
-                    "#f6ce7d",
-                ),
-                (
-                    "appeal-to-popularity",
-                    "Appeal to popularity",
-                    "Saying something is true or good because many people believe it or do "
-                    "it ('everyone knows').",
-                    "#bebd66",
-                ),
-                (
-                    "appeal-to-values",
-                    "Appeal to values",
-                    "Linking an idea to values the audience holds dear, such as freedom, "
-                    "tradition, fairness or faith.",
-                    "#e7f19a",
-                ),
-                (
-                    "appeal-to-fear-or-prejudice",
-                    "Appeal to fear or prejudice",
-                    "Winning support by making people afraid, or by playing on prejudice "
-                    "against a group.",
-                    "#c6d0ac",
-                ),
-            ),
-        ),
-        (
-            "Simplification",
-            (
-                (
-                    "causal-oversimplification",
-                    "Causal oversimplification",
-                    "Blaming a complicated problem on one single cause when there are several.",
-                    "#a9f3b7",
-                ),
-                (
-                    "false-dilemma-or-no-choice",
-                    "False dilemma or no choice",
-                    "Offering only two options, or only one, when more choices really exist.",
-                    "#c9f3e1",
-                ),
-                (
-                    "consequential-oversimplification",
-                    "Consequential oversimplification",
-                    "Claiming one step will surely set off a chain of events ending in "
-                    "disaster (or success): a slippery slope.",
-                    "#97c2b5",
-                ),
-            ),
-        ),
-        (
-            "Distraction",
-            (
-                (
-                    "straw-man",
-                    "Straw man",
-                    "Twisting someone's position into a weaker or more extreme version that "
-                    "is easier to attack.",
-                    "#7af5f8",
-                ),
-                (
-                    "red-herring",
-                    "Red herring",
-                    "Bringing in an unrelated topic to pull attention away from the issue "
-                    "being discussed.",
-                    "#6cc7d7",
-                ),
-                (
-                    "whataboutism",
-                    "Whataboutism",
-                    "Answering criticism by pointing at someone else's wrongdoing ('what "
-                    "about...?') instead of replying.",
-                    "#bce5f8",
-                ),
-            ),
-        ),
-        (
-            "Call",
-            (
-                (
-                    "slogans",
-                    "Slogans",
-                    "A short, punchy phrase meant to rally people, easy to remember and repeat.",
-                    "#71c1f7",
-                ),
-                (
-                    "conversation-killer",
-                    "Conversation killer",
-                    "A phrase that shuts down discussion or questions, such as 'end of story' "
-                    "or 'it is what it is'.",
-                    "#9cb4fe",
-                ),
-                (
-                    "appeal-to-time",
-                    "Appeal to time",
-                    "Pushing people to act now because 'the time has come' or it will soon "
-                    "be too late.",
-                    "#ced1f5",
-                ),
-            ),
-        ),
-        (
-            "Manipulative wording",
-            (
-                (
-                    "loaded-language",
-                    "Loaded language",
-                    "Strongly emotional words or phrases used to sway how the reader feels "
-                    "about the topic.",
-                    "#c2a7f4",
-                ),
-                (
-                    "obfuscation-or-vagueness",
-                    "Obfuscation or vagueness",
-                    "Wording so unclear that readers can take it in different ways, hiding "
-                    "what is really meant.",
-                    "#fcdcf8",
-                ),
-                (
-                    "exaggeration-or-minimisation",
-                    "Exaggeration or minimisation",
-                    "Making something seem much bigger, better or worse than it is, or "
-                    "playing down how serious it is.",
-                    "#eea6dc",
-                ),
-                (
-                    "repetition",
-                    "Repetition",
-                    "Repeating the same word, phrase or idea again and again so that it "
-                    "sticks and seems true.",
-                    "#d2abb9",
-                ),
-            ),
-        ),
-    ),
-)
-
-DEFAULT_TAG_SET_KEY: Final = "media-literacy"
-DEFAULT_TAG_SET: Final = MEDIA_LITERACY
-_BUILTINS: Final = (MEDIA_LITERACY, POLICY_FRAMES, PERSUASION_TECHNIQUES)
-
-
-def builtin_tag_sets() -> tuple[TagSet, ...]:
-    """Return the built-in tag sets, the default (media literacy) first."""
-    return _BUILTINS
-
-
-def get_builtin(key: str) -> TagSet | None:
-    """Return the built-in tag set with this key, or None."""
-    for tag_set in _BUILTINS:
-        if tag_set.key == key:
-            return tag_set
-    return None
-
-
-# -- editing ---------------------------------------------------------------------------------
-
-
-def slugify(name: str, *, taken: Collection[str] = ()) -> str:
-    """Return a key made from ``name``: lowercase ASCII words joined by hyphens.
-
-    Accents are dropped; letters and digits with no ASCII form become ``u`` plus their
-    code point in hex. With ``taken``, a suffix ``-2``, ``-3``... keeps the key unique.
-
-    >>> slugify("Appeal to fear/prejudice")
-    'appeal-to-fear-prejudice'
-    >>> slugify("Économie", taken={"economie"})
-    'economie-2'
-    """
-    words: list[str] = []
-    word: list[str] = []
-    # Casefolding first turns "ß" into "ss"; NFKD then splits accents off their letters.
-    for char in unicodedata.normalize("NFKD", name.casefold()):
-        if unicodedata.category(char)[0] == "M":
-            continue
-        if char.isascii() and char.isalnum():
-            word.append(char.lower())
-            continue
-        if word:
-            words.append("".join(word))
-            word = []
-        if char.isalnum():
-            words.append(f"u{ord(char):04x}")
-    if word:
-        words.append("".join(word))
-    if not words:
-        raise TaxonomyError("name", f"{name!r} has no letters or digits to make a key from")
-    base = _clip_key("-".join(words), MAX_KEY_LENGTH)
-    key, number = base, 1
-    while key in taken:
-        number += 1
-        suffix = f"-{number}"
-        key = _clip_key(base, MAX_KEY_LENGTH - len(suffix)) + suffix
-    return key
-
-
-def _clip_key(key: str, limit: int) -> str:
-    if len(key) <= limit:
-        return key
-    clipped = key[:limit]
-    # Cut at a hyphen so no word is left half-written, unless the first word is too long.
-    if key[limit] != "-" and "-" in clipped:
-        clipped = clipped.rsplit("-", 1)[0]
-    return clipped.rstrip("-")
-
-
-def free_shortcut(tag_set: TagSet) -> str | None:
-    """Return the first key of 1-9, 0, a-z that no tag of the set uses, or None."""
-    used = {tag.shortcut.casefold() for tag in tag_set.tags if tag.shortcut is not None}
-    return next((char for char in SHORTCUT_ORDER if char not in used), None)
-
-
-def free_colour(tag_set: TagSet) -> str:
-    """Return the first palette colour no tag of the set uses (cycling once all are used)."""
-    used = {tag.colour for tag in tag_set.tags}
-    unused = [colour for colour in PALETTE if colour not in used]
-    return unused[0] if unused else PALETTE[len(tag_set.tags) % len(PALETTE)]
-
-
-def _next_version(tag_set: TagSet, **changes: Any) -> TagSet:
-    return replace(tag_set, version=tag_set.version + 1, **changes)
-
-
-def _index_of(tag_set: TagSet, tag_key: str) -> int:
-    for index, tag in enumerate(tag_set.tags):
-        if tag.key == tag_key:
-            return index
-    raise TaxonomyError("tag_key", f"no tag {tag_key!r} in tag set {tag_set.key!r}")
-
-
-def copy_tag_set(tag_set: TagSet, *, key: str, name: str) -> TagSet:
-    """Return an editable copy under a new key and name, at version 1, noting its origin."""
-    origin = f"Copied from {tag_set.name} ({tag_set.key}, version {tag_set.version})"
-    source = f"{origin}; {tag_set.source}" if tag_set.source else f"{origin}."
-    if len(source) > MAX_SOURCE_LENGTH:
-        # Copies of copies keep the newest origin and as much older history as fits.
-        source = source[: MAX_SOURCE_LENGTH - 1] + "…"
-    return replace(tag_set, key=key, name=name, version=1, source=source)
-
-
-def update_tag_set(tag_set: TagSet, **changes: str | None) -> TagSet:
-    """Return the set with a new ``name``, ``description`` and/or ``source``, next version.
-
-    With nothing actually changed, return ``tag_set`` itself (no new version).
-    """
-    allowed = {"name", "description", "source"}
-    for field_name in changes:
-        if field_name not in allowed:
-            raise TaxonomyError(field_name, "cannot be changed with update_tag_set")
-    if all(getattr(tag_set, name) == value for name, value in changes.items()):
-        return tag_set
-    return _next_version(tag_set, **changes)
-
-
-def _check_clashes(tags: tuple[Tag, ...], index: int) -> None:
-    # Report a clash at the tag being edited rather than at whichever comes later.
-    tag = tags[index]
-    for other_index, other in enumerate(tags):
-        if other_index == index:
-            continue
-        for what, mine, theirs in (
-            ("key", tag.key, other.key),
-            ("name", tag.name.casefold(), other.name.casefold()),
-            ("shortcut", _fold(tag.shortcut), _fold(other.shortcut)),
-        ):
-            if mine is not None and mine == theirs:
-                shown = getattr(tag, what)
-                raise TaxonomyError(
-                    f"tags[{index}].{what}",
-                    f"duplicate {what} {shown!r} (already used by tags[{other_index}])",
-                )
-
-
-def _fold(shortcut: str | None) -> str | None:
-    return None if shortcut is None else shortcut.casefold()
-
-
-def add_tag(tag_set: TagSet, tag: Tag, *, index: int | None = None) -> TagSet:
-    """Return the set with ``tag`` added at the end (or before ``index``), next version."""
-    position = len(tag_set.tags) if index is None else index
-    if not 0 <= position <= len(tag_set.tags):
-        raise TaxonomyError("index", f"{position} is outside 0..{len(tag_set.tags)}")
-    tags = list(tag_set.tags)
-    tags.insert(position, tag)
-    _check_clashes(tuple(tags), position)
-    return _next_version(tag_set, tags=tuple(tags))
-
-
-def update_tag(tag_set: TagSet, tag_key: str, **changes: str | None) -> TagSet:
-    """Return the set with the tag ``tag_key`` changed as given, next version.
-
-    Any field of :class:`Tag` may change, the key too. A bad value raises with the tag's
-    field (``colour``); a clash with another tag with ``tags[i].<field>``. With nothing
-    actually changed, return ``tag_set`` itself (no new version).
-    """
-    index = _index_of(tag_set, tag_key)
-    names = {field.name for field in fields(Tag)}
-    for field_name in changes:
-        if field_name not in names:
-            raise TaxonomyError(field_name, "is not a field of a tag")
-    # Tag checks the values at run time; the hint only says each is text or None.
-    values: dict[str, Any] = changes
-    tag = replace(tag_set.tags[index], **values)
-    if tag == tag_set.tags[index]:
-        return tag_set
-    tags = tag_set.tags[:index] + (tag,) + tag_set.tags[index + 1 :]
-    _check_clashes(tags, index)
-    return _next_version(tag_set, tags=tags)
-
-
-def remove_tag(tag_set: TagSet, tag_key: str) -> TagSet:
-    """Return the set without the tag ``tag_key``, next version."""
-    index = _index_of(tag_set, tag_key)
-    return _next_version(tag_set, tags=tag_set.tags[:index] + tag_set.tags[index + 1 :])
-
-
-def move_tag(tag_set: TagSet, tag_key: str, index: int) -> TagSet:
-    """Return the set with the tag ``tag_key`` moved to position ``index``, next version."""
-    current = _index_of(tag_set, tag_key)
-    if not 0 <= index < len(tag_set.tags):
-        raise TaxonomyError("index", f"{index} is outside 0..{len(tag_set.tags) - 1}")
-    if index == current:
-        return tag_set
-    tags = list(tag_set.tags)
-    tags.insert(index, tags.pop(current))
-    return _next_version(tag_set, tags=tuple(tags))
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -1015,3 +399,37 @@ def _tag_from_json(raw: object, where: str) -> Tag:
         return Tag(key, name, description, colour, shortcut=shortcut, group=group)
     except TaxonomyError as error:
         raise error.within(where) from None
+
+
+# -- built-in sets ---------------------------------------------------------------------------
+
+DEFAULT_TAG_SET_KEY: Final = "media-literacy"
+
+
+def _load_builtin(key: str) -> TagSet:
+    """Return the built-in set stored as ``tagsets/<key>.json``, checked like an imported one."""
+    resource = files("annotations.framing").joinpath("tagsets", f"{key}.json")
+    tag_set = tag_set_from_json(json.loads(resource.read_text(encoding="utf-8")))
+    if tag_set.key != key:
+        raise TaxonomyError("key", f"expected {key!r} in tagsets/{key}.json, got {tag_set.key!r}")
+    return tag_set
+
+
+MEDIA_LITERACY: Final = _load_builtin("media-literacy")
+POLICY_FRAMES: Final = _load_builtin("policy-frames")
+PERSUASION_TECHNIQUES: Final = _load_builtin("persuasion-techniques")
+DEFAULT_TAG_SET: Final = MEDIA_LITERACY
+_BUILTINS: Final = (MEDIA_LITERACY, POLICY_FRAMES, PERSUASION_TECHNIQUES)
+
+
+def builtin_tag_sets() -> tuple[TagSet, ...]:
+    """Return the built-in tag sets, the default (media literacy) first."""
+    return _BUILTINS
+
+
+def get_builtin(key: str) -> TagSet | None:
+    """Return the built-in tag set with this key, or None."""
+    for tag_set in _BUILTINS:
+        if tag_set.key == key:
+            return tag_set
+    return None

@@ -28,6 +28,24 @@ from annotations.errors import InvalidUsernameError
 from annotations.errors import WeakPasswordError
 from annotations.storage import models
 
+__all__ = [
+    "COMMON_PASSWORDS",
+    "MAX_NAME_LENGTH",
+    "MAX_PASSWORD_LENGTH",
+    "MIN_PASSWORD_LENGTH",
+    "USERNAME_PATTERN",
+    "authenticate",
+    "check_password",
+    "check_username",
+    "create_user",
+    "find_user",
+    "get_or_add_user",
+    "has_teacher",
+    "hash_password",
+    "normalize_username",
+    "verify_password",
+]
+
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 MAX_NAME_LENGTH = 200
@@ -76,11 +94,11 @@ def check_username(username: str) -> str:
     """Return the trimmed username, or raise InvalidUsernameError saying what is wrong."""
     username = username.strip()
     if not username:
-        raise InvalidUsernameError("username: required")
+        raise InvalidUsernameError("required", field="username")
     if USERNAME_PATTERN.fullmatch(username) is None:
         raise InvalidUsernameError(
-            "username: use 3 to 64 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit"
+            "use 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+            field="username",
         )
     return username
 
@@ -89,18 +107,19 @@ def check_password(password: str, *, username: str | None = None) -> None:
     """Raise WeakPasswordError if ``password`` breaks one of the module's rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPasswordError(
-            f"password: use at least {MIN_PASSWORD_LENGTH} characters (a short phrase works)"
+            f"use at least {MIN_PASSWORD_LENGTH} characters (a short phrase works)",
+            field="password",
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise WeakPasswordError(f"password: use at most {MAX_PASSWORD_LENGTH} characters")
+        raise WeakPasswordError(f"use at most {MAX_PASSWORD_LENGTH} characters", field="password")
     if password.isdigit():
-        raise WeakPasswordError("password: use more than digits")
+        raise WeakPasswordError("use more than digits", field="password")
     if len(set(password)) == 1:
-        raise WeakPasswordError("password: use more than one repeated character")
+        raise WeakPasswordError("use more than one repeated character", field="password")
     if password.lower() in COMMON_PASSWORDS:
-        raise WeakPasswordError("password: this is one of the most common passwords")
+        raise WeakPasswordError("this is one of the most common passwords", field="password")
     if username is not None and password.strip().lower() == normalize_username(username):
-        raise WeakPasswordError("password: must differ from the username")
+        raise WeakPasswordError("must differ from the username", field="password")
 
 
 def hash_password(password: str) -> str:
@@ -142,14 +161,14 @@ def create_user(
     username = check_username(username)
     name = " ".join(name.split())
     if not name:
-        raise AccountError("name: required")
+        raise AccountError("required", field="name")
     if len(name) > MAX_NAME_LENGTH:
-        raise AccountError(f"name: use at most {MAX_NAME_LENGTH} characters")
+        raise AccountError(f"use at most {MAX_NAME_LENGTH} characters", field="name")
     if role not in models.ROLES:
-        raise AccountError(f"role: must be one of {', '.join(models.ROLES)}")
+        raise AccountError(f"must be one of {', '.join(models.ROLES)}", field="role")
     check_password(password, username=username)
     if find_user(session, username) is not None:
-        raise DuplicateUsernameError(f"username: {username!r} is taken")
+        raise DuplicateUsernameError(f"{username!r} is taken", field="username")
     user = models.User(
         username=username,
         username_key=normalize_username(username),
@@ -185,3 +204,14 @@ def has_teacher(session: Session) -> bool:
         .limit(1)
     )
     return session.scalars(query).first() is not None
+
+
+def get_or_add_user(session: Session, name: str, *, role: models.Role = "teacher") -> models.User:
+    """Return the oldest user with this name, adding one with ``role`` if there is none."""
+    query = select(models.User).where(models.User.name == name).order_by(models.User.id).limit(1)
+    user = session.scalars(query).first()
+    if user is None:
+        user = models.User(name=name, role=role)
+        session.add(user)
+        session.flush()
+    return user

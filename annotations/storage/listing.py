@@ -2,7 +2,7 @@
 
 The ORM builds an object per annotation, tag and author, which is most of the time of a list
 of 1,000 annotations; these reads take the columns they need in one query and the tags they
-name in a second, and make the JSON-ready dicts of :func:`store.annotation_to_dict` from them.
+name in a second, and make the JSON-ready dicts of :func:`presenter.annotation_to_dict` from them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ import typing
 from collections.abc import Callable
 from typing import Any
 from typing import Final
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import Select
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import and_
@@ -24,14 +26,31 @@ from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import type_coerce
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from annotations.storage import models
-from annotations.storage import store
-from annotations.storage.store import link_to_dict
+from annotations.storage._tables import ANNOTATION_COLUMNS
+from annotations.storage._tables import ANNOTATION_ORDER
+from annotations.storage._tables import ANNOTATION_TABLE
+from annotations.storage._tables import ANNOTATION_TAG_TABLE
+from annotations.storage.presenter import annotation_json
+from annotations.storage.presenter import isoformat_utc
+from annotations.storage.presenter import tag_to_dict
 
-_ANNOTATION: Final = store.ANNOTATION_TABLE
-_ANNOTATION_TAG: Final = store.ANNOTATION_TAG_TABLE
+__all__ = [
+    "annotation_dicts",
+    "annotation_filters",
+    "in_text_order",
+    "iso_time_columns",
+    "list_annotations",
+    "tag_ids_column",
+]
+
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+_ANNOTATION: Final = ANNOTATION_TABLE
+_ANNOTATION_TAG: Final = ANNOTATION_TAG_TABLE
 _USER: Final = typing.cast(Table, models.User.__table__)
 _TAG: Final = typing.cast(Table, models.Tag.__table__)
 _TAG_SET: Final = typing.cast(Table, models.TagSet.__table__)
@@ -42,6 +61,77 @@ _TAGS_BY_ID: Final = (
     .join(_TAG_SET, _TAG_SET.c.id == _TAG.c.tag_set_id)
     .where(_TAG.c.id.in_(bindparam("tag_ids", expanding=True)))
 )
+
+
+def annotation_filters(
+    *,
+    comparison_id: int | None = None,
+    document_id: int | None = None,
+    exercise_id: int | None = None,
+    author_id: int | None = None,
+    outside_exercises: bool = False,
+    include_deleted: bool = False,
+) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions that pick annotations as asked (live ones unless told)."""
+    table = models.Annotation
+    conditions: list[ColumnElement[bool]] = []
+    if comparison_id is not None:
+        conditions.append(table.comparison_id == comparison_id)
+    if document_id is not None:
+        conditions.append(table.document_id == document_id)
+    if exercise_id is not None:
+        conditions.append(table.exercise_id == exercise_id)
+    if author_id is not None:
+        conditions.append(table.author_id == author_id)
+    if outside_exercises:
+        conditions.append(table.exercise_id.is_(None))
+    if not include_deleted:
+        conditions.append(table.deleted_at.is_(None))
+    return conditions
+
+
+def list_annotations(
+    session: Session,
+    *,
+    comparison_id: int | None = None,
+    document_id: int | None = None,
+    exercise_id: int | None = None,
+    author_id: int | None = None,
+    include_deleted: bool = False,
+    outside_exercises: bool = False,
+) -> list[models.Annotation]:
+    """Return annotations ordered by document and position, filtered as asked.
+
+    With ``outside_exercises``, work done in classroom exercises (students' copies and
+    answer keys) is left out: it is shown only to those the exercise lets see it.
+    """
+    query = (
+        select(models.Annotation)
+        .options(
+            selectinload(models.Annotation.tags).selectinload(models.Tag.tag_set),
+            selectinload(models.Annotation.author),
+        )
+        .where(
+            *annotation_filters(
+                comparison_id=comparison_id,
+                document_id=document_id,
+                exercise_id=exercise_id,
+                author_id=author_id,
+                outside_exercises=outside_exercises,
+                include_deleted=include_deleted,
+            )
+        )
+        .order_by(*ANNOTATION_ORDER)
+    )
+    return list(session.scalars(query))
+
+
+def in_text_order(query: _Query, *then: ColumnElement[Any] | InstrumentedAttribute[Any]) -> _Query:
+    """Return ``query`` ordered as every list of annotations is: by document and position.
+
+    ``then`` breaks ties within one annotation (such as its tags' order).
+    """
+    return query.order_by(*ANNOTATION_ORDER, *then)
 
 
 def tag_ids_column(session: Session) -> ColumnElement[Any]:
@@ -91,7 +181,7 @@ def _sqlite_iso_column(stored: ColumnElement[str]) -> ColumnElement[str]:
     """Return SQL for the ISO 8601 text of a stored SQLite time, or "~" and the stored text.
 
     SQLAlchemy stores ``YYYY-MM-DD HH:MM:SS.ffffff`` (UTC here); the result is the text
-    of ``store.isoformat_utc`` of the parsed value, which leaves out zero microseconds.
+    of ``presenter.isoformat_utc`` of the parsed value, which leaves out zero microseconds.
     Anything else comes back marked with "~" and is parsed in Python.
     """
     day, clock = func.substr(stored, 1, 10), func.substr(stored, 12, 8)
@@ -112,7 +202,7 @@ def _sqlite_iso_column(stored: ColumnElement[str]) -> ColumnElement[str]:
 
 
 def _iso(moment: dt.datetime | None) -> str:
-    return store.isoformat_utc(moment) or ""
+    return isoformat_utc(moment) or ""
 
 
 def _sqlite_iso(text: str) -> str:
@@ -131,28 +221,28 @@ def annotation_dicts(
 ) -> list[dict[str, Any]]:
     """Return the live annotations the filters pick, by position, as ``annotation_to_dict``.
 
-    The filters are those of :func:`store.annotation_filters`. Two queries: the annotations
+    The filters are those of :func:`annotation_filters`. Two queries: the annotations
     with their author's name and their tag ids, then the tags those ids name.
     """
     table = _ANNOTATION
     times, to_iso = iso_time_columns(session)
     query = (
         select(
-            *(table.c[name] for name in store.ANNOTATION_COLUMNS if name != "author_id"),
+            *(table.c[name] for name in ANNOTATION_COLUMNS if name != "author_id"),
             _USER.c.name,
             *times,
             tag_ids_column(session),
         )
         .outerjoin(_USER, _USER.c.id == table.c.author_id)
         .where(
-            *store.annotation_filters(
+            *annotation_filters(
                 comparison_id=comparison_id,
                 exercise_id=exercise_id,
                 author_id=author_id,
                 outside_exercises=outside_exercises,
             )
         )
-        .order_by(*store.ANNOTATION_ORDER)
+        .order_by(*ANNOTATION_ORDER)
     )
     connection = session.connection()
     rows = connection.execute(query).all()
@@ -183,27 +273,30 @@ def annotation_dicts(
     ) in rows:
         tag_set, tags = tag_lists[tag_ids]
         answer.append(
-            {
-                "id": public_id,
-                "document_id": document_id,
-                "comparison_id": comparison_id_,
-                "exercise_id": exercise_id_,
-                "start": start,
-                "end": end,
-                "quote": quote,
-                "prefix": prefix,
-                "suffix": suffix,
-                "tags": list(tags),
-                "tag_set": tag_set,
-                "note": note,
-                "status": status,
-                "author": author,
-                "relation": relation,
-                "link": link_to_dict(link_document_id, link_start, link_end, link_quote),
-                "created": to_iso(created_at),
-                "updated": to_iso(updated_at),
-                "deleted": False,
-            }
+            annotation_json(
+                public_id=public_id,
+                document_id=document_id,
+                comparison_id=comparison_id_,
+                exercise_id=exercise_id_,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
+                tags=tags,
+                tag_set=tag_set,
+                note=note,
+                status=status,
+                author=author,
+                relation=relation,
+                link_document_id=link_document_id,
+                link_start=link_start,
+                link_end=link_end,
+                link_quote=link_quote,
+                created=to_iso(created_at),
+                updated=to_iso(updated_at),
+                deleted=False,
+            )
         )
     return answer
 
@@ -218,7 +311,7 @@ def _tag_lists(
         for tag_id, key, name, colour, position, set_key in session.connection().execute(
             _TAGS_BY_ID, {"tag_ids": sorted(wanted)}
         ):
-            tag = {"key": key, "name": name, "colour": colour}
+            tag = tag_to_dict(key, name, colour)
             tags[tag_id] = ((position, key, tag_id), tag, set_key)
     lists: dict[str | None, tuple[str | None, tuple[dict[str, str], ...]]] = {}
     for joined in joined_ids:

@@ -1,6 +1,6 @@
 """SQLAlchemy models: users, documents, comparisons, alignments, tag sets, annotations, exercises.
 
-Rows store records as plain columns and JSON; ``annotations.storage.store`` converts between the
+Rows store records as plain columns and JSON; the storage modules convert between the
 two. Every offset stored here is ``[start, end)`` in code points into ``Document.text``.
 """
 
@@ -26,6 +26,32 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
+
+__all__ = [
+    "ANNOTATION_STATUSES",
+    "Alignment",
+    "Annotation",
+    "AnnotationStatus",
+    "AnnotationTag",
+    "Base",
+    "Comparison",
+    "ComparisonDocument",
+    "Document",
+    "EXERCISE_STATES",
+    "Exercise",
+    "ExerciseMember",
+    "ExerciseState",
+    "Feedback",
+    "NAMING_CONVENTION",
+    "RELATIONS",
+    "ROLES",
+    "Relation",
+    "Role",
+    "Tag",
+    "TagSet",
+    "User",
+    "utcnow",
+]
 
 Role = Literal["teacher", "student", "admin"]
 ROLES: tuple[Role, ...] = ("teacher", "student", "admin")

@@ -14,6 +14,13 @@ from rapidfuzz import fuzz
 
 from annotations.records import Span
 
+__all__ = [
+    "CONTEXT_WIDTH",
+    "FUZZY_CUTOFF",
+    "anchor_quote",
+    "context_of",
+]
+
 CONTEXT_WIDTH: Final = 32
 FUZZY_CUTOFF: Final = 85.0
 

@@ -17,6 +17,11 @@ from annotations.records import DiffOp
 from annotations.records import DiffTag
 from annotations.records import Span
 
+__all__ = [
+    "diff_passages",
+    "tokenize",
+]
+
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 

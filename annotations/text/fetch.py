@@ -24,6 +24,24 @@ from urllib.parse import urlsplit
 from annotations.errors import InputError
 from annotations.text.ingest import MAX_BYTES
 
+__all__ = [
+    "BlockedAddressError",
+    "CHUNK",
+    "Connector",
+    "DEFAULT_TIMEOUT",
+    "FetchError",
+    "FetchedPage",
+    "IPAddress",
+    "MAX_REDIRECTS",
+    "REDIRECTS",
+    "Resolver",
+    "TEXT_TYPES",
+    "USER_AGENT",
+    "fetch_url",
+    "is_public_address",
+    "resolve_public",
+]
+
 MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = 10.0
 CHUNK = 64 * 1024

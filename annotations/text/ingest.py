@@ -32,6 +32,18 @@ from annotations.records import DocumentMeta
 from annotations.records import SourceFormat
 from annotations.text.segment import segment_text
 
+__all__ = [
+    "EXTENSIONS",
+    "MAX_BYTES",
+    "decode_bytes",
+    "format_for_filename",
+    "ingest_bytes",
+    "ingest_text",
+    "looks_like_html",
+    "read_document",
+    "read_manifest",
+]
+
 MAX_BYTES = 5 * 1024 * 1024
 
 EXTENSIONS: dict[str, SourceFormat] = {

@@ -10,8 +10,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from annotations.storage import checks
+from annotations.storage import comparisons
+from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import presenter
+from annotations.storage import saving
 from annotations.text.align import align_documents
 from annotations.text.ingest import ingest_text
 from webapp import db
@@ -83,8 +87,8 @@ def seed(annotate_app):
 def stored(app, **filters):
     """Return the annotations stored in ``app``'s database as dicts (deleted ones too)."""
     with app.app_context():
-        rows = store.list_annotations(db.get_session(), include_deleted=True, **filters)
-        return [{**store.annotation_to_dict(row), "deleted_at": row.deleted_at} for row in rows]
+        rows = listing.list_annotations(db.get_session(), include_deleted=True, **filters)
+        return [{**presenter.annotation_to_dict(row), "deleted_at": row.deleted_at} for row in rows]
 
 
 def open_comparison(page, base, comparison_id):
@@ -191,7 +195,7 @@ def add_annotation(app, document, quote, tag_keys, comparison_id, *, note="", oc
         start = document.text.index(quote, start + 1)
     with app.app_context():
         session = db.get_session()
-        data = store.AnnotationInput(
+        data = checks.AnnotationInput(
             public_id=str(uuid.uuid4()),
             document_id=document.id,
             start=start,
@@ -202,7 +206,7 @@ def add_annotation(app, document, quote, tag_keys, comparison_id, *, note="", oc
             note=note,
             comparison_id=comparison_id,
         )
-        row, _ = store.add_annotation(session, data)
+        row, _ = saving.add_annotation(session, data)
         session.commit()
         return row.public_id
 
@@ -494,9 +498,9 @@ def test_counts_code_points_after_an_emoji(annotate_app, annotate_server, browse
     with annotate_app.app_context():
         session = db.get_session()
         records = [ingest_text(EMOJI_A), ingest_text(EMOJI_B)]
-        rows = [store.add_document(session, record) for record in records]
-        comparison = store.add_comparison(session, "Emoji party", rows)
-        store.save_alignment(session, comparison, rows[0], rows[1], align_documents(*records))
+        rows = [comparisons.add_document(session, record) for record in records]
+        comparison = comparisons.add_comparison(session, "Emoji party", rows)
+        comparisons.save_alignment(session, comparison, rows[0], rows[1], align_documents(*records))
         session.commit()
         comparison_id, doc_a_id = comparison.id, rows[0].id
     page = browser_page

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from annotations.storage import accounts
+from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
 from webapp import db
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def test_set_up_sign_out_sign_in_and_tag(
     assert info.value.json()["author"] == "Ms Tanaka"
 
     with auth_app.app_context():
-        (row,) = store.list_annotations(db.get_session(), comparison_id=comparison_id)
+        (row,) = listing.list_annotations(db.get_session(), comparison_id=comparison_id)
         assert row.author.username == "ms.tanaka"
         assert row.quote == SLOGAN
     page.evaluate("0")
@@ -136,7 +136,7 @@ def test_a_tag_saved_after_the_session_ended_is_sent_once_signed_in_again(
     with auth_app.app_context():
         rows = [
             row
-            for row in store.list_annotations(db.get_session(), comparison_id=comparison_id)
+            for row in listing.list_annotations(db.get_session(), comparison_id=comparison_id)
             if row.quote == quote
         ]
     assert len(rows) == 1 and rows[0].author.username == "ms.tanaka"

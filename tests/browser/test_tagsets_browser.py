@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from annotations.storage import store
+from annotations.storage import tagsets
 from annotations.storage.models import Base
 from webapp import create_app
 from webapp import db
@@ -21,7 +21,7 @@ def tagset_server(tmp_path_factory, serve):
     with app.app_context():
         Base.metadata.create_all(db.get_engine())
         session = db.get_session()
-        store.install_builtin_tag_sets(session)
+        tagsets.install_builtin_tag_sets(session)
         session.commit()
     with serve(app) as base:
         yield base

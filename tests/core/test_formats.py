@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 
 from annotations.errors import AnnotationError
 from annotations.errors import ImportFormatError
+from annotations.exchange.exporting import alignment_to_json
+from annotations.exchange.exporting import iter_alignment_csv
+from annotations.exchange.exporting import iter_csv
+from annotations.exchange.exporting import iter_json
+from annotations.exchange.exporting import iter_w3c
+from annotations.exchange.exporting import record_to_w3c
 from annotations.exchange.formats import CSV_COLUMNS
-from annotations.exchange.formats import alignment_to_json
-from annotations.exchange.formats import iter_alignment_csv
-from annotations.exchange.formats import iter_csv
-from annotations.exchange.formats import iter_json
-from annotations.exchange.formats import iter_w3c
-from annotations.exchange.formats import read_annotations
-from annotations.exchange.formats import record_to_w3c
+from annotations.exchange.importing import read_annotations
 from annotations.exchange.reports import format_alignment_text
 from annotations.records import Alignment
 from annotations.records import AlignSettings

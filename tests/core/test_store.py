@@ -21,8 +21,8 @@ from annotations.records import AlignSettings
 from annotations.records import DocumentMeta
 from annotations.records import PassagePair
 from annotations.records import Span
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
 from annotations.text.align import align_documents
 from annotations.text.ingest import ingest_text
 from annotations.text.ingest import read_document
@@ -48,7 +48,7 @@ def count(session, model):
 def stored(engine, document):
     """Store ``document`` in one session and return its row read back in another."""
     with Session(engine) as session:
-        row_id = store.add_document(session, document).id
+        row_id = comparisons.add_document(session, document).id
         session.commit()
     with Session(engine) as session:
         return session.get(models.Document, row_id)
@@ -61,7 +61,7 @@ def test_seed_documents_round_trip(engine, seeds):
         assert row.text == document.text
         assert row.content_hash == hashlib.sha256(document.text.encode("utf-8")).hexdigest()
         # The file path names a file on the machine that read it; it is not stored.
-        assert store.get_document_record(row) == dataclasses.replace(document, path=None)
+        assert comparisons.get_document_record(row) == dataclasses.replace(document, path=None)
 
 
 def test_html_document_round_trip_keeps_source_and_meta(engine):
@@ -82,14 +82,14 @@ def test_html_document_round_trip_keeps_source_and_meta(engine):
     assert row.source == document.source
     assert row.source_format == "html"
     assert row.published == dt.date(2024, 2, 29)
-    assert store.get_document_record(row) == document
+    assert comparisons.get_document_record(row) == document
 
 
 def test_text_outside_the_basic_plane_and_markers_survive(engine):
     text = " date 2025-10-25 Ship 🚢 left at 9.\n\n\n## Later\r\n\nIt came back. Twice! 👍🏽"
     document = ingest_text(text, source_format="markdown")
     assert document.segmentation.markers and document.segmentation.headings
-    record = store.get_document_record(stored(engine, document))
+    record = comparisons.get_document_record(stored(engine, document))
     assert record == document
     for sentence in record.segmentation.sentences:
         assert record.text[sentence.start : sentence.end] == text[sentence.start : sentence.end]
@@ -100,15 +100,15 @@ def test_text_outside_the_basic_plane_and_markers_survive(engine):
 def test_segmentation_json_round_trip(raw):
     # No database needed: the JSON column stores exactly what json.dumps writes.
     segmentation = segment_text(raw, source_format="markdown")
-    data = json.loads(json.dumps(store.segmentation_to_json(segmentation)))
-    assert store.segmentation_from_json(data) == segmentation
+    data = json.loads(json.dumps(comparisons.segmentation_to_json(segmentation)))
+    assert comparisons.segmentation_from_json(data) == segmentation
 
 
 def test_comparison_keeps_document_order(engine, seeds):
     title, documents = seeds
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in reversed(documents)]
-        comparison = store.add_comparison(session, title, rows, description="Two reports")
+        rows = [comparisons.add_document(session, d) for d in reversed(documents)]
+        comparison = comparisons.add_comparison(session, title, rows, description="Two reports")
         session.commit()
         comparison_id, row_ids = comparison.id, [row.id for row in rows]
     with Session(engine) as session:
@@ -124,19 +124,19 @@ def test_comparison_keeps_document_order(engine, seeds):
 def test_comparison_needs_two_distinct_documents(engine, seeds):
     _, documents = seeds
     with Session(engine) as session:
-        row = store.add_document(session, documents[0])
+        row = comparisons.add_document(session, documents[0])
         with pytest.raises(ValueError, match="at least two"):
-            store.add_comparison(session, "One", [row])
+            comparisons.add_comparison(session, "One", [row])
         with pytest.raises(ValueError, match="each document once"):
-            store.add_comparison(session, "Twice", [row, row])
+            comparisons.add_comparison(session, "Twice", [row, row])
 
 
 def test_position_is_unique_within_a_comparison(engine, seeds):
     title, documents = seeds
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in documents]
-        comparison = store.add_comparison(session, title, rows)
-        third = store.add_document(session, documents[0])
+        rows = [comparisons.add_document(session, d) for d in documents]
+        comparison = comparisons.add_comparison(session, title, rows)
+        third = comparisons.add_document(session, documents[0])
         session.add(models.ComparisonDocument(comparison=comparison, document=third, position=1))
         with pytest.raises(IntegrityError):
             session.flush()
@@ -145,14 +145,14 @@ def test_position_is_unique_within_a_comparison(engine, seeds):
 def test_find_comparison_by_title_returns_the_oldest(engine, seeds):
     title, documents = seeds
     with Session(engine) as session:
-        assert store.find_comparison_by_title(session, title) is None
-        rows = [store.add_document(session, d) for d in documents]
-        first = store.add_comparison(session, title, rows)
-        store.add_comparison(session, title, rows)
-        store.add_comparison(session, "Other", rows)
+        assert comparisons.find_comparison_by_title(session, title) is None
+        rows = [comparisons.add_document(session, d) for d in documents]
+        first = comparisons.add_comparison(session, title, rows)
+        comparisons.add_comparison(session, title, rows)
+        comparisons.add_comparison(session, "Other", rows)
         session.commit()
-        assert store.find_comparison_by_title(session, title).id == first.id
-        assert store.find_comparison_by_title(session, title.upper()) is None
+        assert comparisons.find_comparison_by_title(session, title).id == first.id
+        assert comparisons.find_comparison_by_title(session, title.upper()) is None
 
 
 def test_alignment_round_trip(engine, seeds):
@@ -160,9 +160,9 @@ def test_alignment_round_trip(engine, seeds):
     alignment = align_documents(*documents)
     assert alignment.pairs and alignment.only_a and alignment.only_b
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in documents]
-        comparison = store.add_comparison(session, title, rows)
-        row = store.save_alignment(session, comparison, rows[0], rows[1], alignment)
+        rows = [comparisons.add_document(session, d) for d in documents]
+        comparison = comparisons.add_comparison(session, title, rows)
+        row = comparisons.save_alignment(session, comparison, rows[0], rows[1], alignment)
         session.commit()
         alignment_id = row.id
     with Session(engine) as session:
@@ -170,7 +170,7 @@ def test_alignment_round_trip(engine, seeds):
         assert row.doc_a.text == documents[0].text
         assert row.doc_b.text == documents[1].text
         assert row.settings["version"] == alignment.settings.version
-        loaded = store.load_alignment(row)
+        loaded = comparisons.load_alignment(row)
         assert loaded == alignment
         for pair in loaded.pairs:
             assert pair.a.slice(row.doc_a.text) == pair.a.slice(documents[0].text)
@@ -188,12 +188,12 @@ def test_alignment_with_numpy_numbers_is_stored_as_json(engine, seeds):
     )
     alignment = Alignment((pair,), (Span(6, 9),), (), AlignSettings(12.5, 0.6, "test"))
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in documents]
-        comparison = store.add_comparison(session, title, rows)
-        alignment_id = store.save_alignment(session, comparison, *rows, alignment).id
+        rows = [comparisons.add_document(session, d) for d in documents]
+        comparison = comparisons.add_comparison(session, title, rows)
+        alignment_id = comparisons.save_alignment(session, comparison, *rows, alignment).id
         session.commit()
     with Session(engine) as session:
-        loaded = store.load_alignment(session.get(models.Alignment, alignment_id))
+        loaded = comparisons.load_alignment(session.get(models.Alignment, alignment_id))
     assert loaded == alignment
     assert type(loaded.pairs[0].score) is float
 
@@ -202,19 +202,19 @@ def test_alignment_documents_must_belong_to_the_comparison(engine, seeds):
     title, documents = seeds
     alignment = align_documents(*documents)
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in documents]
-        comparison = store.add_comparison(session, title, rows)
-        outsider = store.add_document(session, documents[1])
+        rows = [comparisons.add_document(session, d) for d in documents]
+        comparison = comparisons.add_comparison(session, title, rows)
+        outsider = comparisons.add_document(session, documents[1])
         with pytest.raises(ValueError, match="belong to its comparison"):
-            store.save_alignment(session, comparison, rows[0], outsider, alignment)
+            comparisons.save_alignment(session, comparison, rows[0], outsider, alignment)
 
 
 def test_deleting_a_comparison_keeps_its_documents(engine, seeds):
     title, documents = seeds
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in documents]
-        comparison = store.add_comparison(session, title, rows)
-        store.save_alignment(session, comparison, *rows, align_documents(*documents))
+        rows = [comparisons.add_document(session, d) for d in documents]
+        comparison = comparisons.add_comparison(session, title, rows)
+        comparisons.save_alignment(session, comparison, *rows, align_documents(*documents))
         session.commit()
         session.delete(comparison)
         session.commit()
@@ -227,8 +227,8 @@ def test_deleting_a_comparison_keeps_its_documents(engine, seeds):
 def test_a_document_in_a_comparison_cannot_be_deleted(engine, seeds):
     title, documents = seeds
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in documents]
-        store.add_comparison(session, title, rows)
+        rows = [comparisons.add_document(session, d) for d in documents]
+        comparisons.add_comparison(session, title, rows)
         session.commit()
         session.delete(rows[0])
         with pytest.raises(IntegrityError):
@@ -250,9 +250,9 @@ def test_user_role_is_checked(engine):
 def test_repr_names_the_row(engine, seeds):
     title, documents = seeds
     with Session(engine) as session:
-        rows = [store.add_document(session, d) for d in documents]
-        comparison = store.add_comparison(session, title, rows)
-        row = store.save_alignment(session, comparison, *rows, align_documents(*documents))
+        rows = [comparisons.add_document(session, d) for d in documents]
+        comparison = comparisons.add_comparison(session, title, rows)
+        row = comparisons.save_alignment(session, comparison, *rows, align_documents(*documents))
         assert repr(rows[0]) == f"Document(id={rows[0].id}, title={documents[0].meta.title!r})"
         assert title in repr(comparison)
         assert f"comparison_id={comparison.id}" in repr(comparison.members[0])

@@ -15,11 +15,18 @@ from annotations.errors import ConflictError
 from annotations.errors import DocumentNotFoundError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
+from annotations.framing import editing
 from annotations.framing import taxonomy
 from annotations.framing.taxonomy import TaxonomyError
+from annotations.storage import _tables
+from annotations.storage import accounts
+from annotations.storage import checks
+from annotations.storage import comparisons
 from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import presenter
+from annotations.storage import saving
+from annotations.storage import tagsets
 from annotations.text.ingest import ingest_text
 
 pytestmark = pytest.mark.databases
@@ -31,15 +38,15 @@ TEXT_B = "The two leaders spoke. A new “Make Japan Great Again” era begins.\
 @pytest.fixture
 def session(engine):
     with Session(engine) as session:
-        store.install_builtin_tag_sets(session)
+        tagsets.install_builtin_tag_sets(session)
         session.commit()
         yield session
 
 
 @pytest.fixture
 def comparison(session):
-    rows = [store.add_document(session, ingest_text(text)) for text in (TEXT_A, TEXT_B)]
-    comparison = store.add_comparison(session, "Test comparison", rows)
+    rows = [comparisons.add_document(session, ingest_text(text)) for text in (TEXT_A, TEXT_B)]
+    comparison = comparisons.add_comparison(session, "Test comparison", rows)
     session.commit()
     return comparison
 
@@ -56,7 +63,7 @@ def make_input(document, quote, *, tags=("slogan",), **overrides):
         "tag_set_key": "media-literacy",
     }
     fields.update(overrides)
-    return store.AnnotationInput(**fields)
+    return checks.AnnotationInput(**fields)
 
 
 def link_to(document, quote="They praised the alliance.", relation="b-adds"):
@@ -79,34 +86,34 @@ def count(session, model):
 
 
 def test_builtin_sets_install_once_and_round_trip(session):
-    assert store.install_builtin_tag_sets(session) == 0
-    rows = store.list_tag_sets(session)
+    assert tagsets.install_builtin_tag_sets(session) == 0
+    rows = tagsets.list_tag_sets(session)
     assert [row.key for row in rows if row.is_builtin] == sorted(
         (ts.key for ts in taxonomy.builtin_tag_sets()),
-        key=lambda key: store.get_tag_set(session, key).name,
+        key=lambda key: tagsets.get_tag_set(session, key).name,
     )
     for tag_set in taxonomy.builtin_tag_sets():
-        assert store.tag_set_record(store.get_tag_set(session, tag_set.key)) == tag_set
+        assert tagsets.tag_set_record(tagsets.get_tag_set(session, tag_set.key)) == tag_set
     assert count(session, models.Tag) == sum(len(ts.tags) for ts in taxonomy.builtin_tag_sets())
 
 
 def test_builtin_set_cannot_be_edited_in_place(session):
-    edited = taxonomy.update_tag_set(taxonomy.MEDIA_LITERACY, name="Mine")
+    edited = editing.update_tag_set(taxonomy.MEDIA_LITERACY, name="Mine")
     with pytest.raises(TaxonomyError, match="built-in"):
-        store.save_tag_set(session, edited)
+        tagsets.save_tag_set(session, edited)
     session.rollback()
-    assert store.get_tag_set(session, "media-literacy").name == "Media literacy"
+    assert tagsets.get_tag_set(session, "media-literacy").name == "Media literacy"
 
 
 def test_user_set_is_saved_updated_and_keeps_tag_ids(session):
-    copy = taxonomy.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
-    row = store.save_tag_set(session, copy)
+    copy = editing.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
+    row = tagsets.save_tag_set(session, copy)
     assert not row.is_builtin
     slogan_id = next(tag.id for tag in row.tags if tag.key == "slogan")
-    edited = taxonomy.update_tag(copy, "slogan", name="Motto")
-    edited = taxonomy.remove_tag(edited, "headline-framing")
-    row = store.save_tag_set(session, edited)
-    assert store.tag_set_record(row) == edited
+    edited = editing.update_tag(copy, "slogan", name="Motto")
+    edited = editing.remove_tag(edited, "headline-framing")
+    row = tagsets.save_tag_set(session, edited)
+    assert tagsets.tag_set_record(row) == edited
     assert next(tag.id for tag in row.tags if tag.key == "slogan") == slogan_id
     assert count(session, models.Tag) == sum(
         len(ts.tags) for ts in taxonomy.builtin_tag_sets()
@@ -114,13 +121,13 @@ def test_user_set_is_saved_updated_and_keeps_tag_ids(session):
 
 
 def test_removing_a_tag_in_use_is_refused(session, comparison):
-    copy = taxonomy.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
-    store.save_tag_set(session, copy)
+    copy = editing.copy_tag_set(taxonomy.MEDIA_LITERACY, key="my-set", name="My set")
+    tagsets.save_tag_set(session, copy)
     document = comparison.documents[1]
     data = make_input(document, "Make Japan Great Again", tag_set_key="my-set")
-    store.add_annotation(session, data)
+    saving.add_annotation(session, data)
     with pytest.raises(TaxonomyError, match="slogan"):
-        store.save_tag_set(session, taxonomy.remove_tag(copy, "slogan"))
+        tagsets.save_tag_set(session, editing.remove_tag(copy, "slogan"))
 
 
 # -- annotations -----------------------------------------------------------------------------
@@ -129,7 +136,7 @@ def test_removing_a_tag_in_use_is_refused(session, comparison):
 def test_add_annotation_stores_offsets_quote_and_context(session, comparison):
     document = comparison.documents[1]
     data = make_input(document, "Make Japan Great Again", comparison_id=comparison.id, note="A")
-    row, created = store.add_annotation(session, data)
+    row, created = saving.add_annotation(session, data)
     session.commit()
     assert created
     assert document.text[row.start : row.end] == "Make Japan Great Again"
@@ -137,7 +144,7 @@ def test_add_annotation_stores_offsets_quote_and_context(session, comparison):
     assert row.suffix == document.text[row.end : row.end + 32]
     assert [tag.key for tag in row.tags] == ["slogan"]
     assert row.status == "human" and row.deleted_at is None
-    data_dict = store.annotation_to_dict(row)
+    data_dict = presenter.annotation_to_dict(row)
     assert data_dict["id"] == data.public_id
     assert data_dict["tag_set"] == "media-literacy"
     assert data_dict["tags"] == [
@@ -149,7 +156,7 @@ def test_add_annotation_stores_offsets_quote_and_context(session, comparison):
 
 def test_emoji_offsets_are_code_points(session, comparison):
     document = comparison.documents[0]
-    row, _ = store.add_annotation(session, make_input(document, "They praised the alliance."))
+    row, _ = saving.add_annotation(session, make_input(document, "They praised the alliance."))
     assert row.start == TEXT_A.index("They")
     assert TEXT_A[row.start : row.end] == "They praised the alliance."
 
@@ -160,14 +167,14 @@ def test_utf16_offsets_are_reanchored_to_the_quote(session, comparison):
     data = make_input(document, quote)
     # A browser counting UTF-16 units puts the span one unit later (the emoji takes two).
     shifted = dataclasses.replace(data, start=data.start + 1, end=data.end + 1)
-    row, _ = store.add_annotation(session, shifted)
+    row, _ = saving.add_annotation(session, shifted)
     assert (row.start, row.end) == (data.start, data.end)
 
 
 def test_same_public_id_same_content_is_a_replay(session, comparison):
     data = make_input(comparison.documents[1], "Make Japan Great Again")
-    first, created = store.add_annotation(session, data)
-    again, created_again = store.add_annotation(session, data)
+    first, created = saving.add_annotation(session, data)
+    again, created_again = saving.add_annotation(session, data)
     assert created and not created_again
     assert again.id == first.id
     assert count(session, models.Annotation) == 1
@@ -175,9 +182,9 @@ def test_same_public_id_same_content_is_a_replay(session, comparison):
 
 def test_same_public_id_other_content_conflicts(session, comparison):
     data = make_input(comparison.documents[1], "Make Japan Great Again")
-    store.add_annotation(session, data)
+    saving.add_annotation(session, data)
     with pytest.raises(ConflictError):
-        store.add_annotation(session, dataclasses.replace(data, note="changed"))
+        saving.add_annotation(session, dataclasses.replace(data, note="changed"))
     assert count(session, models.Annotation) == 1
 
 
@@ -186,27 +193,27 @@ def test_assume_new_inserts_without_looking_and_a_stored_id_fails_the_insert(
 ):
     data = make_input(comparison.documents[1], "Make Japan Great Again")
     lookups = []
-    real_find = store.find_annotation
+    real_find = saving.find_annotation
 
     def find(session, public_id):
         lookups.append(public_id)
         return real_find(session, public_id)
 
-    monkeypatch.setattr(store, "find_annotation", find)
-    row, created = store.add_annotation(session, data, assume_new=True)
+    monkeypatch.setattr(saving, "find_annotation", find)
+    row, created = saving.add_annotation(session, data, assume_new=True)
     session.commit()
     assert created and lookups == []
     # The same id again: the unique public_id stops the insert; nothing was added.
     with pytest.raises(IntegrityError):
-        store.add_annotation(session, data, assume_new=True)
+        saving.add_annotation(session, data, assume_new=True)
     session.rollback()
     assert count(session, models.Annotation) == 1
     # What the caller does next: the lookup finds the stored annotation (a replay)...
-    again, created_again = store.add_annotation(session, data)
+    again, created_again = saving.add_annotation(session, data)
     assert (again.id, created_again, lookups) == (row.id, False, [data.public_id])
     # ...or, with other content under the id, a conflict.
     with pytest.raises(ConflictError):
-        store.add_annotation(session, dataclasses.replace(data, note="changed"))
+        saving.add_annotation(session, dataclasses.replace(data, note="changed"))
 
 
 @pytest.mark.parametrize(
@@ -230,23 +237,23 @@ def test_bad_annotations_are_refused(session, comparison, change, error, message
         make_input(comparison.documents[1], "Make Japan Great Again"), **change
     )
     with pytest.raises(error, match=message):
-        store.add_annotation(session, data)
+        saving.add_annotation(session, data)
     assert count(session, models.Annotation) == 0
 
 
 def test_document_outside_the_comparison_is_refused(session, comparison):
-    other = store.add_document(session, ingest_text("Something else entirely."))
+    other = comparisons.add_document(session, ingest_text("Something else entirely."))
     data = make_input(other, "Something", comparison_id=comparison.id)
     with pytest.raises(AnnotationError, match="not part of comparison"):
-        store.add_annotation(session, data)
+        saving.add_annotation(session, data)
 
 
 def test_comparative_annotation_links_a_span_of_the_other_document(session, comparison):
     a, b = comparison.documents
     link = link_to(a)
     data = make_input(b, "Make Japan Great Again", comparison_id=comparison.id, **link)
-    row, _ = store.add_annotation(session, data)
-    assert store.annotation_to_dict(row)["link"] == {
+    row, _ = saving.add_annotation(session, data)
+    assert presenter.annotation_to_dict(row)["link"] == {
         "document_id": a.id,
         "start": link["link_start"],
         "end": link["link_end"],
@@ -260,40 +267,40 @@ def test_comparative_annotation_links_a_span_of_the_other_document(session, comp
     ):
         changed = dataclasses.replace(data, public_id=str(uuid.uuid4()), **bad)
         with pytest.raises(AnnotationError, match=message):
-            store.add_annotation(session, changed)
+            saving.add_annotation(session, changed)
     assert count(session, models.Annotation) == 1
 
 
 def test_update_delete_restore_and_list(session, comparison):
     a, b = comparison.documents
-    first, _ = store.add_annotation(
+    first, _ = saving.add_annotation(
         session, make_input(b, "Make Japan Great Again", comparison_id=comparison.id)
     )
-    second, _ = store.add_annotation(
+    second, _ = saving.add_annotation(
         session,
         make_input(a, "Join a crypto club", tags=("promotional",), comparison_id=comparison.id),
     )
-    updated = store.update_annotation(
+    updated = saving.update_annotation(
         session, first.public_id, tag_keys=["slogan", "flag-waving"], note="why"
     )
     assert [tag.key for tag in updated.tags] == ["slogan", "flag-waving"]
     assert updated.note == "why"
     with pytest.raises(UnknownTagError):
-        store.update_annotation(session, first.public_id, tag_keys=["economic"])
+        saving.update_annotation(session, first.public_id, tag_keys=["economic"])
     with pytest.raises(AnnotationError, match="at least one tag"):
-        store.update_annotation(session, first.public_id, tag_keys=[])
+        saving.update_annotation(session, first.public_id, tag_keys=[])
 
-    listed = store.list_annotations(session, comparison_id=comparison.id)
+    listed = listing.list_annotations(session, comparison_id=comparison.id)
     assert [row.public_id for row in listed] == [second.public_id, first.public_id]
-    store.delete_annotation(session, first.public_id)
+    saving.delete_annotation(session, first.public_id)
     assert [
-        row.public_id for row in store.list_annotations(session, comparison_id=comparison.id)
+        row.public_id for row in listing.list_annotations(session, comparison_id=comparison.id)
     ] == [second.public_id]
-    assert len(store.list_annotations(session, document_id=b.id, include_deleted=True)) == 1
-    store.restore_annotation(session, first.public_id)
-    assert len(store.list_annotations(session, comparison_id=comparison.id)) == 2
+    assert len(listing.list_annotations(session, document_id=b.id, include_deleted=True)) == 1
+    saving.restore_annotation(session, first.public_id)
+    assert len(listing.list_annotations(session, comparison_id=comparison.id)) == 2
     with pytest.raises(AnnotationNotFoundError):
-        store.delete_annotation(session, str(uuid.uuid4()))
+        saving.delete_annotation(session, str(uuid.uuid4()))
 
 
 def test_the_database_refuses_a_bad_span_and_status(session, comparison):
@@ -319,7 +326,7 @@ def test_the_database_refuses_a_bad_span_and_status(session, comparison):
 @pytest.mark.parametrize("linked", [False, True], ids=["plain", "linked"])
 def test_add_new_annotation_answers_what_annotation_to_dict_gives(session, comparison, linked):
     a, b = comparison.documents
-    author = store.get_or_add_user(session, "Ms Rivera")
+    author = accounts.get_or_add_user(session, "Ms Rivera")
     link = link_to(a) if linked else {}
     # Tags out of their set's order, one twice; a note; the quote a little off its offsets.
     data = make_input(
@@ -332,10 +339,10 @@ def test_add_new_annotation_answers_what_annotation_to_dict_gives(session, compa
     )
     data = dataclasses.replace(data, start=data.start + 2, end=data.end + 2)
     orm_data = dataclasses.replace(data, public_id=str(uuid.uuid4()))
-    answer = store.add_new_annotation(session, data, author=author)
-    row, created = store.add_annotation(session, orm_data, author_id=author.id, assume_new=True)
+    answer = saving.add_new_annotation(session, data, author=author)
+    row, created = saving.add_annotation(session, orm_data, author_id=author.id, assume_new=True)
     # As the API answers: before the commit (which here would expire the row and reload it).
-    expected = store.annotation_to_dict(row)
+    expected = presenter.annotation_to_dict(row)
     session.commit()
     assert created
     for name in ("id", "created", "updated"):
@@ -358,10 +365,10 @@ def test_add_new_annotation_stores_what_it_answers(session, comparison):
     data = make_input(
         comparison.documents[1], "Make Japan Great Again", tags=("slogan", "promotional")
     )
-    answer = store.add_new_annotation(session, data)
+    answer = saving.add_new_annotation(session, data)
     session.commit()
     session.expunge_all()
-    stored = store.annotation_to_dict(store.find_annotation(session, data.public_id))
+    stored = presenter.annotation_to_dict(saving.find_annotation(session, data.public_id))
     # Read back the tags come in their set's order (slogan is first in the set).
     assert [tag["key"] for tag in stored["tags"]] == ["slogan", "promotional"]
     assert answer == stored
@@ -371,14 +378,14 @@ def test_add_new_annotation_stores_what_it_answers(session, comparison):
 
 def test_add_new_annotation_with_a_stored_id_fails_the_insert(session, comparison):
     data = make_input(comparison.documents[1], "Make Japan Great Again")
-    store.add_new_annotation(session, data)
+    saving.add_new_annotation(session, data)
     session.commit()
     with pytest.raises(IntegrityError):
-        store.add_new_annotation(session, data)
+        saving.add_new_annotation(session, data)
     session.rollback()
     assert count(session, models.Annotation) == 1
     assert count(session, models.AnnotationTag) == 1
-    again, created = store.add_annotation(session, data)
+    again, created = saving.add_annotation(session, data)
     assert not created and again.public_id == data.public_id
 
 
@@ -398,23 +405,23 @@ def test_add_new_annotation_refuses_what_add_annotation_refuses(
         make_input(comparison.documents[1], "Make Japan Great Again"), **change
     )
     with pytest.raises(error, match=message):
-        store.add_new_annotation(session, data)
+        saving.add_new_annotation(session, data)
     assert count(session, models.Annotation) == 0
 
 
 def test_add_new_annotation_refuses_a_document_outside_the_comparison(session, comparison):
-    other = store.add_document(session, ingest_text("Something else entirely."))
+    other = comparisons.add_document(session, ingest_text("Something else entirely."))
     session.commit()
     data = make_input(other, "Something", comparison_id=comparison.id)
     with pytest.raises(AnnotationError, match="not part of comparison"):
-        store.add_new_annotation(session, data)
+        saving.add_new_annotation(session, data)
     assert count(session, models.Annotation) == 0
 
 
 def test_add_new_annotation_of_a_missing_document_is_not_found(session, comparison):
     data = dataclasses.replace(make_input(comparison.documents[0], "Leaders"), document_id=999)
     with pytest.raises(DocumentNotFoundError, match="no document has the id 999"):
-        store.add_new_annotation(session, data)
+        saving.add_new_annotation(session, data)
     assert count(session, models.Annotation) == 0
 
 
@@ -423,8 +430,8 @@ def test_add_new_annotation_of_a_missing_document_is_not_found(session, comparis
 
 def test_annotation_dicts_read_with_core_match_annotation_to_dict(session, comparison):
     a, b = comparison.documents
-    author = store.get_or_add_user(session, "Ms Tanaka")
-    other = store.get_or_add_user(session, "Mr Sato")
+    author = accounts.get_or_add_user(session, "Ms Tanaka")
+    other = accounts.get_or_add_user(session, "Mr Sato")
     inputs = [
         # Tags given against their order in the set, which is the order they come back in.
         (make_input(b, "Make Japan Great Again", tags=("loaded-language", "slogan")), author),
@@ -435,24 +442,24 @@ def test_annotation_dicts_read_with_core_match_annotation_to_dict(session, compa
     ]
     saved = []
     for data, user in inputs:
-        row, _ = store.add_annotation(
+        row, _ = saving.add_annotation(
             session, data, author_id=user.id if user is not None else None
         )
         saved.append(row)
     # A whole second (SQLite keeps ".000000", which ISO 8601 output leaves out) and an edit.
     saved[1].created_at = saved[1].created_at.replace(microsecond=0)
-    store.update_annotation(session, saved[3].public_id, note="edited later")
-    store.delete_annotation(session, saved[4].public_id)
+    saving.update_annotation(session, saved[3].public_id, note="edited later")
+    saving.delete_annotation(session, saved[4].public_id)
     session.commit()
     session.expire_all()
 
     def by_orm(**filters):
         rows = session.scalars(
             select(models.Annotation)
-            .where(*store.annotation_filters(**filters))
-            .order_by(*store.ANNOTATION_ORDER)
+            .where(*listing.annotation_filters(**filters))
+            .order_by(*_tables.ANNOTATION_ORDER)
         )
-        return [store.annotation_to_dict(row) for row in rows]
+        return [presenter.annotation_to_dict(row) for row in rows]
 
     everything = listing.annotation_dicts(session)
     assert everything == by_orm()

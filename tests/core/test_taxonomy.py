@@ -15,6 +15,15 @@ from hypothesis import strategies as st
 
 from annotations.errors import AnnotationError
 from annotations.framing import taxonomy
+from annotations.framing.editing import add_tag
+from annotations.framing.editing import copy_tag_set
+from annotations.framing.editing import free_colour
+from annotations.framing.editing import free_shortcut
+from annotations.framing.editing import move_tag
+from annotations.framing.editing import remove_tag
+from annotations.framing.editing import slugify
+from annotations.framing.editing import update_tag
+from annotations.framing.editing import update_tag_set
 from annotations.framing.taxonomy import DEFAULT_TAG_SET
 from annotations.framing.taxonomy import DEFAULT_TAG_SET_KEY
 from annotations.framing.taxonomy import MAX_TAGS
@@ -24,19 +33,10 @@ from annotations.framing.taxonomy import SHORTCUT_ORDER
 from annotations.framing.taxonomy import Tag
 from annotations.framing.taxonomy import TagSet
 from annotations.framing.taxonomy import TaxonomyError
-from annotations.framing.taxonomy import add_tag
 from annotations.framing.taxonomy import builtin_tag_sets
-from annotations.framing.taxonomy import copy_tag_set
-from annotations.framing.taxonomy import free_colour
-from annotations.framing.taxonomy import free_shortcut
 from annotations.framing.taxonomy import get_builtin
-from annotations.framing.taxonomy import move_tag
-from annotations.framing.taxonomy import remove_tag
-from annotations.framing.taxonomy import slugify
 from annotations.framing.taxonomy import tag_set_from_json
 from annotations.framing.taxonomy import tag_set_to_json
-from annotations.framing.taxonomy import update_tag
-from annotations.framing.taxonomy import update_tag_set
 
 MEDIA_LITERACY_NAMES = [
     "Slogan or catchphrase",

@@ -14,11 +14,18 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from annotations.classroom import exercises
-from annotations.exchange import formats
+from annotations.exchange import exporting
+from annotations.exchange import importing
 from annotations.exchange import transfer
 from annotations.records import Span
+from annotations.storage import accounts
+from annotations.storage import checks
+from annotations.storage import comparisons
+from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import presenter
+from annotations.storage import saving
+from annotations.storage import tagsets
 from annotations.text.ingest import ingest_text
 
 pytestmark = pytest.mark.databases
@@ -30,7 +37,7 @@ TEXT_B = "The two leaders spoke. A new “Make Japan Great Again” era begins.\
 @pytest.fixture
 def session(engine):
     with Session(engine) as session:
-        store.install_builtin_tag_sets(session)
+        tagsets.install_builtin_tag_sets(session)
         session.commit()
         yield session
 
@@ -44,8 +51,8 @@ def make_comparison(session, texts=(TEXT_A, TEXT_B), title="Test comparison", si
             title=f"{site.title()} article {'AB'[number]}",
             url=f"https://{site}.example/{number}",
         )
-        rows.append(store.add_document(session, dataclasses.replace(document, meta=meta)))
-    comparison = store.add_comparison(session, title, rows)
+        rows.append(comparisons.add_document(session, dataclasses.replace(document, meta=meta)))
+    comparison = comparisons.add_comparison(session, title, rows)
     session.commit()
     return comparison
 
@@ -67,8 +74,8 @@ def add(session, document, quote, *, tags=("slogan",), author=None, **overrides)
         "tag_set_key": "media-literacy",
     }
     fields.update(overrides)
-    row, _ = store.add_annotation(
-        session, store.AnnotationInput(**fields), author_id=author.id if author else None
+    row, _ = saving.add_annotation(
+        session, checks.AnnotationInput(**fields), author_id=author.id if author else None
     )
     return row
 
@@ -86,7 +93,7 @@ def records(session, **filters):
 
 def test_records_hold_every_field_checked_by_hand(session, comparison):
     a, b = comparison.documents
-    ana = store.get_or_add_user(session, "Ana")
+    ana = accounts.get_or_add_user(session, "Ana")
     # Tags given out of the tag set's order come back in its order (slogan is its first tag).
     linked = add(
         session,
@@ -131,7 +138,7 @@ def test_records_hold_every_field_checked_by_hand(session, comparison):
     assert second.link.quote == "Make Japan Great Again"
     assert first.link is None and first.relation is None and first.note == ""
     # The times read the same as the JSON API's.
-    stored = store.annotation_to_dict(store.find_annotation(session, linked.public_id))
+    stored = presenter.annotation_to_dict(saving.find_annotation(session, linked.public_id))
     assert (second.created, second.updated) == (stored["created"], stored["updated"])
 
 
@@ -174,7 +181,7 @@ def test_times_sqlite_stored_in_another_form_are_parsed(session, comparison):
 
 def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
     a, b = comparison.documents
-    teacher = store.get_or_add_user(session, "Ms T")
+    teacher = accounts.get_or_add_user(session, "Ms T")
     exercise = exercises.create_exercise(
         session,
         teacher_id=teacher.id,
@@ -189,7 +196,7 @@ def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
         session, b, "era", comparison_id=comparison.id, exercise_id=exercise.id, author=teacher
     )
     deleted = add(session, a, "club", comparison_id=comparison.id)
-    store.delete_annotation(session, deleted.public_id)
+    saving.delete_annotation(session, deleted.public_id)
     session.commit()
     comparison_id, exercise_id, teacher_id = comparison.id, exercise.id, teacher.id
     key_id = key.public_id
@@ -229,7 +236,7 @@ def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
 def exported(session, comparison):
     """Two annotations of the comparison, exported as Parallax JSON (bytes)."""
     a, b = comparison.documents
-    ana = store.get_or_add_user(session, "Ana")
+    ana = accounts.get_or_add_user(session, "Ana")
     add(
         session,
         a,
@@ -251,16 +258,16 @@ def exported(session, comparison):
         link_quote="Leaders",
     )
     session.commit()
-    return "".join(formats.iter_json(records(session), meta={})).encode()
+    return "".join(exporting.iter_json(records(session), meta={})).encode()
 
 
 def test_import_into_a_fresh_database_gives_the_same_records(session, exported, tmp_path):
     before = records(session)
     engine = store_engine(tmp_path)
     with Session(engine) as fresh:
-        store.install_builtin_tag_sets(fresh)
+        tagsets.install_builtin_tag_sets(fresh)
         target = make_comparison(fresh)
-        batch = formats.read_annotations(exported)
+        batch = importing.read_annotations(exported)
         report = transfer.import_records(
             fresh, batch, comparison_id=target.id, author_fallback="Importer"
         )
@@ -289,19 +296,19 @@ def store_engine(tmp_path):
 
 
 def batch_of(data, **changes):
-    batch = formats.read_annotations(data)
+    batch = importing.read_annotations(data)
     return dataclasses.replace(batch, records=tuple(r._replace(**changes) for r in batch.records))
 
 
 def delete_all(session):
-    for row in store.list_annotations(session, include_deleted=True):
+    for row in listing.list_annotations(session, include_deleted=True):
         session.delete(row)
     session.commit()
 
 
 def test_shifted_offsets_are_re_anchored_and_reported(session, comparison, exported):
     delete_all(session)
-    batch = formats.read_annotations(exported)
+    batch = importing.read_annotations(exported)
     crypto = batch.records[0]
     shifted = crypto._replace(start=crypto.start - 3, end=crypto.end - 3)
     batch = dataclasses.replace(batch, records=(shifted,))
@@ -335,7 +342,7 @@ def test_same_id_with_other_content_is_a_problem_and_same_content_is_not(
 ):
     same = transfer.import_records(
         session,
-        formats.read_annotations(exported),
+        importing.read_annotations(exported),
         comparison_id=comparison.id,
         author_fallback="x",
     )
@@ -359,7 +366,7 @@ def test_document_not_found_exercise_work_and_unknown_tags_are_skipped(
         session, texts=("Something else.", "Another text."), title="Other", site="blog"
     )
     report = transfer.import_records(
-        session, formats.read_annotations(exported), comparison_id=other.id, author_fallback="x"
+        session, importing.read_annotations(exported), comparison_id=other.id, author_fallback="x"
     )
     assert [s.index for s in report.skipped] == [0, 1]
     assert "Its document (News article A) is not in comparison" in report.skipped[0].reason
@@ -395,7 +402,7 @@ def test_another_tools_annotation_is_found_by_url_and_tag_name(session, comparis
             "selector": {"type": "TextQuoteSelector", "exact": "Make Japan Great Again"},
         },
     }
-    batch = formats.read_annotations(formats._dumps(annotation))
+    batch = importing.read_annotations(exporting._dumps(annotation))
     report = transfer.import_records(
         session, batch, comparison_id=comparison.id, author_fallback="Importer"
     )
@@ -415,13 +422,13 @@ def test_another_tools_annotation_is_found_by_url_and_tag_name(session, comparis
 
 def test_unreadable_items_are_skipped_with_their_place_in_the_file(session, comparison, exported):
     delete_all(session)
-    data = formats.read_annotations(exported)
-    good = formats.record_to_json(data.records[0])
-    text = formats._dumps(
+    data = importing.read_annotations(exported)
+    good = exporting.record_to_json(data.records[0])
+    text = exporting._dumps(
         {"format": "parallax-annotations", "version": 1, "annotations": [{"id": "x"}, good, good]}
     )
     report = transfer.import_records(
-        session, formats.read_annotations(text), comparison_id=comparison.id, author_fallback="x"
+        session, importing.read_annotations(text), comparison_id=comparison.id, author_fallback="x"
     )
     assert report.imported == 1
     assert [(s.index, s.item_id) for s in report.skipped] == [(0, "x"), (2, good["id"])]
@@ -429,6 +436,6 @@ def test_unreadable_items_are_skipped_with_their_place_in_the_file(session, comp
 
 
 def test_unknown_comparison_is_a_value_error(session):
-    batch = formats.ImportBatch("parallax-json", (), ())
+    batch = importing.ImportBatch("parallax-json", (), ())
     with pytest.raises(ValueError, match="no comparison has the id 999"):
         transfer.import_records(session, batch, comparison_id=999, author_fallback="x")

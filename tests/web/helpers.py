@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from annotations.storage import accounts
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
 from webapp import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def seed_comparison(app):
     result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        comparison = store.find_comparison_by_title(
+        comparison = comparisons.find_comparison_by_title(
             db.get_session(), MANIFEST["comparison"]["title"]
         )
         return comparison.id, [document.id for document in comparison.documents]

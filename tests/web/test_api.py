@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from annotations.framing import taxonomy
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import saving
 from annotations.text.ingest import ingest_text
 from tests.web.helpers import add_teacher
 from tests.web.helpers import signed_in
@@ -38,7 +39,7 @@ def seeded(app, runner):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        comparison = store.find_comparison_by_title(
+        comparison = comparisons.find_comparison_by_title(
             db.get_session(), MANIFEST["comparison"]["title"]
         )
         return comparison.id, [document.id for document in comparison.documents]
@@ -161,7 +162,7 @@ def test_simultaneous_double_submit_answers_as_a_replay(app, seeded, monkeypatch
     # A first save adds the default author, so that the two racing requests only add one row.
     assert post(app.test_client(), doc_b, body_for(text, SLOGAN)).status_code == 201
     body = body_for(text, SLOGAN, comparison_id=comparison_id, note="sent twice at once")
-    real_check = store._check_annotation
+    real_check = saving._check_annotation
     both_checked = threading.Barrier(2, timeout=10)
     checks = []
 
@@ -173,7 +174,7 @@ def test_simultaneous_double_submit_answers_as_a_replay(app, seeded, monkeypatch
             both_checked.wait()
         return checked
 
-    monkeypatch.setattr(store, "_check_annotation", check_then_wait)
+    monkeypatch.setattr(saving, "_check_annotation", check_then_wait)
     responses = []
 
     def send():
@@ -270,7 +271,7 @@ def test_a_signed_in_save_reads_its_author_once_and_needs_no_transaction_on_post
     assert [table for _, table, _ in new_save].count("user") == 1
     # On PostgreSQL the save is one write, so no BEGIN or COMMIT goes with it; elsewhere
     # (two inserts) it keeps its transaction.
-    one_statement = engine.dialect.name in store.ONE_STATEMENT_SAVE_DIALECTS
+    one_statement = engine.dialect.name in saving.ONE_STATEMENT_SAVE_DIALECTS
     assert one_statement == (engine.dialect.name == "postgresql")
     expected = "AUTOCOMMIT" if one_statement else "transaction"
     assert {isolation for _, _, isolation in new_save} == {expected}
@@ -293,13 +294,13 @@ def test_a_save_whose_clash_went_away_is_stored_by_the_replay_path(
     def clash(session, data, *, author=None):
         raise IntegrityError("INSERT INTO annotation", {}, Exception("duplicate key"))
 
-    monkeypatch.setattr(store, "add_new_annotation", clash)
+    monkeypatch.setattr(saving, "add_new_annotation", clash)
     response = post(client, doc_b, body)
     assert response.status_code == 201
     monkeypatch.undo()
     assert counts(app) == {"annotation": 1, "annotation_tag": 1, "user": 1}
     with app.app_context():
-        row = store.find_annotation(db.get_session(), body["public_id"])
+        row = saving.find_annotation(db.get_session(), body["public_id"])
         assert row is not None and row.author is not None
         assert response.get_json()["author"] == row.author.name
 
@@ -331,8 +332,8 @@ def test_emoji_offsets_round_trip_in_code_points(app, client, seeded):
     text_b = "Plain text with no emoji."
     with app.app_context():
         session = db.get_session()
-        rows = [store.add_document(session, ingest_text(text)) for text in (text_a, text_b)]
-        comparison = store.add_comparison(session, "Emoji", rows)
+        rows = [comparisons.add_document(session, ingest_text(text)) for text in (text_a, text_b)]
+        comparison = comparisons.add_comparison(session, "Emoji", rows)
         session.commit()
         comparison_id, doc_a = comparison.id, rows[0].id
     quote = "Then “a quote” 🇯🇵"
@@ -446,7 +447,7 @@ def test_document_outside_the_comparison_is_refused(app, client, seeded):
     comparison_id, _ = seeded
     with app.app_context():
         session = db.get_session()
-        loose = store.add_document(session, ingest_text("A loose article about nothing."))
+        loose = comparisons.add_document(session, ingest_text("A loose article about nothing."))
         session.commit()
         loose_id = loose.id
     body = body_for("A loose article about nothing.", "loose", comparison_id=comparison_id)
@@ -545,7 +546,7 @@ def seeded_save(csrf_app):
     runner = csrf_app.test_cli_runner()
     assert runner.invoke(args=["seed"]).exit_code == 0
     with csrf_app.app_context():
-        comparison = store.find_comparison_by_title(
+        comparison = comparisons.find_comparison_by_title(
             db.get_session(), MANIFEST["comparison"]["title"]
         )
         doc_b = comparison.documents[1]

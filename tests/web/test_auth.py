@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from annotations.storage import accounts
 from annotations.storage import models
-from annotations.storage import store
 from tests.web.helpers import PASSWORD
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import document_text
@@ -107,7 +106,7 @@ def test_first_visit_creates_the_teacher_once(auth_app, client):
 def test_a_user_without_a_password_does_not_count_as_the_teacher(auth_app, client):
     with auth_app.app_context():
         session = db.get_session()
-        store.get_or_add_user(session, "Annotator", role="teacher")
+        accounts.get_or_add_user(session, "Annotator", role="teacher")
         session.commit()
     assert client.get("/").headers["Location"] == "/setup"
 

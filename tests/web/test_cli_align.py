@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotations.exchange.formats import alignment_to_json
+from annotations.exchange.exporting import alignment_to_json
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_document
 from webapp import create_app

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import saving
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_teacher
@@ -343,7 +343,7 @@ def test_after_close_students_cannot_change_anything_but_the_teacher_can_edit_th
     assert ana.patch(f"/api/annotations/{ana_id}", json={"note": "late"}).status_code == 403
     assert ana.delete(f"/api/annotations/{ana_id}").status_code == 403
     with app.app_context():
-        row = store.find_annotation(db.get_session(), ana_id)
+        row = saving.find_annotation(db.get_session(), ana_id)
         assert row.note == "" and row.deleted_at is None
     page = ana.get(f"/exercises/{eid}/work").get_data(as_text=True)
     assert 'data-read-only="true"' in page and "can no longer be changed" in page

@@ -7,8 +7,9 @@ import uuid
 
 import pytest
 
+from annotations.storage import accounts
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import tagsets
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import document_text
@@ -86,8 +87,8 @@ def test_the_report_never_counts_exercise_work(app, client, seeded):
     with app.app_context():
         session = db.get_session()
         row = session.query(models.Annotation).one()
-        teacher = store.get_or_add_user(session, "Teacher")
-        tag_set = store.get_tag_set(session, "media-literacy")
+        teacher = accounts.get_or_add_user(session, "Teacher")
+        tag_set = tagsets.get_tag_set(session, "media-literacy")
         exercise = models.Exercise(
             title="Class",
             comparison_id=comparison_id,

@@ -8,8 +8,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func
 from sqlalchemy import select
 
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
 from annotations.storage.models import Base
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_manifest
@@ -67,7 +67,7 @@ def test_seed_rows_hold_the_files_and_their_alignment(app, runner):
     _, documents = read_manifest(SEEDS)
     with app.app_context():
         session = db.get_session()
-        comparison = store.find_comparison_by_title(session, MANIFEST["comparison"]["title"])
+        comparison = comparisons.find_comparison_by_title(session, MANIFEST["comparison"]["title"])
         rows = comparison.documents
         for row, article in zip(rows, MANIFEST["articles"], strict=True):
             assert row.text == (SEEDS / article["file"]).read_bytes().decode("utf-8")
@@ -76,7 +76,7 @@ def test_seed_rows_hold_the_files_and_their_alignment(app, runner):
         assert rows[0].published.isoformat() == MANIFEST["articles"][0]["published"]
         (alignment,) = comparison.alignments
         assert (alignment.doc_a, alignment.doc_b) == (rows[0], rows[1])
-        assert store.load_alignment(alignment) == align_documents(*documents)
+        assert comparisons.load_alignment(alignment) == align_documents(*documents)
 
 
 def test_seed_without_tables_says_to_upgrade(app, runner):

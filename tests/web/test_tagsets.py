@@ -11,9 +11,13 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from annotations.framing import editing
 from annotations.framing import taxonomy
+from annotations.storage import checks
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import saving
+from annotations.storage import tagsets
 from annotations.text.ingest import ingest_text
 from webapp import create_app
 from webapp import db
@@ -25,15 +29,15 @@ def builtins(app):
     """Store the built-in tag sets, as ``parallax seed`` does."""
     with app.app_context():
         session = db.get_session()
-        assert store.install_builtin_tag_sets(session) == 3
+        assert tagsets.install_builtin_tag_sets(session) == 3
         session.commit()
 
 
 def record(app, key):
     """Return the stored tag set ``key`` as a record, or None, read in a fresh session."""
     with app.app_context():
-        row = store.get_tag_set(db.get_session(), key)
-        return None if row is None else store.tag_set_record(row)
+        row = tagsets.get_tag_set(db.get_session(), key)
+        return None if row is None else tagsets.tag_set_record(row)
 
 
 def set_count(app):
@@ -44,7 +48,7 @@ def set_count(app):
 def make_set(app, tag_set):
     with app.app_context():
         session = db.get_session()
-        store.save_tag_set(session, tag_set)
+        tagsets.save_tag_set(session, tag_set)
         session.commit()
 
 
@@ -161,7 +165,7 @@ def test_every_form_page_renders(app, client):
 def test_add_form_suggests_a_free_colour_and_shortcut(app, client):
     make_set(app, TWO_TAGS)
     page = text_of(client.get("/tag-sets/class-set/edit"))
-    colour = taxonomy.free_colour(TWO_TAGS)
+    colour = editing.free_colour(TWO_TAGS)
     assert re.search(rf'id="tag-colour"[^>]*value="{colour}"', page)
     assert re.search(r'id="tag-shortcut"[^>]*value="3"', page)
     assert 'type="color"' in page
@@ -428,10 +432,10 @@ def test_a_tag_in_use_cannot_be_removed(app, client):
     make_set(app, TWO_TAGS)
     with app.app_context():
         session = db.get_session()
-        document = store.add_document(session, ingest_text("Alpha beta gamma."))
-        store.add_annotation(
+        document = comparisons.add_document(session, ingest_text("Alpha beta gamma."))
+        saving.add_annotation(
             session,
-            store.AnnotationInput(
+            checks.AnnotationInput(
                 public_id=str(uuid.uuid4()),
                 document_id=document.id,
                 start=0,
@@ -477,8 +481,8 @@ def test_export_downloads_the_json(app, client):
 
 
 def test_export_then_import_into_a_fresh_app_gives_an_equal_set(app, client, tmp_path):
-    edited = taxonomy.update_tag(
-        taxonomy.add_tag(
+    edited = editing.update_tag(
+        editing.add_tag(
             TWO_TAGS,
             taxonomy.Tag("eszett", "Straße 🚀", "Two\nlines", "#ABCDEF", shortcut="é"),
         ),
@@ -523,7 +527,7 @@ def test_import_by_pasting(app, client):
 
 def test_import_key_clash_suggests_a_new_key_and_the_rename_works(app, client):
     make_set(app, TWO_TAGS)
-    other = taxonomy.update_tag_set(TWO_TAGS, name="Another class set")
+    other = editing.update_tag_set(TWO_TAGS, name="Another class set")
     exported = json.dumps(taxonomy.tag_set_to_json(other)).encode()
     response = client.post(
         "/tag-sets/import",

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from annotations.exchange import formats
+from annotations.exchange import importing
 from annotations.storage import models
 from annotations.storage.models import Base
 from tests.web.helpers import MANIFEST
@@ -323,8 +323,8 @@ def test_json_and_jsonld_round_trip_into_fresh_databases(classroom, tmp_path):
     teacher, comparison_id = classroom["teacher"], classroom["comparison_id"]
     exported_json = teacher.get(f"/comparisons/{comparison_id}/export.json").get_data()
     exported_w3c = teacher.get(f"/comparisons/{comparison_id}/export.jsonld").get_data()
-    original = formats.read_annotations(exported_json).records
-    assert len(original) == 3 and formats.read_annotations(exported_w3c).records == original
+    original = importing.read_annotations(exported_json).records
+    assert len(original) == 3 and importing.read_annotations(exported_w3c).records == original
 
     # JSON through the command line into one fresh database.
     by_cli = fresh_app(tmp_path, "by-cli")
@@ -348,7 +348,7 @@ def test_json_and_jsonld_round_trip_into_fresh_databases(classroom, tmp_path):
         client = app.test_client()
         again_json = client.get(f"/comparisons/{comparison_id}/export.json").get_data()
         again_w3c = client.get(f"/comparisons/{comparison_id}/export.jsonld").get_data()
-        assert formats.read_annotations(again_json).records == original
+        assert importing.read_annotations(again_json).records == original
         # The fresh databases were seeded like the first, so ids, titles, hashes, authors'
         # names and times all agree: the files are the same bytes, except the moment each
         # JSON export was made.
@@ -377,7 +377,7 @@ def shifted(exported: bytes, by: int) -> bytes:
 def test_shifted_offsets_are_re_anchored_by_the_form_and_the_cli(classroom, tmp_path):
     teacher, comparison_id = classroom["teacher"], classroom["comparison_id"]
     exported = teacher.get(f"/comparisons/{comparison_id}/export.json").get_data()
-    original = formats.read_annotations(exported).records
+    original = importing.read_annotations(exported).records
     moved = shifted(exported, 5)
 
     by_form = fresh_app(tmp_path, "form")
@@ -391,7 +391,7 @@ def test_shifted_offsets_are_re_anchored_by_the_form_and_the_cli(classroom, tmp_
         in text
     )
     again = by_form.test_client().get(f"/comparisons/{comparison_id}/export.json").get_data()
-    assert formats.read_annotations(again).records == original
+    assert importing.read_annotations(again).records == original
 
     by_cli = fresh_app(tmp_path, "cli")
     path = tmp_path / "moved.json"

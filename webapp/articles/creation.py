@@ -14,8 +14,8 @@ from annotations.errors import InputError
 from annotations.records import Document
 from annotations.records import DocumentMeta
 from annotations.records import SourceFormat
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
 from annotations.text.align import align_documents
 from annotations.text.fetch import FetchError
 from annotations.text.fetch import fetch_url
@@ -76,7 +76,7 @@ def find_recent_duplicate(
     session: Session, title: str, documents: Sequence[Document]
 ) -> models.Comparison | None:
     """Return a comparison with this title and these texts made in the last minute, or None."""
-    hashes = [store.content_hash(document.text) for document in documents]
+    hashes = [comparisons.content_hash(document.text) for document in documents]
     since = models.utcnow() - DUPLICATE_WINDOW
     query = (
         select(models.Comparison)
@@ -109,9 +109,9 @@ def create_comparison(session: Session, form: ComparisonForm) -> tuple[models.Co
     duplicate = find_recent_duplicate(session, title, documents)
     if duplicate is not None:
         return duplicate, False
-    rows = [store.add_document(session, document) for document in documents]
+    rows = [comparisons.add_document(session, document) for document in documents]
     description = (form.description.data or "").strip() or None
-    comparison = store.add_comparison(session, title, rows, description=description)
+    comparison = comparisons.add_comparison(session, title, rows, description=description)
     alignment = align_documents(documents[0], documents[1])
-    store.save_alignment(session, comparison, rows[0], rows[1], alignment)
+    comparisons.save_alignment(session, comparison, rows[0], rows[1], alignment)
     return comparison, True

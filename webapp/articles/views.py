@@ -23,14 +23,16 @@ from werkzeug.wrappers import Response
 
 from annotations.records import Alignment
 from annotations.records import Document
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import tagsets
 from annotations.text.align import align_documents
 from webapp.articles.creation import create_comparison
 from webapp.articles.forms import MAX_ARTICLES
 from webapp.articles.forms import ComparisonForm
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.rendering import ComparisonView
 from webapp.rendering import build_comparison
 
@@ -93,7 +95,7 @@ def list_comparisons(session: Session) -> list[ComparisonSummary]:
 def find_comparison_by_title(session: Session, title: str) -> models.Comparison | None:
     """Return the oldest comparison titled ``title``; None also when the tables are missing."""
     try:
-        return store.find_comparison_by_title(session, title)
+        return comparisons.find_comparison_by_title(session, title)
     except (OperationalError, ProgrammingError):
         session.rollback()
         return None
@@ -156,14 +158,14 @@ def alignment_for(
     session: Session, comparison: models.Comparison, a_row: models.Document, b_row: models.Document
 ) -> tuple[Document, Document, Alignment]:
     """Return two documents as records with their alignment, aligning (and storing) it once."""
-    a, b = store.get_document_record(a_row), store.get_document_record(b_row)
+    a, b = comparisons.get_document_record(a_row), comparisons.get_document_record(b_row)
     stored = find_alignment(comparison, a_row, b_row)
     if stored is None:
         alignment = align_documents(a, b)
-        store.save_alignment(session, comparison, a_row, b_row, alignment)
-        session.commit()
+        with transaction():
+            comparisons.save_alignment(session, comparison, a_row, b_row, alignment)
     else:
-        alignment = store.load_alignment(stored)
+        alignment = comparisons.load_alignment(stored)
     return a, b, alignment
 
 
@@ -194,13 +196,12 @@ def new() -> ResponseReturnValue:
     """Show the new-comparison form; on a valid POST store it and show the comparison."""
     form = ComparisonForm()
     if form.validate_on_submit():
-        session = get_session()
         try:
-            comparison, created = create_comparison(session, form)
+            with transaction() as session:
+                comparison, created = create_comparison(session, form)
         except ValueError:
-            session.rollback()
+            pass
         else:
-            session.commit()
             if created:
                 flash(f"Created the comparison \u201c{comparison.title}\u201d.", "success")
             else:
@@ -224,7 +225,7 @@ def show(comparison_id: int) -> str | Response:
         flash("Pick two different articles to compare.", "error")
         return redirect(url_for("articles.show", comparison_id=comparison.id))
     view = comparison_view(session, comparison, a_row, b_row)
-    tag_sets = store.list_tag_sets(session)
+    tag_sets = tagsets.list_tag_sets(session)
     known = {tag_set.key for tag_set in tag_sets}
     key = request.args.get("tagset", DEFAULT_TAG_SET)
     if key not in known:

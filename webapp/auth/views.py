@@ -30,18 +30,18 @@ from webapp.auth.forms import LoginForm
 from webapp.auth.forms import LogoutForm
 from webapp.auth.forms import SetupForm
 from webapp.db import get_session
+from webapp.db import transaction
 
 bp = Blueprint("auth", __name__)
 
 
 def show_error(form: FlaskForm, error: AccountError) -> None:
     """Put a core error's message on the form field it names (or on the form)."""
-    field_name, _, message = str(error).partition(": ")
-    field = form._fields.get(field_name) if message else None
+    field = form._fields.get(error.field) if error.field else None
     if field is None:
         form.form_errors.append(str(error))
     else:
-        field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
+        field.errors = [*field.errors, error.problem[:1].upper() + error.problem[1:] + "."]
 
 
 def sign_in(row: models.User) -> None:
@@ -83,19 +83,17 @@ def setup() -> ResponseReturnValue:
     if form.validate_on_submit():
         session = get_session()
         try:
-            row = accounts.create_user(
-                session,
-                username=form.username.data,
-                name=form.name.data,
-                password=form.password.data,
-                role="teacher",
-            )
-            session.commit()
+            with transaction():
+                row = accounts.create_user(
+                    session,
+                    username=form.username.data,
+                    name=form.name.data,
+                    password=form.password.data,
+                    role="teacher",
+                )
         except AccountError as error:
-            session.rollback()
             show_error(form, error)
         except IntegrityError:
-            session.rollback()
             form.username.errors = [*form.username.errors, "This username was just taken."]
         else:
             sign_in(row)
@@ -116,12 +114,11 @@ def login() -> ResponseReturnValue:
         return redirect(target or url_for("compare.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        session = get_session()
-        row = accounts.authenticate(session, form.username.data, form.password.data)
+        with transaction() as session:
+            row = accounts.authenticate(session, form.username.data, form.password.data)
         if row is None:
             form.password.errors = [*form.password.errors, "Wrong username or password."]
         else:
-            session.commit()
             sign_in(row)
             flash(f"Signed in as {row.name}.", "success")
             return redirect(target or url_for("compare.index"))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from annotations.classroom import exercises
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import saving
 
 
 def is_owner(exercise: models.Exercise) -> bool:
@@ -59,7 +59,7 @@ def check_may_change(session: Session, public_id: str) -> None:
     """Abort unless the signed-in user may edit, delete or restore this annotation."""
     if current_app.config.get("LOGIN_DISABLED"):
         return
-    row = store.find_annotation(session, public_id)
+    row = saving.find_annotation(session, public_id)
     if row is None:
         return  # the store answers "not found" itself
     if row.exercise_id is None:

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from annotations.classroom import exercises
 from annotations.storage import listing
-from annotations.storage import store
+from annotations.storage import presenter
 from webapp.auth import annotator_required
 from webapp.auth import teacher_required
 from webapp.db import get_session
@@ -61,10 +61,10 @@ def progress(exercise_id: int) -> dict[str, Any]:
             {
                 "id": row.user_id,
                 "name": row.name,
-                "joined": store.isoformat_utc(row.joined_at),
+                "joined": presenter.isoformat_utc(row.joined_at),
                 "annotations": row.annotations,
                 "tags": [{"name": name, "count": count} for name, count in row.tags],
-                "last_activity": store.isoformat_utc(row.last_activity),
+                "last_activity": presenter.isoformat_utc(row.last_activity),
             }
             for row in rows
         ],

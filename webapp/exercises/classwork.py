@@ -15,8 +15,8 @@ from annotations.classroom.grading import ClassResults
 from annotations.classroom.grading import StudentResult
 from annotations.classroom.grading import StudentWork
 from annotations.classroom.grading import grade_class
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ def sentence_units(exercise: models.Exercise) -> list[Unit]:
     return [
         Unit(row.id, sentence.start, sentence.end)
         for row in (exercise.doc_a, exercise.doc_b)
-        for sentence in store.segmentation_from_json(row.segmentation).sentences
+        for sentence in comparisons.segmentation_from_json(row.segmentation).sentences
     ]
 
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotations.classroom.grading import HeatRun
+from annotations.storage import comparisons
 from annotations.storage import models
-from annotations.storage import store
 
 LEVELS = 5
 
@@ -86,7 +86,7 @@ def heat_blocks(
     """Return the document's paragraphs, each cut into pieces shaded by the runs over it."""
     text = document.text
     shaded = merge_levels(runs, students)
-    segmentation = store.segmentation_from_json(document.segmentation)
+    segmentation = comparisons.segmentation_from_json(document.segmentation)
     blocks = []
     for paragraph in segmentation.paragraphs:
         pieces = []

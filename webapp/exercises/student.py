@@ -20,6 +20,7 @@ from webapp.auth import annotator_required
 from webapp.auth.access import SignedInUser
 from webapp.auth.access import sign_in_limits
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.exercises.access import get_exercise_or_404
 from webapp.exercises.access import is_owner
 from webapp.exercises.classwork import load_class_work
@@ -42,16 +43,14 @@ def join(code: str | None = None) -> ResponseReturnValue:
     if form.validate_on_submit():
         session = get_session()
         try:
-            joined = exercises.join_exercise(
-                session, code=form.code.data, name=form.name.data, password=form.password.data
-            )
-            session.commit()
+            with transaction():
+                joined = exercises.join_exercise(
+                    session, code=form.code.data, name=form.name.data, password=form.password.data
+                )
         except JoinError as error:
-            session.rollback()
             show_error(form, error)
         except IntegrityError:
             # Another student took the same name in the same moment.
-            session.rollback()
             form.name.errors = [
                 *form.name.errors,
                 "This name was just taken in this exercise; choose another.",

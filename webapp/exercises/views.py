@@ -20,13 +20,15 @@ from annotations.classroom import exercises
 from annotations.classroom.grading import heat_runs
 from annotations.errors import ExerciseError
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import saving
+from annotations.storage import tagsets
 from webapp.articles.views import comparison_view
 from webapp.articles.views import list_comparisons
 from webapp.articles.views import reader_attributes
 from webapp.auth import annotator_required
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.exercises.access import get_exercise_or_404
 from webapp.exercises.access import is_owner
 from webapp.exercises.classwork import grade
@@ -63,9 +65,8 @@ def exercise_labels() -> dict[str, object]:
 
 def show_error(form: FlaskForm, error: ExerciseError) -> None:
     """Put a core error's message on the form field it names (or on the form)."""
-    field_name, _, message = str(error).partition(": ")
-    field = form._fields.get(field_name) if message else None
-    text = message[:1].upper() + message[1:] + "." if message else str(error)
+    field = form._fields.get(error.field) if error.field else None
+    text = error.problem[:1].upper() + error.problem[1:] + "." if error.field else str(error)
     if field is None:
         form.form_errors.append(text)
     else:
@@ -78,7 +79,7 @@ def _choices(session: Session, form: ExerciseForm) -> None:
         for item in list_comparisons(session)
         if len(item.documents) >= 2
     ]
-    form.tag_set.choices = [(row.key, row.name) for row in store.list_tag_sets(session)]
+    form.tag_set.choices = [(row.key, row.name) for row in tagsets.list_tag_sets(session)]
 
 
 @bp.get("/exercises")
@@ -112,19 +113,18 @@ def new() -> ResponseReturnValue:
         form.tag_set.data = request.args.get("tagset", "media-literacy")
     if form.validate_on_submit():
         try:
-            exercise = exercises.create_exercise(
-                session,
-                teacher_id=int(current_user.id),
-                comparison_id=form.comparison.data,
-                tag_set_key=form.tag_set.data,
-                title=form.title.data,
-                instructions=form.instructions.data or "",
-            )
-            if form.save_open.data:
-                exercises.set_state(session, exercise, "open")
-            session.commit()
+            with transaction():
+                exercise = exercises.create_exercise(
+                    session,
+                    teacher_id=int(current_user.id),
+                    comparison_id=form.comparison.data,
+                    tag_set_key=form.tag_set.data,
+                    title=form.title.data,
+                    instructions=form.instructions.data or "",
+                )
+                if form.save_open.data:
+                    exercises.set_state(session, exercise, "open")
         except ExerciseError as error:
-            session.rollback()
             show_error(form, error)
         else:
             verb = "opened" if exercise.state == "open" else "saved as a draft"
@@ -170,15 +170,14 @@ def edit(exercise_id: int) -> ResponseReturnValue:
     form = ExerciseEditForm(obj=exercise)
     if form.validate_on_submit():
         try:
-            exercises.update_exercise(
-                session,
-                exercise,
-                title=form.title.data,
-                instructions=form.instructions.data or "",
-            )
-            session.commit()
+            with transaction():
+                exercises.update_exercise(
+                    session,
+                    exercise,
+                    title=form.title.data,
+                    instructions=form.instructions.data or "",
+                )
         except ExerciseError as error:
-            session.rollback()
             show_error(form, error)
         else:
             flash("Saved the exercise.", "success")
@@ -199,11 +198,10 @@ def change_state(exercise_id: int, state: str) -> Response:
         abort(404)
     else:
         try:
-            exercises.set_state(session, exercise, state)  # type: ignore[arg-type]
-            session.commit()
+            with transaction():
+                exercises.set_state(session, exercise, state)  # type: ignore[arg-type]
         except ExerciseError as error:
-            session.rollback()
-            flash(str(error).partition(": ")[2].capitalize() + ".", "error")
+            flash((error.problem if error.field else "").capitalize() + ".", "error")
         else:
             flash(f"The exercise is now: {STATE_LABELS[exercise.state].lower()}.", "success")
     return redirect(url_for("exercises.dashboard", exercise_id=exercise.id))
@@ -328,7 +326,7 @@ def save_feedback(exercise_id: int, public_id: str) -> Response:
     """Save (or clear) the teacher's private feedback on one student annotation."""
     session = get_session()
     exercise = get_exercise_or_404(session, exercise_id, manage=True)
-    row = store.find_annotation(session, public_id)
+    row = saving.find_annotation(session, public_id)
     if (
         row is None
         or row.exercise_id != exercise.id
@@ -343,12 +341,11 @@ def save_feedback(exercise_id: int, public_id: str) -> Response:
         flash("Feedback not saved: " + " ".join(str(p) for p in problems), "error")
         return redirect(target)
     try:
-        saved = exercises.set_feedback(
-            session, row, teacher_id=int(current_user.id), body=form.body.data or ""
-        )
-        session.commit()
+        with transaction():
+            saved = exercises.set_feedback(
+                session, row, teacher_id=int(current_user.id), body=form.body.data or ""
+            )
     except ExerciseError as error:
-        session.rollback()
         flash(f"Feedback not saved: {error}", "error")
     else:
         flash("Feedback saved." if saved is not None else "Feedback removed.", "success")

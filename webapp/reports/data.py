@@ -15,8 +15,8 @@ from annotations.exchange.reports import ReportDocument
 from annotations.exchange.reports import build_report
 from annotations.records import Alignment
 from annotations.records import Document
+from annotations.storage import listing
 from annotations.storage import models
-from annotations.storage import store
 from annotations.text.align import aligned_sentences
 from webapp.articles.views import alignment_for
 from webapp.exercises.classwork import grade
@@ -165,7 +165,7 @@ def comparison_report(
     documents = _report_documents((a_row, b_row), (a, b), alignment)
     rows = [
         row
-        for row in store.list_annotations(
+        for row in listing.list_annotations(
             session, comparison_id=comparison.id, outside_exercises=True
         )
         if row.document_id in (a_row.id, b_row.id)

@@ -26,7 +26,6 @@ from webapp.reports.data import exercise_report
 from webapp.reports.pdf import render_pdf
 
 bp = Blueprint("reports", __name__)
-DEFAULT_AUTHOR = "Annotator"
 
 
 def _comparison_data(comparison_id: int) -> ReportData | Response:
@@ -38,7 +37,7 @@ def _comparison_data(comparison_id: int) -> ReportData | Response:
     if a_row.id == b_row.id:
         flash("Pick two different articles to compare.", "error")
         return redirect(url_for("reports.comparison", comparison_id=comparison.id))
-    fallback = current_app.config.get("DEFAULT_AUTHOR", DEFAULT_AUTHOR)
+    fallback = current_app.config["DEFAULT_AUTHOR"]
     return comparison_report(session, comparison, a_row, b_row, fallback_author=fallback)
 
 

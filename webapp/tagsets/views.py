@@ -7,7 +7,6 @@ from ``annotations.framing.taxonomy`` and show here even before ``parallax seed`
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from annotations.framing import editing
 from annotations.framing import taxonomy
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.storage import models
-from annotations.storage import store
+from annotations.storage import tagsets
 from webapp.auth import teacher_required
 from webapp.db import get_session
+from webapp.db import transaction
 from webapp.tagsets.forms import MAX_IMPORT_BYTES
 from webapp.tagsets.forms import ButtonForm
 from webapp.tagsets.forms import CopyForm
@@ -41,8 +42,6 @@ bp = Blueprint("tagsets", __name__, url_prefix="/tag-sets")
 
 RESERVED_KEYS = frozenset({"new", "import"})
 """Keys that would hide a set behind a page of this blueprint (``/tag-sets/new``)."""
-
-_CLASH = re.compile(r"\(already used by tags\[(\d+)\]\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +57,22 @@ class TagSetEntry:
 
 def list_entries(session: Session) -> list[TagSetEntry]:
     """Return every tag set: the built-in ones first (stored or not), then the others by name."""
-    rows = {row.key: row for row in store.list_tag_sets(session)}
+    rows = {row.key: row for row in tagsets.list_tag_sets(session)}
     entries = []
     for builtin in taxonomy.builtin_tag_sets():
         row = rows.pop(builtin.key, None)
-        entries.append(TagSetEntry(store.tag_set_record(row) if row else builtin, True))
-    entries.extend(TagSetEntry(store.tag_set_record(row), row.is_builtin) for row in rows.values())
+        entries.append(TagSetEntry(tagsets.tag_set_record(row) if row else builtin, True))
+    entries.extend(
+        TagSetEntry(tagsets.tag_set_record(row), row.is_builtin) for row in rows.values()
+    )
     return entries
 
 
 def get_tag_set_or_404(session: Session, key: str) -> TagSetEntry:
     """Return the tag set with this key, stored or built in, or answer 404."""
-    row = store.get_tag_set(session, key)
+    row = tagsets.get_tag_set(session, key)
     if row is not None:
-        return TagSetEntry(store.tag_set_record(row), row.is_builtin)
+        return TagSetEntry(tagsets.tag_set_record(row), row.is_builtin)
     builtin = taxonomy.get_builtin(key)
     if builtin is None:
         abort(404)
@@ -89,12 +90,11 @@ def taken_keys(session: Session) -> set[str]:
 
 def describe(error: TaxonomyError, tags: tuple[taxonomy.Tag, ...] = ()) -> str:
     """Return the error's problem as a sentence, naming a clashing tag rather than its index."""
-
-    def tag_name(match: re.Match[str]) -> str:
-        index = int(match.group(1))
-        return f"(already used by \u201c{tags[index].name}\u201d)" if index < len(tags) else ""
-
-    problem = _CLASH.sub(tag_name, error.problem).strip()
+    problem = error.problem
+    if error.clashes_with is not None:
+        problem = error.summary
+        if error.clashes_with < len(tags):
+            problem += f" (already used by \u201c{tags[error.clashes_with].name}\u201d)"
     return problem[:1].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
 
 
@@ -128,12 +128,11 @@ def save(
     The redirect goes to the edit page, scrolled to the tag ``tag_key`` if given.
     """
     try:
-        store.save_tag_set(session, tag_set)
+        with transaction():
+            tagsets.save_tag_set(session, tag_set)
     except TaxonomyError as error:
-        session.rollback()
         flash(describe(error), "error")
         return None
-    session.commit()
     flash(message, "success")
     anchor = f"tag-{tag_key}" if tag_key else None
     return redirect(url_for("tagsets.edit", key=tag_set.key, _anchor=anchor))
@@ -176,8 +175,8 @@ def copy(key: str) -> ResponseReturnValue:
     form = CopyForm(data={"name": f"{entry.record.name} (copy)"[: taxonomy.MAX_NAME_LENGTH]})
     if form.validate_on_submit():
         try:
-            new_key = taxonomy.slugify(form.name.data, taken=taken_keys(session))
-            copied = taxonomy.copy_tag_set(entry.record, key=new_key, name=form.name.data)
+            new_key = editing.slugify(form.name.data, taken=taken_keys(session))
+            copied = editing.copy_tag_set(entry.record, key=new_key, name=form.name.data)
         except TaxonomyError as error:
             show_error(form, error)
         else:
@@ -198,7 +197,7 @@ def new() -> ResponseReturnValue:
     if form.validate_on_submit():
         session = get_session()
         try:
-            new_key = taxonomy.slugify(form.name.data, taken=taken_keys(session))
+            new_key = editing.slugify(form.name.data, taken=taken_keys(session))
             created = taxonomy.TagSet(new_key, form.name.data, form.description.data or "")
         except TaxonomyError as error:
             show_error(form, error)
@@ -223,8 +222,8 @@ def render_edit(
         set_form = TagSetForm(formdata=None, prefix="set", obj=record)
     if tag_form is None:
         suggested = {
-            "colour": taxonomy.free_colour(record),
-            "shortcut": taxonomy.free_shortcut(record),
+            "colour": editing.free_colour(record),
+            "shortcut": editing.free_shortcut(record),
         }
         tag_form = TagForm(formdata=None, prefix="tag", data=suggested)
     page = render_template(
@@ -258,7 +257,7 @@ def update(key: str) -> ResponseReturnValue:
     form = TagSetForm(prefix="set")
     if form.validate_on_submit():
         try:
-            changed = taxonomy.update_tag_set(
+            changed = editing.update_tag_set(
                 entry.record, name=form.name.data, description=form.description.data or ""
             )
         except TaxonomyError as error:
@@ -296,9 +295,9 @@ def add_tag(key: str) -> ResponseReturnValue:
     form = TagForm(prefix="tag")
     if form.validate_on_submit():
         try:
-            tag_key = taxonomy.slugify(form.name.data, taken={tag.key for tag in record.tags})
+            tag_key = editing.slugify(form.name.data, taken={tag.key for tag in record.tags})
             values: dict[str, Any] = tag_changes(form)
-            changed = taxonomy.add_tag(record, taxonomy.Tag(key=tag_key, **values))
+            changed = editing.add_tag(record, taxonomy.Tag(key=tag_key, **values))
         except TaxonomyError as error:
             # The key is made from the name, so a key problem is the name's.
             show_error(form, error, record.tags, key="name")
@@ -329,7 +328,7 @@ def edit_tag(key: str, tag_key: str) -> ResponseReturnValue:
     form = TagForm(obj=tag)
     if form.validate_on_submit():
         try:
-            changed = taxonomy.update_tag(entry.record, tag_key, **tag_changes(form))
+            changed = editing.update_tag(entry.record, tag_key, **tag_changes(form))
         except TaxonomyError as error:
             show_error(form, error, entry.record.tags)
         else:
@@ -353,7 +352,7 @@ def remove_tag(key: str, tag_key: str) -> ResponseReturnValue:
         return refuse_builtin(entry)
     tag = get_tag_or_404(entry, tag_key)
     if ButtonForm().validate_on_submit():
-        changed = taxonomy.remove_tag(entry.record, tag_key)
+        changed = editing.remove_tag(entry.record, tag_key)
         done = save(session, changed, f"Removed \u201c{tag.name}\u201d.")
         if done is not None:
             return done
@@ -378,7 +377,7 @@ def move_tag(key: str, tag_key: str) -> ResponseReturnValue:
     current = next(i for i, tag in enumerate(tags) if tag.key == tag_key)
     index = current - 1 if form.direction.data == "up" else current + 1
     if 0 <= index < len(tags):
-        changed = taxonomy.move_tag(entry.record, tag_key, index)
+        changed = editing.move_tag(entry.record, tag_key, index)
         message = f"Moved \u201c{tags[current].name}\u201d {form.direction.data}."
         done = save(session, changed, message, tag_key=tag_key)
         if done is not None:
@@ -430,7 +429,7 @@ def read_import(form: ImportForm, taken: set[str]) -> taxonomy.TagSet | None:
             source.errors.append(f"Not a Parallax tag set: {error.field}: {describe(error)}")
         return None
     if tag_set.key in taken:
-        suggestion = taxonomy.slugify(tag_set.key, taken=taken)
+        suggestion = editing.slugify(tag_set.key, taken=taken)
         form.key.errors.append(
             f"A tag set with the key \u201c{tag_set.key}\u201d exists already. "
             f"Store this one under another key, such as \u201c{suggestion}\u201d."
@@ -450,12 +449,11 @@ def import_tag_set() -> ResponseReturnValue:
         tag_set = read_import(form, taken_keys(session))
         if tag_set is not None:
             try:
-                store.save_tag_set(session, tag_set)
+                with transaction():
+                    tagsets.save_tag_set(session, tag_set)
             except TaxonomyError as error:
-                session.rollback()
                 form.form_errors.append(describe(error))
             else:
-                session.commit()
                 count = len(tag_set.tags)
                 flash(
                     f"Imported \u201c{tag_set.name}\u201d with {count} "
