@@ -25,6 +25,7 @@ from webapp import tagsets
 from webapp import transfer
 from webapp.auth.access import is_api_request
 from webapp.cli import register_commands
+from webapp.secret_key import configure_secret_key
 
 csrf = CSRFProtect()
 
@@ -62,6 +63,7 @@ def create_app(
             SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
         )
     os.makedirs(app.instance_path, exist_ok=True)
+    configure_secret_key(app)
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:
         # The client's address (the sign-in limits count by it) and scheme, as the proxy saw them.

@@ -47,8 +47,8 @@ class Setting:
 
 
 SETTINGS: Final[tuple[Setting, ...]] = (
-    # Signs sessions and CSRF tokens; set a long random value outside development.
-    Setting("SECRET_KEY", "dev"),
+    # Signs sessions and CSRF tokens. Unset, a random key is made into the instance folder.
+    Setting("SECRET_KEY", None, shown="made into `<instance>/secret_key`"),
     Setting("DATABASE_URL", None, shown="`sqlite:///<instance>/parallax.sqlite3`"),
     Setting("SEEDS_DIR", str(SEEDS_DIR), shown="the repository's `seeds/` folder"),
     # Credited with the annotations when LOGIN_DISABLED is set.

@@ -17,7 +17,8 @@ def test_defaults_point_into_the_instance_folder(tmp_path, monkeypatch):
     app = make_app(tmp_path)
     instance = tmp_path / "instance"
     assert instance.is_dir()
-    assert app.config["SECRET_KEY"] == "dev"
+    kept = instance / "secret_key"
+    assert app.config["SECRET_KEY"] == kept.read_text(encoding="ascii").strip()
     assert app.config["DATABASE_URL"] == f"sqlite:///{instance / 'parallax.sqlite3'}"
     seeds = Path(app.config["SEEDS_DIR"])
     assert seeds == Path(__file__).resolve().parents[2] / "seeds"
@@ -28,7 +29,7 @@ def test_config_order_file_then_env_then_test_config(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text(
-        'SECRET_KEY = "from-file"\nDATABASE_URL = "sqlite:///file.db"\nSEEDS_DIR = "/file/seeds"\n',
+        'SECRET_KEY = "from-file-0123456789abcdef0123456789"\nDATABASE_URL = "sqlite:///file.db"\nSEEDS_DIR = "/file/seeds"\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("PARALLAX_DATABASE_URL", "sqlite:///env.db")
@@ -36,7 +37,9 @@ def test_config_order_file_then_env_then_test_config(tmp_path, monkeypatch):
 
     app = make_app(tmp_path, {"SEEDS_DIR": "/test/seeds"})
 
-    assert app.config["SECRET_KEY"] == "from-file"  # file beats the default
+    assert (
+        app.config["SECRET_KEY"] == "from-file-0123456789abcdef0123456789"
+    )  # file beats the default
     assert app.config["DATABASE_URL"] == "sqlite:///env.db"  # environment beats the file
     assert app.config["SEEDS_DIR"] == "/test/seeds"  # test config beats the environment
 

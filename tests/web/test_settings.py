@@ -41,6 +41,9 @@ def test_the_factory_starts_from_exactly_these_defaults(tmp_path, monkeypatch):
         monkeypatch.delenv(name)
     app = create_app(instance_path=str(tmp_path))
     expected = settings.defaults(str(tmp_path))
+    # The one default the factory replaces: no key means a random one kept in the instance.
+    assert expected.pop("SECRET_KEY") is None
+    assert app.config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
     assert {name: app.config[name] for name in expected} == expected
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path}/parallax.sqlite3"
     assert Path(app.config["SEEDS_DIR"], "manifest.json").is_file()
