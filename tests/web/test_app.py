@@ -29,7 +29,8 @@ def test_config_order_file_then_env_then_test_config(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text(
-        'SECRET_KEY = "from-file-0123456789abcdef0123456789"\nDATABASE_URL = "sqlite:///file.db"\nSEEDS_DIR = "/file/seeds"\n',
+        'SECRET_KEY = "from-file-0123456789abcdef0123456789"\n'
+        'DATABASE_URL = "sqlite:///file.db"\nSEEDS_DIR = "/file/seeds"\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("PARALLAX_DATABASE_URL", "sqlite:///env.db")
