@@ -34,9 +34,29 @@ def test_weak_passwords_are_refused_with_a_reason(password, reason):
         accounts.check_password(password)
 
 
-def test_common_passwords_and_the_username_are_refused():
-    assert "password1" in accounts.COMMON_PASSWORDS
-    assert len(accounts.COMMON_PASSWORDS) == 20
+@pytest.mark.parametrize(
+    "password", ["password123", "qwertyuiop", "Password123", "1q2w3e4r5t", "football10"]
+)
+def test_common_and_guessable_passwords_of_ten_characters_are_refused(password):
+    """Issue 12, finding 10: the old list of 20 let these long common passwords through."""
+    assert len(password) >= accounts.MIN_PASSWORD_LENGTH
+    with pytest.raises(WeakPasswordError) as caught:
+        accounts.check_password(password)
+    assert "easy to guess" in caught.value.problem
+    assert "three or four words" in caught.value.problem
+
+
+def test_the_common_list_is_a_real_one():
+    assert len(accounts.COMMON_PASSWORDS) >= 10_000
+    long_ones = [word for word in accounts.COMMON_PASSWORDS if len(word) >= 10]
+    assert len(long_ones) >= 1_000
+    for password in long_ones[:200]:
+        if not password.isdigit() and len(set(password)) > 1:
+            with pytest.raises(WeakPasswordError):
+                accounts.check_password(password)
+
+
+def test_the_username_is_refused():
     with pytest.raises(WeakPasswordError, match="differ from the username"):
         accounts.check_password("Ms.Tanaka-2024", username="ms.tanaka-2024")
     accounts.check_password(GOOD, username="ms.tanaka")

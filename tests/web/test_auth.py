@@ -117,7 +117,11 @@ def test_a_user_without_a_password_does_not_count_as_the_teacher(auth_app, clien
         ({"password": "short one", "confirm": "short one"}, "password", "at least 10 characters"),
         ({"password": "password1", "confirm": "password1"}, "password", "at least 10"),
         ({"password": "1234567890", "confirm": "1234567890"}, "password", "more than digits"),
-        ({"password": "ms.tanaka!", "confirm": "ms.tanaka!"}, "password", None),
+        # The username with one more character: zxcvbn is given the username to guess from.
+        ({"password": "ms.tanaka!", "confirm": "ms.tanaka!"}, "password", "easy to guess"),
+        ({"password": "password123", "confirm": "password123"}, "password", "easy to guess"),
+        ({"password": "qwertyuiop", "confirm": "qwertyuiop"}, "password", "three or four words"),
+        ({"password": "ms.tanaka at the sea", "confirm": "ms.tanaka at the sea"}, "password", None),
         ({"password": "Ms.Tanaka", "confirm": "Ms.Tanaka"}, "password", "at least 10"),
         (
             {
