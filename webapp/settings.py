@@ -62,6 +62,10 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     # Proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
     Setting("TRUSTED_PROXIES", 0),
     Setting("RATELIMIT_ENABLED", True),
+    # A sign-in ends after this many seconds without a request (Flask's setting)...
+    Setting("PERMANENT_SESSION_LIFETIME", 2 * 60 * 60),
+    # ...and this many seconds after it began, however busy (a school day).
+    Setting("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60),
     Setting("LOGIN_DISABLED", False),
     Setting("IMPORT_MAX_BYTES", IMPORT_MAX_BYTES, shown=f"`{IMPORT_MAX_BYTES}` (32 MiB)"),
     # A CSRF token holds as long as the session: people keep the annotation page open for

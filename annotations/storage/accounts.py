@@ -16,11 +16,14 @@ Rules, kept short on purpose (length beats composition rules):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
 import secrets
+from typing import NamedTuple
 
+from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
@@ -39,7 +42,13 @@ __all__ = [
     "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "USERNAME_PATTERN",
+    "SignedInRow",
     "authenticate",
+    "change_password",
+    "end_sign_in",
+    "end_sign_ins",
+    "find_signed_in",
+    "start_sign_in",
     "check_password",
     "check_username",
     "create_user",
@@ -216,3 +225,69 @@ def get_or_add_user(session: Session, name: str, *, role: models.Role = "teacher
         session.add(user)
         session.flush()
     return user
+
+
+class SignedInRow(NamedTuple):
+    """What a request needs to know about the user a session cookie names."""
+
+    id: int
+    username: str | None
+    name: str
+    role: models.Role
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_sign_in(session: Session, user_id: int) -> str:
+    """Record a new signed-in browser for ``user_id``; return the token its cookie keeps."""
+    token = secrets.token_urlsafe(32)
+    session.add(models.LoginSession(token_hash=_token_hash(token), user_id=user_id))
+    session.flush()
+    return token
+
+
+def find_signed_in(session: Session, token: str, *, not_before: dt.datetime) -> SignedInRow | None:
+    """Return the user a sign-in token belongs to, if it was not ended and began after
+    ``not_before`` and the user may still sign in."""
+    query = (
+        select(models.User.id, models.User.username, models.User.name, models.User.role)
+        .join(models.LoginSession, models.LoginSession.user_id == models.User.id)
+        .where(
+            models.LoginSession.token_hash == _token_hash(token),
+            models.LoginSession.created_at > not_before,
+            models.User.password_hash.is_not(None),
+        )
+    )
+    row = session.execute(query).first()
+    if row is None:
+        return None
+    # Students sign in through their exercise's join code and have no username.
+    if row.username is None and row.role != "student":
+        return None
+    return SignedInRow(id=row.id, username=row.username, name=row.name, role=row.role)
+
+
+def end_sign_in(session: Session, token: str) -> None:
+    """Forget one signed-in browser: its cookie, and every copy of it, signs nobody in."""
+    session.execute(
+        delete(models.LoginSession).where(models.LoginSession.token_hash == _token_hash(token))
+    )
+
+
+def end_sign_ins(session: Session, user_id: int, *, older_than: dt.datetime | None = None) -> int:
+    """Forget every signed-in browser of ``user_id`` (or only those begun before
+    ``older_than``); return how many were ended."""
+    query = delete(models.LoginSession).where(models.LoginSession.user_id == user_id)
+    if older_than is not None:
+        query = query.where(models.LoginSession.created_at < older_than)
+    result = session.execute(query)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def change_password(session: Session, user: models.User, password: str) -> None:
+    """Give ``user`` a new password (checked by the rules above) and end all their sign-ins."""
+    check_password(password, username=user.username or user.name)
+    user.password_hash = hash_password(password)
+    end_sign_ins(session, user.id)

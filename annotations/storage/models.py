@@ -42,6 +42,7 @@ __all__ = [
     "ExerciseMember",
     "ExerciseState",
     "Feedback",
+    "LoginSession",
     "NAMING_CONVENTION",
     "RELATIONS",
     "ROLES",
@@ -127,6 +128,25 @@ class User(Base):
             f"User(id={self.id!r}, username={self.username!r}, name={self.name!r}, "
             f"role={self.role!r})"
         )
+
+
+class LoginSession(Base):
+    """One signed-in browser: its session cookie names it, signing out deletes it.
+
+    The cookie holds a random token; only its SHA-256 is stored, so the table alone signs
+    nobody in. A cookie whose row is gone (signed out, signed out everywhere, password
+    changed) or older than the absolute lifetime no longer signs anyone in.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    def __repr__(self) -> str:
+        return f"LoginSession(id={self.id!r}, user_id={self.user_id!r})"
 
 
 class Document(Base):

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
+from tests.web.helpers import PASSWORD
 from tests.web.helpers import add_teacher
 from webapp import create_app
 from webapp.secret_key import InsecureSecretKeyError
@@ -65,7 +66,7 @@ def test_debug_and_tests_may_use_dev(tmp_path, monkeypatch):
 
 def test_a_cookie_signed_with_dev_is_not_a_teacher(tmp_path, database_url):
     app = create_app(
-        {"RATELIMIT_ENABLED": False, "DATABASE_URL": database_url},
+        {"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url},
         instance_path=str(tmp_path / "instance"),
     )
     from annotations.storage.models import Base
@@ -81,8 +82,20 @@ def test_a_cookie_signed_with_dev_is_not_a_teacher(tmp_path, database_url):
         response = client.get("/tag-sets/new")
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
-        # The same forgery with the app's real key does get in: the check above is the key's.
-        client.set_cookie("session", forged_cookie(app.config["SECRET_KEY"], teacher))
+        # A real sign-in's cookie, signed again with "dev", is no more use: it is the key.
+        real = app.test_client()
+        assert (
+            real.post("/login", data={"username": "ms.tanaka", "password": PASSWORD}).status_code
+            == 302
+        )
+        serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+        data = serializer.loads(real.get_cookie("session").value)
+        signer = Flask(__name__)
+        signer.secret_key = "dev"
+        resigned = SecureCookieSessionInterface().get_signing_serializer(signer).dumps(data)
+        client.set_cookie("session", resigned)
+        assert client.get("/tag-sets/new").status_code == 302
+        client.set_cookie("session", serializer.dumps(data))
         assert client.get("/tag-sets/new").status_code == 200
     finally:
         from tests.conftest import drop_everything

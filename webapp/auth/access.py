@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,19 +18,22 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session as cookie_session
 from flask import url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_login import UserMixin
 from flask_login import current_user
-from sqlalchemy import bindparam
-from sqlalchemy import select
+from flask_login import login_user
+from flask_login import logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from annotations.storage import accounts
 from annotations.storage import models
 from webapp.db import get_session
+from webapp.db import transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,12 +88,21 @@ def sign_in_limits(account: Callable[[], str]) -> Callable[[F], F]:
 
 @dataclass(frozen=True)
 class SignedInUser(UserMixin):
-    """The signed-in user as Flask-Login sees them, detached from any database session."""
+    """The signed-in user as Flask-Login sees them, detached from any database session.
+
+    ``token`` names this browser's sign-in (a ``login_session`` row); the session cookie
+    keeps it instead of the user id, so ending the row ends every copy of the cookie.
+    """
 
     id: int
     username: str
     name: str
     role: models.Role
+    token: str
+
+    def get_id(self) -> str:
+        """Return what the session cookie keeps: the sign-in token."""
+        return self.token
 
     @property
     def is_teacher(self) -> bool:
@@ -109,30 +122,43 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, _too_many_requests)
 
 
-# The columns the loader needs, as a plain row: it runs on every signed-in request.
-_SIGNED_IN_USER = select(
-    models.User.id,
-    models.User.username,
-    models.User.name,
-    models.User.role,
-    models.User.password_hash.is_not(None).label("has_password"),
-).where(models.User.id == bindparam("user_id"))
-
-
 @login_manager.user_loader
-def load_user(user_id: str) -> SignedInUser | None:
-    """Return the user a session cookie names, if they still exist and may sign in."""
-    try:
-        number = int(user_id)
-    except ValueError:
+def load_user(token: str) -> SignedInUser | None:
+    """Return the user a session cookie's sign-in names, if it is still on and not too old."""
+    lifetime = dt.timedelta(seconds=int(current_app.config["SESSION_ABSOLUTE_LIFETIME"]))
+    row = accounts.find_signed_in(get_session(), token, not_before=models.utcnow() - lifetime)
+    if row is None:
         return None
-    row = get_session().connection().execute(_SIGNED_IN_USER, {"user_id": number}).first()
-    if row is None or not row.has_password:
-        return None
-    # Students sign in through their exercise's join code and have no username.
-    if row.username is None and row.role != "student":
-        return None
-    return SignedInUser(id=row.id, username=row.username or "", name=row.name, role=row.role)
+    return SignedInUser(
+        id=row.id, username=row.username or "", name=row.name, role=row.role, token=token
+    )
+
+
+def start_session(user_id: int, username: str | None, name: str, role: models.Role) -> None:
+    """Sign this browser in as the user: a new sign-in row, a fresh cookie session."""
+    lifetime = dt.timedelta(seconds=int(current_app.config["SESSION_ABSOLUTE_LIFETIME"]))
+    with transaction() as session:
+        # Sign-ins past their absolute lifetime are dead already; drop their rows.
+        accounts.end_sign_ins(session, user_id, older_than=models.utcnow() - lifetime)
+        token = accounts.start_sign_in(session, user_id)
+    # Nothing set before signing in (by anyone) carries over.
+    cookie_session.clear()
+    # A permanent session's cookie is re-signed on every request, and Flask refuses one
+    # older than PERMANENT_SESSION_LIFETIME: that is the idle limit.
+    cookie_session.permanent = True
+    login_user(SignedInUser(id=user_id, username=username or "", name=name, role=role, token=token))
+
+
+def end_session(*, everywhere: bool = False) -> None:
+    """Sign this browser out, ending its sign-in (or, ``everywhere``, all the user's)."""
+    if current_user.is_authenticated:
+        with transaction() as session:
+            if everywhere:
+                accounts.end_sign_ins(session, int(current_user.id))
+            else:
+                accounts.end_sign_in(session, current_user.token)
+    logout_user()
+    cookie_session.clear()
 
 
 def is_api_request() -> bool:

@@ -58,3 +58,26 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """An empty form: the CSRF token of the sign-out button."""
+
+
+class PasswordForm(FlaskForm):
+    """A signed-in user's current password and a new one, twice."""
+
+    current = PasswordField(
+        "Current password",
+        validators=[
+            DataRequired("Enter the password you use now."),
+            Length(max=MAX_PASSWORD_LENGTH),
+        ],
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a new password."), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("password", "The two passwords differ."),
+        ],
+    )

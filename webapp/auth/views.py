@@ -1,4 +1,4 @@
-"""Account pages: create the first teacher, sign in and sign out."""
+"""Account pages: create the first teacher, sign in and out, change the password."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import session as cookie_session
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_login import login_user
-from flask_login import logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,11 +20,14 @@ from werkzeug.wrappers import Response
 from annotations.errors import AccountError
 from annotations.storage import accounts
 from annotations.storage import models
-from webapp.auth.access import SignedInUser
+from webapp.auth.access import end_session
 from webapp.auth.access import is_local_path
 from webapp.auth.access import sign_in_limits
+from webapp.auth.access import start_session
+from webapp.auth.access import teacher_required
 from webapp.auth.forms import LoginForm
 from webapp.auth.forms import LogoutForm
+from webapp.auth.forms import PasswordForm
 from webapp.auth.forms import SetupForm
 from webapp.db import get_session
 from webapp.db import transaction
@@ -47,9 +47,7 @@ def show_error(form: FlaskForm, error: AccountError) -> None:
 def sign_in(row: models.User) -> None:
     """Start a fresh signed-in session for ``row``."""
     assert row.username is not None
-    # A new session on sign-in: nothing set before it (by anyone) carries over.
-    cookie_session.clear()
-    login_user(SignedInUser(id=row.id, username=row.username, name=row.name, role=row.role))
+    start_session(row.id, row.username, row.name, row.role)
 
 
 def needs_setup() -> bool:
@@ -132,7 +130,44 @@ def logout() -> Response:
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400, "The sign-out form had expired; please try again.")
-    logout_user()
-    cookie_session.clear()
+    end_session()
     flash("Signed out.", "info")
     return redirect(url_for("compare.index"))
+
+
+@bp.post("/logout/everywhere")
+def logout_everywhere() -> Response:
+    """Sign out on every computer this account is signed in on (a lost or shared one too)."""
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        abort(400, "The sign-out form had expired; please try again.")
+    end_session(everywhere=True)
+    flash("Signed out on every computer.", "info")
+    return redirect(url_for("compare.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@teacher_required
+def account() -> ResponseReturnValue:
+    """A teacher's account: change the password (which ends other sign-ins), sign out."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        row = session.get(models.User, int(current_user.id))
+        if row is None or row.password_hash is None:
+            abort(404)
+        if not accounts.verify_password(row.password_hash, form.current.data):
+            form.current.errors = [*form.current.errors, "This is not your current password."]
+        else:
+            try:
+                with transaction():
+                    accounts.change_password(session, row, form.password.data)
+            except AccountError as error:
+                show_error(form, error)
+            else:
+                # Every sign-in ended with the change; this browser starts a new one.
+                start_session(row.id, row.username, row.name, row.role)
+                flash("Password changed. You are signed out on every other computer.", "success")
+                return redirect(url_for("auth.account"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/account.html", form=form, logout_form=LogoutForm()), status

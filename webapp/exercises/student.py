@@ -7,18 +7,16 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import session as cookie_session
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_login import login_user
 from sqlalchemy.exc import IntegrityError
 
 from annotations.classroom import exercises
 from annotations.errors import JoinError
 from webapp.auth import annotator_required
-from webapp.auth.access import SignedInUser
 from webapp.auth.access import sign_in_limits
+from webapp.auth.access import start_session
 from webapp.db import get_session
 from webapp.db import transaction
 from webapp.exercises.access import get_exercise_or_404
@@ -57,8 +55,7 @@ def join(code: str | None = None) -> ResponseReturnValue:
             ]
         else:
             user = joined.user
-            cookie_session.clear()
-            login_user(SignedInUser(id=user.id, username="", name=user.name, role="student"))
+            start_session(user.id, None, user.name, "student")
             if joined.created:
                 flash(
                     f"Welcome, {user.name}: you have joined \u201c{joined.exercise.title}\u201d.",
