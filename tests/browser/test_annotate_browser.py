@@ -16,7 +16,8 @@ from annotations.text.align import align_documents
 from annotations.text.ingest import ingest_text
 from webapp import db
 
-pytestmark = pytest.mark.browser
+# Saving runs on SQLite and again on PostgreSQL (see `server_database`).
+pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
@@ -53,9 +54,9 @@ SELECT_ACROSS = """
 
 
 @pytest.fixture(scope="module")
-def annotate_app(make_seeded_app):
+def annotate_app(make_seeded_app, server_database):
     """An app with the migrated schema, the built-in tag sets and the seed comparison."""
-    return make_seeded_app("annotate-instance", LOGIN_DISABLED=True)
+    return make_seeded_app("annotate-instance", LOGIN_DISABLED=True, **server_database)
 
 
 @pytest.fixture(scope="module")

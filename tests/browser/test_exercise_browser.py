@@ -13,7 +13,8 @@ from annotations.storage import accounts
 from annotations.storage import models
 from webapp import db
 
-pytestmark = pytest.mark.browser
+# The lesson runs on SQLite and again on PostgreSQL (see `server_database`).
+pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
 SLOGAN = "Make Japan Great Again"
 CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
@@ -22,9 +23,9 @@ STUDENT_PASSWORD = "my class password"
 
 
 @pytest.fixture(scope="module")
-def lesson_app(make_seeded_app):
+def lesson_app(make_seeded_app, server_database):
     """An app with sign-in and CSRF on, the migrated schema, the seed and one teacher."""
-    app = make_seeded_app("lesson-instance")
+    app = make_seeded_app("lesson-instance", **server_database)
     with app.app_context():
         session = db.get_session()
         accounts.create_user(
