@@ -8,6 +8,7 @@ from pathlib import Path
 from annotations.storage import accounts
 from annotations.storage import models
 from annotations.storage import store
+from annotations.text.ingest import ingest_text
 from webapp import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,3 +52,19 @@ def document_text(app, document_id):
     """Return a stored document's text."""
     with app.app_context():
         return db.get_session().get(models.Document, document_id).text
+
+
+# A small comparison whose agreement is counted by hand in the report and exercise tests:
+# A has three sentences and B two, so 5 sentences decide each tag.
+SMALL_A = "Buy gold coins now. The minister spoke on Monday. Rain is due tonight."
+SMALL_B = "Make the country great again. The minister spoke twice on Monday."
+
+
+def add_small_comparison(app, title="Small", texts=(SMALL_A, SMALL_B)):
+    """Store a comparison of ``texts``; return its id and its documents' ids."""
+    with app.app_context():
+        session = db.get_session()
+        rows = [store.add_document(session, ingest_text(text)) for text in texts]
+        comparison = store.add_comparison(session, title, rows)
+        session.commit()
+        return comparison.id, [row.id for row in rows]
