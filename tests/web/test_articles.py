@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import functools
 import io
 import re
+import socket
+import ssl
+import threading
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -11,8 +18,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from annotations.storage import models
-from annotations.text.fetch import FetchedPage
-from annotations.text.fetch import FetchError
+from annotations.text import fetch
 from annotations.text.ingest import MAX_BYTES
 from annotations.text.ingest import read_manifest
 from tests.web.helpers import add_teacher
@@ -452,46 +458,208 @@ def test_only_one_article_is_not_a_comparison(client, app):
     assert count(app, models.Comparison) == 0
 
 
-def test_fetching_an_article_by_address(client, app, monkeypatch):
-    calls = []
+class Pages(BaseHTTPRequestHandler):
+    """A news site on 127.0.0.1: an article, a redirect to loopback, a page never to be read."""
 
-    def fake_fetch(url, **kwargs):
-        calls.append(url)
-        if "private" in url:
-            raise FetchError("private.example is a private, local or reserved address (10.0.0.1)")
-        page = (
-            "<html><head><title>Call</title></head><body><article>"
-            "<p>Trump called Takaichi on Tuesday evening.</p>"
-            "<p>The call lasted ten minutes, officials said.</p></article></body></html>"
-        )
-        return FetchedPage(page.encode(), "text/html; charset=utf-8", url + "?final")
+    def do_GET(self):
+        self.server.paths.append(self.path)
+        if self.path == "/article":
+            body = (
+                b"<html><head><title>Call</title></head><body><article>"
+                b"<p>Trump called Takaichi on Tuesday evening.</p>"
+                b"<p>The call lasted ten minutes, officials said.</p></article></body></html>"
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/to-loopback":
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/secret")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_error(404, "Not Found")
 
-    monkeypatch.setattr(creation, "fetch_url", fake_fetch)
-    refused = post_new(client, articles_=[{"text": "A."}, {"url": "http://private.example/"}])
-    assert refused.status_code == 422
-    _, errors = errors_of(refused)
-    assert (
-        "articles-1-url",
-        "Article 2: private.example is a private, local or reserved address (10.0.0.1)",
-    ) in errors
+    def log_message(self, format, *args):
+        pass
+
+
+@contextmanager
+def news_site(tls=None):
+    """Serve :class:`Pages` on a free port of 127.0.0.1, over TLS when given a context."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    httpd.paths = []
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+PUBLIC = "93.184.216.34"
+
+
+@pytest.fixture
+def internet(monkeypatch):
+    """Put news.example at a public address that leads to local sites, intranet.example at
+    127.0.0.1; return the sites by port, the dials made and the names looked up.
+
+    The form's fetch is the real one with its guard; only name lookups and connections to
+    the public address are redirected (to the site serving that port).
+    """
+    sites = {}
+    dials = []
+    lookups = []
+
+    def resolve(host, port, type=0, **kwargs):
+        lookups.append(host)
+        address = {"news.example": PUBLIC, "intranet.example": "127.0.0.1"}.get(host)
+        if address is None:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def connect(address, timeout):
+        dials.append(address)
+        host, port = address
+        if host == PUBLIC:
+            return socket.create_connection(("127.0.0.1", sites[port].server_port), timeout)
+        return socket.create_connection(address, timeout)
+
+    real = functools.partial(fetch.fetch_url, resolver=resolve, connector=connect)
+    monkeypatch.setattr(creation, "fetch_url", real)
+    return sites, dials, lookups
+
+
+def fetch_errors(response):
+    assert response.status_code == 422, response.status_code
+    return [text for name, text in errors_of(response)[1] if name == "articles-1-url"]
+
+
+def test_an_address_on_loopback_is_refused_before_any_request(client, app, internet):
+    with news_site() as site:
+        for url in (
+            f"http://127.0.0.1:{site.server_port}/article",
+            f"http://intranet.example:{site.server_port}/article",
+        ):
+            refused = post_new(client, articles_=[{"text": "A."}, {"url": url}])
+            (message,) = fetch_errors(refused)
+            assert message.startswith("Article 2: ")
+            assert "is a private, local or reserved address (127.0.0.1)" in message
+        assert site.paths == []
+    sites, dials, lookups = internet
+    assert dials == [] and lookups == ["intranet.example"]
     assert count(app, models.Document) == 0
 
-    response = post_new(
-        client,
-        articles_=[
-            {"text": "Trump called Takaichi. It was short."},
-            {"url": "https://news.example/a"},
-        ],
-    )
-    assert response.status_code == 302
-    assert calls[-1] == "https://news.example/a"
+
+def test_a_redirect_to_loopback_is_refused(client, app, internet):
+    sites, dials, _ = internet
+    with news_site() as site:
+        sites[80] = site
+        refused = post_new(
+            client, articles_=[{"text": "A."}, {"url": "http://news.example/to-loopback"}]
+        )
+        (message,) = fetch_errors(refused)
+        assert "127.0.0.1 is a private, local or reserved address (127.0.0.1)" in message
+        # The public site was asked; the redirect's target never was.
+        assert site.paths == ["/to-loopback"]
+    assert dials == [(PUBLIC, 80)]
+    assert count(app, models.Document) == 0
+
+
+def fetched_document(app):
     with app.app_context():
         comparison = db.get_session().scalars(select(models.Comparison)).one()
         fetched = comparison.documents[1]
-        assert fetched.source_format == "html"
-        assert fetched.url == "https://news.example/a?final"
-        assert "Trump called Takaichi on Tuesday evening." in fetched.text
-        assert "<p>" not in fetched.text
+        return fetched.source_format, fetched.url, fetched.text
+
+
+def test_a_public_host_is_fetched_through_the_checked_address(client, app, internet):
+    sites, dials, _ = internet
+    with news_site() as site:
+        sites[80] = site
+        response = post_new(
+            client,
+            articles_=[
+                {"text": "Trump called Takaichi. It was short."},
+                {"url": "http://news.example/article"},
+            ],
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert site.paths == ["/article"]
+    assert dials == [(PUBLIC, 80)]
+    source_format, url, text = fetched_document(app)
+    assert (source_format, url) == ("html", "http://news.example/article")
+    assert "Trump called Takaichi on Tuesday evening." in text
+    assert "The call lasted ten minutes, officials said." in text
+    assert "<p>" not in text
+
+
+@pytest.fixture(scope="module")
+def test_ca():
+    import trustme
+
+    return trustme.CA()
+
+
+def tls_for(ca, *names):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    return context
+
+
+def test_https_reaches_a_server_whose_certificate_the_ca_signed(
+    client, app, internet, test_ca, tmp_path, monkeypatch
+):
+    sites, dials, _ = internet
+    bundle = tmp_path / "ca.pem"
+    test_ca.cert_pem.write_to_path(str(bundle))
+    # OpenSSL reads the trust store named here when the fetch makes its default context.
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    with news_site(tls_for(test_ca, "news.example")) as site:
+        sites[443] = site
+        response = post_new(
+            client,
+            articles_=[{"text": "Trump called Takaichi."}, {"url": "https://news.example/article"}],
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert site.paths == ["/article"]
+    assert dials == [(PUBLIC, 443)]
+    source_format, url, text = fetched_document(app)
+    assert url == "https://news.example/article"
+    assert "Trump called Takaichi on Tuesday evening." in text
+
+
+@pytest.mark.parametrize("trusted, names", [(False, ("news.example",)), (True, ("other.example",))])
+def test_https_refuses_an_untrusted_or_misnamed_certificate(
+    client, app, internet, test_ca, tmp_path, monkeypatch, trusted, names
+):
+    sites, _, _ = internet
+    if trusted:
+        bundle = tmp_path / "ca.pem"
+        test_ca.cert_pem.write_to_path(str(bundle))
+        monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    else:
+        # A trust store without the test CA: only a certificate it signed would pass.
+        bundle = tmp_path / "other-ca.pem"
+        __import__("trustme").CA().cert_pem.write_to_path(str(bundle))
+        monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    with news_site(tls_for(test_ca, *names)) as site:
+        sites[443] = site
+        refused = post_new(
+            client, articles_=[{"text": "A."}, {"url": "https://news.example/article"}]
+        )
+        (message,) = fetch_errors(refused)
+        assert message.startswith("Article 2: secure connection to news.example failed")
+        assert "CERTIFICATE_VERIFY_FAILED" in message
+        assert site.paths == []
+    assert count(app, models.Document) == 0
 
 
 def test_html_upload_and_markdown(client, app):
