@@ -117,7 +117,9 @@ def test_a_lesson_from_join_code_to_feedback(
         expect(ana.locator("[data-exercise-banner]")).to_contain_text("Tag every slogan")
         assert tag(ana, "b", SLOGAN, "Slogan or catchphrase", "A slogan.").status == 201
         assert tag(ben, "a", CRYPTO, "Slogan or catchphrase").status == 201
-        # Ana sees her own tag only: not Ben's, not the key.
+        # Ana sees her own tag only: not Ben's, not the key (loaded after Ben saved his).
+        ana.reload()
+        expect(ana.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
         expect(ana.locator("mark.hl")).not_to_have_count(0)
         assert ana.locator(".doc-column[data-side='a'] mark.hl").count() == 0
         screenshot(ana, "exercise-student-work")
