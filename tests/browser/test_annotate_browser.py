@@ -14,6 +14,8 @@ from annotations.storage import models
 from annotations.storage import store
 from annotations.text.align import align_documents
 from annotations.text.ingest import ingest_text
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
 from webapp import db
 
 # Saving runs on SQLite and again on PostgreSQL (see `server_database`).
@@ -21,8 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
-SLOGAN = "Make Japan Great Again"
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 EMOJI_A = "Party news 🎉🎉 first. Then 🎉🎉 the Big Slogan Here appears 🎉 in the text.\n"
 EMOJI_B = "Another telling 🎉 of the party. The Big Slogan Here is repeated by all.\n"
 

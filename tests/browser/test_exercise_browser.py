@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from annotations.storage import accounts
 from annotations.storage import models
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import PASSWORD
+from tests.web.helpers import SLOGAN
 from webapp import db
 
 # The lesson runs on SQLite and again on PostgreSQL (see `server_database`).
 pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
-SLOGAN = "Make Japan Great Again"
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
-PASSWORD = "tide pools at dawn"
 STUDENT_PASSWORD = "my class password"
 
 

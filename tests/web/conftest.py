@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.helpers import seed_comparison
+from tests.web.helpers import seed
 
 
 @pytest.fixture
@@ -14,5 +14,5 @@ def auth_app(app):
 
 @pytest.fixture
 def seeded(app):
-    """Seed the database; return the comparison id and its two document ids."""
-    return seed_comparison(app)
+    """Seed the database; unpack as ``comparison_id, (doc_a, doc_b)``, texts in ``.texts``."""
+    return seed(app)

@@ -18,6 +18,26 @@ SLOGAN = "Make Japan Great Again"
 CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 
 
+class Seed:
+    """The seed comparison: unpacks as ``comparison_id, (doc_a, doc_b)``; ``texts`` holds the
+    two documents' texts."""
+
+    def __init__(self, comparison_id: int, document_ids: list[int], texts: list[str]) -> None:
+        self.comparison_id = comparison_id
+        self.document_ids = document_ids
+        self.texts = texts
+
+    def __iter__(self):
+        return iter((self.comparison_id, self.document_ids))
+
+
+def seed(app):
+    """Run ``parallax seed``; return the :class:`Seed`."""
+    comparison_id, document_ids = seed_comparison(app)
+    texts = [document_text(app, document_id) for document_id in document_ids]
+    return Seed(comparison_id, document_ids, texts)
+
+
 def seed_comparison(app):
     """Run ``parallax seed``; return the comparison id and its two document ids."""
     result = app.test_cli_runner().invoke(args=["seed"])

@@ -18,6 +18,8 @@ from annotations.framing import taxonomy
 from annotations.storage import models
 from annotations.storage import store
 from annotations.text.ingest import ingest_text
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_teacher
 from tests.web.helpers import signed_in
 from webapp import create_app
@@ -26,22 +28,8 @@ from webapp import db
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
-SLOGAN = "Make Japan Great Again"
 
 pytestmark = pytest.mark.databases
-
-
-@pytest.fixture
-def seeded(app, runner):
-    """Seed the database; return the comparison id and its two document ids."""
-    result = runner.invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        comparison = store.find_comparison_by_title(
-            db.get_session(), MANIFEST["comparison"]["title"]
-        )
-        return comparison.id, [document.id for document in comparison.documents]
 
 
 def counts(app):

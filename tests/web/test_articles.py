@@ -123,19 +123,6 @@ def count(app, model):
         return db.get_session().scalar(select(func.count()).select_from(model))
 
 
-@pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        comparison = db.get_session().scalars(select(models.Comparison)).one()
-        return (
-            comparison.id,
-            [d.id for d in comparison.documents],
-            [d.text for d in comparison.documents],
-        )
-
-
 def article_data(number, **fields):
     return {f"articles-{number}-{name}": value for name, value in fields.items()}
 
@@ -152,7 +139,8 @@ def post_new(client, title="Two texts", articles_=None, **extra):
 
 
 def test_seed_page_keeps_the_dom_contract(client, seeded):
-    comparison_id, document_ids, texts = seeded
+    comparison_id, document_ids = seeded
+    texts = seeded.texts
     response = client.get(f"/comparisons/{comparison_id}")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -181,7 +169,7 @@ def test_seed_page_keeps_the_dom_contract(client, seeded):
 
 
 def test_the_reader_names_the_signed_in_user_for_the_tags_kept_in_the_browser(auth_app, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     teacher_id = add_teacher(auth_app)
     other_id = add_teacher(auth_app, username="mr.sato", name="Mr Sato")
     for user_id, username in ((teacher_id, "ms.tanaka"), (other_id, "mr.sato")):
@@ -211,7 +199,7 @@ def test_emoji_and_carriage_returns_keep_the_contract(client, app):
 
 
 def test_overview_graphic_draws_bars_and_bands(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     body = client.get(f"/comparisons/{comparison_id}").get_data(as_text=True)
     svg = body.split('<svg class="overview-svg"')[1].split("</svg>")[0]
     bars_a = re.findall(r'<rect class="ov-bar ov-bar-a ([^"]*)"', svg)
@@ -225,7 +213,7 @@ def test_overview_graphic_draws_bars_and_bands(client, seeded):
 
 
 def test_pick_two_of_three_documents(client, app, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     response = post_new(
         client,
         title="Three",
@@ -260,13 +248,13 @@ def test_pick_two_of_three_documents(client, app, seeded):
     assert client.get(f"/comparisons/{number}?a={ids[0]}&b=999999").status_code == 404
     assert client.get("/comparisons/999999").status_code == 404
     # A document of another comparison is not shown here.
-    _, seed_ids, _ = seeded
+    _, seed_ids = seeded
     assert client.get(f"/comparisons/{number}?a={seed_ids[0]}").status_code == 404
     assert comparison_id != number
 
 
 def test_tag_set_key_comes_from_the_query(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     body = client.get(f"/comparisons/{comparison_id}?tagset=policy-frames").get_data(as_text=True)
     assert 'data-tag-set-key="policy-frames"' in body
     assert 'data-tag-set-url="/api/tag-sets/policy-frames"' in body
@@ -275,7 +263,7 @@ def test_tag_set_key_comes_from_the_query(client, seeded):
 
 
 def test_seed_route_redirects_to_the_stored_comparison(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     response = client.get("/compare/seeds")
     assert response.status_code == 302
     assert response.location == f"/comparisons/{comparison_id}"
@@ -285,7 +273,7 @@ def test_seed_route_redirects_to_the_stored_comparison(client, seeded):
 
 
 def test_lists_show_the_stored_comparisons(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     for path in ("/", "/comparisons"):
         body = client.get(path).get_data(as_text=True)
         assert f'href="/comparisons/{comparison_id}"' in body
@@ -742,7 +730,7 @@ def test_posting_without_the_csrf_token_is_refused(csrf_client):
 
 
 def test_tag_set_picker_switches_the_readers_tag_set(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     page = client.get(f"/comparisons/{comparison_id}?tagset=policy-frames").get_data(as_text=True)
     assert 'data-tag-set-key="policy-frames"' in page
     assert '<option value="policy-frames" selected>' in page
