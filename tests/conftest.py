@@ -5,13 +5,17 @@ import secrets
 import shutil
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from sqlalchemy import make_url
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
+from werkzeug.test import TestResponse
 
 from annotations.storage.models import Base
+from tests.web.helpers import PASSWORD
+from tests.web.helpers import add_teacher
 from webapp import create_app
 from webapp import db
 
@@ -19,6 +23,13 @@ POSTGRES_URL_VARIABLE = "PARALLAX_TEST_DATABASE_URL"
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "login_disabled: run the `app` fixture with sign-in turned off (the single-user mode)",
+    )
+    config.addinivalue_line(
+        "markers", "signed_out: the `client` fixture is not signed in and no teacher is stored"
+    )
     config.addinivalue_line(
         "markers",
         "databases: run on SQLite and again on PostgreSQL when "
@@ -184,13 +195,13 @@ def engine(empty_engine):
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
+def app(request, tmp_path, database_url):
     app = create_app(
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
-            # Sign-in and its rate limit have their own tests (tests/web/test_auth.py).
-            "LOGIN_DISABLED": True,
+            # Production signs people in; the single-user mode is for the tests marked so.
+            "LOGIN_DISABLED": request.node.get_closest_marker("login_disabled") is not None,
             "RATELIMIT_ENABLED": False,
             "DATABASE_URL": database_url,
         },
@@ -206,9 +217,42 @@ def app(tmp_path, database_url):
         engine.dispose()
 
 
+TEACHER_USERNAME = "mr.ito"
+
+
+class AuthActions:
+    """Sign a test client in and out through the forms, as a person would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, username: str = TEACHER_USERNAME, password: str = PASSWORD) -> TestResponse:
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self) -> TestResponse:
+        return self.client.post("/logout")
+
+
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(request, app):
+    """A test client signed in as a teacher (Mr Ito), as people use Parallax.
+
+    With sign-in off (``login_disabled``) or for a test marked ``signed_out`` it is signed
+    out and no teacher is stored.
+    """
+    client = app.test_client()
+    if app.config["LOGIN_DISABLED"] or request.node.get_closest_marker("signed_out"):
+        return client
+    add_teacher(app, username=TEACHER_USERNAME, name="Mr Ito")
+    response = AuthActions(client).login()
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def auth(client):
+    """Sign the ``client`` in (``auth.login(username, password)``) and out (``auth.logout()``)."""
+    return AuthActions(client)
 
 
 @pytest.fixture

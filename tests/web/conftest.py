@@ -7,8 +7,8 @@ from tests.web.helpers import seed
 
 @pytest.fixture
 def auth_app(app):
-    """The `app` fixture with sign-in turned on."""
-    app.config["LOGIN_DISABLED"] = False
+    """The `app` fixture, named for tests about signing in (sign-in is on by default)."""
+    assert not app.config["LOGIN_DISABLED"], "a login_disabled test has no auth_app"
     return app
 
 

@@ -104,6 +104,7 @@ def test_unknown_api_route_and_wrong_method_answer_json(client, seeded):
 # -- saving on the seed comparison ------------------------------------------------------------
 
 
+@pytest.mark.login_disabled
 def test_seed_quotes_are_stored_at_offsets_that_slice_the_original_files(app, client, seeded):
     comparison_id, (doc_a, doc_b) = seeded
     files = [SEEDS / article["file"] for article in MANIFEST["articles"]]
@@ -143,6 +144,7 @@ def test_double_submit_stores_one_annotation(app, client, seeded):
     assert counts(app) == {"annotation": 1, "annotation_tag": 1, "user": 1}
 
 
+@pytest.mark.login_disabled
 def test_simultaneous_double_submit_answers_as_a_replay(app, seeded, monkeypatch):
     comparison_id, (_, doc_b) = seeded
     text = document_text(app, doc_b)
@@ -496,6 +498,7 @@ def test_missing_annotations_and_comparisons_are_404(client, seeded):
     assert response.get_json()["error"] == "not_found"
 
 
+@pytest.mark.login_disabled
 def test_author_comes_from_config(app, client, seeded):
     app.config["DEFAULT_AUTHOR"] = "Ms Tanaka"
     _, (_, doc_b) = seeded

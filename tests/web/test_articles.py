@@ -138,6 +138,7 @@ def post_new(client, title="Two texts", articles_=None, **extra):
 # --- the comparison page -------------------------------------------------------------------
 
 
+@pytest.mark.login_disabled
 def test_seed_page_keeps_the_dom_contract(client, seeded):
     comparison_id, document_ids = seeded
     texts = seeded.texts

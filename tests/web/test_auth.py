@@ -18,12 +18,8 @@ from webapp import create_app
 from webapp import db
 from webapp.auth.access import _outside_the_limits
 
-pytestmark = pytest.mark.databases
-
-
-@pytest.fixture
-def client(auth_app):
-    return auth_app.test_client()
+# Signing in is what these tests do: their client starts signed out, with no teacher stored.
+pytestmark = [pytest.mark.databases, pytest.mark.signed_out]
 
 
 def add_user(app, username="ms.tanaka", name="Ms Tanaka", role="teacher", password=PASSWORD):

@@ -56,6 +56,7 @@ def table(page, name):
     ]
 
 
+@pytest.mark.login_disabled
 def test_comparison_report_counts_what_was_tagged(app, client, seeded):
     comparison_id, (doc_a, doc_b) = seeded
     tag(client, app, comparison_id, doc_b, SLOGAN, ["slogan"], EMOJI_NOTE)
