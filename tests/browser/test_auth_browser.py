@@ -11,12 +11,11 @@ from sqlalchemy import select
 from annotations.storage import accounts
 from annotations.storage import listing
 from annotations.storage import models
+from tests.web.helpers import PASSWORD
+from tests.web.helpers import SLOGAN
 from webapp import db
 
 pytestmark = pytest.mark.browser
-
-SLOGAN = "Make Japan Great Again"
-PASSWORD = "tide pools at dawn"
 
 
 @pytest.fixture(scope="module")

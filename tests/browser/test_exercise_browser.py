@@ -11,20 +11,21 @@ from sqlalchemy import select
 
 from annotations.storage import accounts
 from annotations.storage import models
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import PASSWORD
+from tests.web.helpers import SLOGAN
 from webapp import db
 
-pytestmark = pytest.mark.browser
+# The lesson runs on SQLite and again on PostgreSQL (see `server_database`).
+pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
-SLOGAN = "Make Japan Great Again"
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
-PASSWORD = "tide pools at dawn"
 STUDENT_PASSWORD = "my class password"
 
 
 @pytest.fixture(scope="module")
-def lesson_app(make_seeded_app):
+def lesson_app(make_seeded_app, server_database):
     """An app with sign-in and CSRF on, the migrated schema, the seed and one teacher."""
-    app = make_seeded_app("lesson-instance")
+    app = make_seeded_app("lesson-instance", **server_database)
     with app.app_context():
         session = db.get_session()
         accounts.create_user(
@@ -116,7 +117,9 @@ def test_a_lesson_from_join_code_to_feedback(
         expect(ana.locator("[data-exercise-banner]")).to_contain_text("Tag every slogan")
         assert tag(ana, "b", SLOGAN, "Slogan or catchphrase", "A slogan.").status == 201
         assert tag(ben, "a", CRYPTO, "Slogan or catchphrase").status == 201
-        # Ana sees her own tag only: not Ben's, not the key.
+        # Ana sees her own tag only: not Ben's, not the key (loaded after Ben saved his).
+        ana.reload()
+        expect(ana.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
         expect(ana.locator("mark.hl")).not_to_have_count(0)
         assert ana.locator(".doc-column[data-side='a'] mark.hl").count() == 0
         screenshot(ana, "exercise-student-work")

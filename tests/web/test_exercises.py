@@ -13,6 +13,7 @@ from annotations.storage import models
 from annotations.storage import saving
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
+from tests.web.helpers import add_small_comparison
 from tests.web.helpers import add_teacher
 from tests.web.helpers import document_text
 from tests.web.helpers import signed_in
@@ -20,6 +21,8 @@ from webapp import create_app
 from webapp import db
 
 STUDENT_PASSWORD = "my class password"
+SMALL_A1 = "Buy gold coins now."
+SMALL_B1 = "Make the country great again."
 
 pytestmark = pytest.mark.databases
 
@@ -542,3 +545,64 @@ def test_the_exercise_report_counts_students_not_the_key_and_is_the_teachers_onl
     other = signed_in(app, "mr.sato")
     assert other.get(f"/exercises/{eid}/report").status_code == 404
     assert other.get(f"/exercises/{eid}/report.pdf").status_code == 404
+
+
+def test_results_and_report_show_the_hand_counted_agreement(auth_app, seeded):
+    # The small comparison: A = "Buy gold coins now." (A1), "The minister spoke on Monday."
+    # (A2), "Rain is due tonight." (A3); B = "Make the country great again." (B1), "The
+    # minister spoke twice on Monday." (B2).
+    #   Key: A1 promotional, B1 slogan.   Ana: the same two.
+    #   Ben: A1 promotional, B1 promotional, A3 promotional.
+    # Against the key (same tag, half the shorter span overlapping): Ana matches 2, misses 0,
+    # adds 0: P = R = F1 = 100%. Ben matches 1 (A1), misses 1 (B1 slogan), adds 2: P = 1/3,
+    # R = 1/2, F1 = 2PR / (P + R) = 0.4. The class: 3 matched, 1 missed, 2 extra: P = 3/5,
+    # R = 3/4, F1 = 0.9 / 1.35 = 2/3 (67%).
+    # Alpha between the students (the key is not a student): 2 tags used x 5 sentences = 10
+    # decisions each, n = 20 values; ones 2 + 3 = 5, zeros 15; they differ on 3 cells (B1
+    # slogan, B1 promotional, A3 promotional), so o01 = 3 and
+    #   alpha = 1 - (n - 1) * o01 / (n0 * n1) = 1 - 19 * 3 / (15 * 5) = 0.24.
+    # Pairwise F1 (Ana as key, Ben as response) is Ben's against the key: 40%.
+    comparison_id, (doc_a, doc_b) = add_small_comparison(auth_app)
+    add_teacher(auth_app)
+    teacher = signed_in(auth_app)
+    eid = make_exercise(teacher, comparison_id)
+    ana, ben = student(auth_app, eid, "Ana"), student(auth_app, eid, "Ben")
+    tags = {
+        teacher: [(doc_a, SMALL_A1, "promotional"), (doc_b, SMALL_B1, "slogan")],
+        ana: [(doc_a, SMALL_A1, "promotional"), (doc_b, SMALL_B1, "slogan")],
+        ben: [
+            (doc_a, SMALL_A1, "promotional"),
+            (doc_b, SMALL_B1, "promotional"),
+            (doc_a, "Rain is due tonight.", "promotional"),
+        ],
+    }
+    for client, items in tags.items():
+        for document, quote, key in items:
+            payload = body(auth_app, comparison_id, document, quote, exercise_id=eid, tags=(key,))
+            assert save(client, document, payload).status_code == 201
+
+    page = teacher.get(f"/exercises/{eid}/results").get_data(as_text=True)
+    rows = {}
+    for name in ("Ana", "Ben"):
+        row = re.search(
+            rf'<tr data-student-id="{member_id(auth_app, eid, name)}">(.*?)</tr>', page, re.S
+        )
+        rows[name] = re.findall(r'<td class="num">(.*?)</td>', row.group(1))
+    assert rows["Ana"] == ["2", "0", "0", "100%", "100%", "100%"]
+    assert rows["Ben"] == ["1", "1", "2", "33%", "50%", "40%"]
+    overall = page.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert re.findall(r'<td class="num">(.*?)</td>', overall) == [
+        "3",
+        "1",
+        "2",
+        "60%",
+        "75%",
+        "67%",
+    ]
+    assert 'data-alpha="0.240"' in page
+    assert "Krippendorff&rsquo;s alpha: <strong>0.24</strong>" in page
+    assert "Over 10 decisions" in page
+
+    report = teacher.get(f"/exercises/{eid}/report").get_data(as_text=True)
+    assert 'data-alpha="0.240"' in report
+    assert "<strong data-mean-f1>40%</strong>" in report
