@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from annotations import accounts
-from annotations import models
+from annotations.storage import accounts
+from annotations.storage import models
 from tests.browser.axe import axe_violations
 from tests.browser.axe import describe
 from tests.browser.conftest import SCREENSHOTS
