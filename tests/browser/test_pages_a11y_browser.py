@@ -1,6 +1,7 @@
 """Every page a teacher or a student reaches outside the annotation dialogs, checked with axe-core
 (WCAG 2.1 A and AA) on a wide screen and at 320 CSS px (400 % zoom), where the page itself
-must not scroll sideways (WCAG 1.4.10 Reflow), and /tag-sets at 200 % zoom."""
+must not scroll sideways (WCAG 1.4.10 Reflow), and /tag-sets at 200 % zoom; then the exercise
+report printed to A4 by Chromium, every column on the paper."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from sqlalchemy import select
 
 from annotations.storage import accounts
 from annotations.storage import models
+from annotations.storage import store
 from tests.browser.axe import axe_violations
 from tests.browser.axe import describe
 from tests.browser.conftest import SCREENSHOTS
+from tests.web.pdf_reading import read_pdf
+from tests.web.pdf_reading import squeeze
 from webapp import db
 
 pytestmark = pytest.mark.browser
@@ -82,7 +86,7 @@ def save_tag(page, server, comparison_id, document, quote, tag, note=""):
             "end": start + len(quote),
             "quote": quote,
             "tag_set_key": "media-literacy",
-            "tag_keys": [tag],
+            "tag_keys": [tag] if isinstance(tag, str) else list(tag),
             "note": note,
             "exercise_id": int(re.search(r"/exercises/(\d+)", page.url).group(1)),
         },
@@ -264,3 +268,84 @@ def test_every_page_passes_axe_and_reflows_at_320_px(
     )
     assert len(sweep.checked) == 2 * 20, sweep.checked
     assert problems == []
+
+
+# A4 is 210 mm wide; the report's print stylesheet leaves 14 mm each side: 182 mm = 688 CSS px.
+A4_CONTENT_WIDTH = round(182 / 25.4 * 96)
+CUT_COLUMNS = """(limit) => [...document.querySelectorAll("main th, main td")]
+  .filter((cell) => cell.getBoundingClientRect().right > limit + 0.5)
+  .map((cell) => `${cell.closest("table").dataset.table}: ${cell.textContent.trim()} ends at ${
+    Math.round(cell.getBoundingClientRect().right)}`)"""
+
+LINES_OF_TAG_NAMES = """() => [...document.querySelectorAll("[data-table='by-source'] tbody th")]
+  .map((cell) => {
+    const style = getComputedStyle(cell);
+    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    return (cell.clientHeight - padding) / parseFloat(style.lineHeight);
+  })"""
+
+
+def test_the_exercise_report_prints_every_column_on_a4(
+    sweep_app, sweep_server, chromium, screenshot, tmp_path
+):
+    server = sweep_server
+    comparison_id, docs = documents(sweep_app)
+    with sweep_app.app_context():
+        tags = [(t.key, t.name) for t in store.get_tag_set(db.get_session(), "media-literacy").tags]
+    context = chromium.new_context(viewport=WIDE)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/login")
+        page.get_by_label("Username").fill("ms.tanaka")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{server}/exercises/new")
+        page.get_by_label("Title").fill("Every tag of the set")
+        page.get_by_label("Tag set").select_option(label="Media literacy")
+        page.get_by_role("button", name="Save and open it").click()
+        code = page.locator("[data-join-code]").inner_text().strip()
+        exercise_url = page.url
+        names = ("Ana María Fernández-Oyelaran", "Ben")
+        for name, used in ((names[0], tags), (names[1], tags[:5])):
+            student = context.browser.new_context().new_page()
+            student.goto(f"{server}/join/{code}")
+            student.get_by_label("Your name").fill(name)
+            student.get_by_label("Password").fill(STUDENT_PASSWORD)
+            student.get_by_role("button", name="Join").click()
+            expect(student.locator(".site-header")).to_contain_text(f"Signed in as {name}")
+            keys = [key for key, _ in used]
+            save_tag(
+                student,
+                server,
+                comparison_id,
+                docs[1],
+                SLOGAN,
+                keys,
+                "Borrowed \U0001f1ef\U0001f1f5",
+            )
+            student.context.close()
+
+        page.goto(f"{exercise_url}/report")
+        expect(page.locator("[data-table='by-annotator-2']")).to_be_visible()
+        # The print layout at the width of A4's printed area: no cell ends past it.
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+        assert page.evaluate(CUT_COLUMNS, A4_CONTENT_WIDTH) == []
+        screenshot(page, "report-print-a4")
+        # No tag name in the by-source table wraps to more than two lines.
+        heights = page.evaluate(LINES_OF_TAG_NAMES)
+        assert heights and max(heights) < 3, heights
+
+        printed = SCREENSHOTS / "report-print-a4.pdf"
+        pdf = read_pdf(page.pdf(path=str(printed), format="A4", print_background=True))
+        text = squeeze(pdf.text)
+        assert pdf.overflow == []
+        for header in ("Matched", "Missed", "Extra", "Precision", "Recall", "F1", "Annotations"):
+            assert header.upper() in text.upper(), header
+        for _, name in tags:
+            assert name.upper() in text.upper(), name
+        for name in names:
+            assert name in text
+        assert "2 annotations by 2 students" in text
+    finally:
+        context.close()
