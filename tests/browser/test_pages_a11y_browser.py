@@ -349,3 +349,55 @@ def test_the_exercise_report_prints_every_column_on_a4(
         assert "2 annotations by 2 students" in text
     finally:
         context.close()
+
+
+def test_a_chosen_file_survives_a_refused_address(
+    sweep_server, chromium, screenshot, tmp_path, problems
+):
+    server = sweep_server
+    upload = tmp_path / "second-article.txt"
+    upload.write_text(
+        "Takaichi answered from Tokyo \U0001f1ef\U0001f1f5.\n\nShe spoke of the alliance.\n",
+        encoding="utf-8",
+    )
+    context = chromium.new_context(viewport=WIDE, bypass_csp=True)
+    page = context.new_page()
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    try:
+        page.goto(f"{server}/login")
+        page.get_by_label("Username").fill("ms.tanaka")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{server}/comparisons/new")
+        page.get_by_label("Title", exact=True).fill("A kept upload")
+        page.locator("#articles-0-text").fill("Trump called Takaichi on Tuesday.")
+        page.locator("#articles-1-file").set_input_files(str(upload))
+        page.locator("summary", has_text="Add a third article").click()
+        # A loopback address: the fetch guard refuses it after the form itself was valid.
+        page.locator("#articles-2-url").fill("http://127.0.0.1:9/article")
+        page.get_by_role("button", name="Create the comparison").click()
+        expect(page.locator("#articles-2-url-errors")).to_be_visible()
+        kept = page.locator("#articles-1-file-kept")
+        expect(kept).to_contain_text("Kept from your last try: second-article.txt")
+        expect(page.locator("#articles-1-file")).to_have_accessible_description(
+            re.compile("second-article.txt")
+        )
+        axe = axe_violations(page)
+        assert axe == [], describe(axe)
+        screenshot(page, "new-comparison-kept-file")
+        page.set_viewport_size(NARROW)
+        layout = page.evaluate(OVERFLOW)
+        assert layout["scroll"] <= layout["client"], layout
+        kept.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "new-comparison-kept-file-320.png"))
+        page.set_viewport_size(WIDE)
+
+        page.locator("#articles-2-url").fill("")
+        page.get_by_role("button", name="Create the comparison").click()
+        expect(page.locator(".flash-success")).to_contain_text("Created the comparison")
+        expect(page.locator(".doc-column[data-side='b']")).to_contain_text(
+            "Takaichi answered from Tokyo \U0001f1ef\U0001f1f5."
+        )
+    finally:
+        context.close()
+    assert problems == []
