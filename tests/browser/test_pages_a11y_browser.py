@@ -180,8 +180,21 @@ def test_every_page_passes_axe_and_reflows_at_320_px(
         page.get_by_role("button", name="Add the tag").click()
         expect(page.locator(".field-errors").first).to_be_visible()
         sweep.check(page, "tag-set-editor-errors")
+        page.locator(".tag-table tbody tr").first.get_by_role("link", name="Edit").click()
+        page.get_by_label("Name").fill("")
+        page.get_by_role("button", name="Save the tag").click()
+        expect(page.locator(".field-errors").first).to_be_visible()
+        sweep.check(page, "tag-edit-errors")
         page.goto(f"{server}/tag-sets/media-literacy")
         sweep.check(page, "tag-set-show")
+        page.goto(f"{server}/tag-sets/new")
+        page.get_by_role("button", name="Create the set").click()
+        expect(page.locator(".field-errors").first).to_be_visible()
+        sweep.check(page, "tag-set-new-errors")
+        page.goto(f"{server}/tag-sets/import")
+        page.get_by_role("button", name="Import").click()
+        expect(page.locator(".field-errors, .form-problems").first).to_be_visible()
+        sweep.check(page, "tag-set-import-errors")
 
         page.goto(f"{server}/exercises")
         sweep.check(page, "exercises")
@@ -266,7 +279,7 @@ def test_every_page_passes_axe_and_reflows_at_320_px(
     assert not sweep.failures, f"{len(sweep.failures)} of {len(sweep.checked)} states fail:\n" + (
         "\n".join(sweep.failures)
     )
-    assert len(sweep.checked) == 2 * 20, sweep.checked
+    assert len(sweep.checked) == 2 * 23, sweep.checked
     assert problems == []
 
 

@@ -15,6 +15,7 @@ from tests.web.helpers import document_text
 from tests.web.pdf_reading import read_pdf
 from tests.web.pdf_reading import squeeze
 from webapp import db
+from webapp.reports import pdf
 
 EMOJI_NOTE = "Slogan \U0001f1ef\U0001f1f5"
 
@@ -146,6 +147,22 @@ def test_the_pdf_is_the_report_page_tagged_for_screen_readers(app, client, seede
     assert pdf.title == f"Report: {title} · Parallax"
     assert pdf.display_title
     assert f"Report: {title} · Parallax" in pdf.xmp and "dc:title" in pdf.xmp
+
+
+def test_without_pango_the_pdf_link_says_why_and_the_page_still_prints(
+    app, client, seeded, monkeypatch
+):
+    comparison_id, _ = seeded
+
+    def missing():
+        raise pdf.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "_weasyprint", missing)
+    response = client.get(f"/comparisons/{comparison_id}/report.pdf?a=1&b=2")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/comparisons/{comparison_id}/report?a=1&b=2")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "This server cannot make PDFs: WeasyPrint needs the Pango library" in page
 
 
 def test_unknown_comparison_report_is_404(client, seeded):

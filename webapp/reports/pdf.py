@@ -11,13 +11,10 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 from urllib.parse import urlsplit
-
-from weasyprint import HTML
-from weasyprint import URLFetcher
-from weasyprint.urls import URLFetcherResponse
 
 # The stylesheets are written for browsers too: WeasyPrint logs a warning for every screen-only
 # rule it skips (media queries, SVG paint properties), which says nothing about the report.
@@ -28,34 +25,54 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 BASE_URL = "http://parallax.invalid/"
 
 
-class StaticFetcher(URLFetcher):
-    """Serve ``/static/...`` from the app's static folder and refuse every other URL."""
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot run here (its Pango library is missing)."""
 
-    def __init__(self, static_folder: str, static_path: str = "/static", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.static_folder = os.path.realpath(static_folder)
-        self.static_path = static_path.rstrip("/") + "/"
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        """Return the static file ``url`` names; raise ValueError for anything else."""
-        path = unquote(urlsplit(url).path)
-        if not url.startswith(BASE_URL) or not path.startswith(self.static_path):
-            raise ValueError(f"The PDF reads only the app's static files, not {url}")
-        file = os.path.realpath(os.path.join(self.static_folder, path[len(self.static_path) :]))
-        if os.path.commonpath([file, self.static_folder]) != self.static_folder:
-            raise ValueError(f"Outside the static folder: {url}")
-        with open(file, "rb") as handle:
-            body = handle.read()
-        kind = mimetypes.guess_type(file)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, headers={"Content-Type": kind})
+@lru_cache(maxsize=1)
+def _weasyprint() -> Any:
+    # Imported on first use: WeasyPrint loads Pango when imported, and a server without Pango
+    # should still serve every page but the PDF.
+    try:
+        import weasyprint
+    except OSError as error:
+        raise PdfUnavailable(str(error)) from error
+    return weasyprint
+
+
+def _fetcher(static_folder: str, static_path: str) -> Any:
+    """Return a WeasyPrint URL fetcher that reads the app's static files and nothing else."""
+    weasyprint = _weasyprint()
+    from weasyprint.urls import URLFetcherResponse
+
+    root = os.path.realpath(static_folder)
+    prefix = static_path.rstrip("/") + "/"
+
+    class StaticFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            path = unquote(urlsplit(url).path)
+            if not url.startswith(BASE_URL) or not path.startswith(prefix):
+                raise ValueError(f"The PDF reads only the app's static files, not {url}")
+            file = os.path.realpath(os.path.join(root, path[len(prefix) :]))
+            if os.path.commonpath([file, root]) != root:
+                raise ValueError(f"Outside the static folder: {url}")
+            with open(file, "rb") as handle:
+                body = handle.read()
+            kind = mimetypes.guess_type(file)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, headers={"Content-Type": kind})
+
+    return StaticFetcher()
 
 
 def render_pdf(html: str, *, static_folder: str, static_path: str = "/static") -> bytes:
-    """Return the report page ``html``, laid out for A4 paper, as the bytes of a tagged PDF."""
-    document = HTML(
+    """Return the report page ``html``, laid out for A4 paper, as the bytes of a tagged PDF.
+
+    Raises PdfUnavailable when WeasyPrint cannot load its Pango library.
+    """
+    document = _weasyprint().HTML(
         string=html,
         base_url=BASE_URL,
-        url_fetcher=StaticFetcher(static_folder, static_path),
+        url_fetcher=_fetcher(static_folder, static_path),
         media_type="print",
     )
     return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))

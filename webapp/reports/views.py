@@ -24,6 +24,7 @@ from webapp.exercises.access import get_exercise_or_404
 from webapp.reports.data import ReportData
 from webapp.reports.data import comparison_report
 from webapp.reports.data import exercise_report
+from webapp.reports.pdf import PdfUnavailable
 from webapp.reports.pdf import render_pdf
 
 bp = Blueprint("reports", __name__)
@@ -43,14 +44,29 @@ def _comparison_data(comparison_id: int) -> ReportData | Response:
     return comparison_report(session, comparison, a_row, b_row, fallback_author=fallback)
 
 
+def _query() -> str:
+    query = request.query_string.decode("ascii", "replace")
+    return f"?{query}" if query else ""
+
+
 def _pdf(html: str, stem: str) -> Response:
     name = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-").lower() or "report"
     assert current_app.static_folder is not None
-    pdf = render_pdf(
-        html,
-        static_folder=current_app.static_folder,
-        static_path=current_app.static_url_path or "/static",
-    )
+    try:
+        pdf = render_pdf(
+            html,
+            static_folder=current_app.static_folder,
+            static_path=current_app.static_url_path or "/static",
+        )
+    except PdfUnavailable as error:
+        current_app.logger.error("The PDF report cannot be made: %s", error)
+        flash(
+            "This server cannot make PDFs: WeasyPrint needs the Pango library "
+            "(on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0). "
+            "Print this page instead: it has a layout for paper.",
+            "error",
+        )
+        return redirect(request.path.removesuffix(".pdf") + _query())
     return Response(
         pdf,
         mimetype="application/pdf",
