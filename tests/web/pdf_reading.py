@@ -26,23 +26,26 @@ class PdfFacts:
     display_title: bool
     marked: bool
     roles: list[str]
+    figures_without_alt: int
     xmp: str
     overflow: list[str]
 
 
-def _roles(node, found: list[str], depth: int = 0) -> None:
+def _roles(node, found: list[str], bare: list[int], depth: int = 0) -> None:
     if depth > 60:
         return
     node = node.get_object()
     if isinstance(node, DictionaryObject):
         if "/S" in node:
             found.append(str(node["/S"]))
+            if node["/S"] == "/Figure" and not str(node.get("/Alt") or "").strip():
+                bare.append(1)
         kids = node.get("/K")
         if kids is not None:
             kids = kids.get_object()
             for kid in kids if isinstance(kids, list) else [kids]:
                 if hasattr(kid, "get_object") and isinstance(kid.get_object(), DictionaryObject):
-                    _roles(kid, found, depth + 1)
+                    _roles(kid, found, bare, depth + 1)
 
 
 def _overflow(data: bytes) -> list[str]:
@@ -67,9 +70,10 @@ def read_pdf(data: bytes) -> PdfFacts:
     overflow = _overflow(data)
     text = "\n".join(texts)
     roles: list[str] = []
+    bare: list[int] = []
     tree = root.get("/StructTreeRoot")
     if tree is not None:
-        _roles(tree, roles)
+        _roles(tree, roles, bare)
     viewer = root.get("/ViewerPreferences")
     mark_info = root.get("/MarkInfo")
     metadata = root.get("/Metadata")
@@ -82,6 +86,7 @@ def read_pdf(data: bytes) -> PdfFacts:
         display_title=bool(viewer and viewer.get_object().get("/DisplayDocTitle")),
         marked=bool(mark_info and mark_info.get_object().get("/Marked")),
         roles=roles,
+        figures_without_alt=len(bare),
         xmp=metadata.get_object().get_data().decode("utf-8", "replace") if metadata else "",
         overflow=overflow,
     )

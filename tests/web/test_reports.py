@@ -142,7 +142,8 @@ def test_the_pdf_is_the_report_page_tagged_for_screen_readers(app, client, seede
     assert pdf.overflow == []
     # Tagged for assistive technology: structure tree, language, title.
     assert pdf.marked
-    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI"} <= set(pdf.roles), pdf.roles
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure"} <= set(pdf.roles)
+    assert pdf.figures_without_alt == 0  # the chart is named by its title
     assert pdf.lang == "en"
     assert pdf.title == f"Report: {title} · Parallax"
     assert pdf.display_title
