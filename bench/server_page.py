@@ -2,7 +2,7 @@
 
 Builds a fresh SQLite database in a temporary instance folder (``parallax db upgrade`` and
 ``parallax seed`` through the CLI runner), stores 1,000 annotations on the two seed articles
-with ``annotations.storage.store.add_annotation``, then times GET of the comparison page and of the
+with ``annotations.storage.saving.add_annotation``, then times GET of the comparison page and of the
 annotations JSON that the page's script fetches, with the Flask test client.
 
     .venv/bin/python bench/server_page.py --write-readme
@@ -66,7 +66,7 @@ SECTION_TEMPLATE = f"""{SECTION_START}
 ### `bench/server_page.py`: the comparison page with 1,000 annotations
 
 A fresh SQLite database in a temporary instance folder (`parallax db upgrade`, `parallax
-seed`), then 1,000 annotations stored with `annotations.storage.store.add_annotation` on the two
+seed`), then 1,000 annotations stored with `annotations.storage.saving.add_annotation` on the two
 seed articles: spans of 1 to 30 words at random word boundaries (so many overlap, some run
 across sentences), one to three tags of the Media literacy set, a note on every third and a
 link to a span of the other article on every tenth. Each URL is requested 3 times untimed,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from annotations.storage import accounts
 from annotations.storage import models
+from tests.browser.drag import drag_over
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import PASSWORD
 from tests.web.helpers import SLOGAN
@@ -42,11 +43,13 @@ def lesson_server(lesson_app, serve):
 
 
 @pytest.fixture
-def tag(select_text):
-    """Return a function: select text in one column, pick a tag, add a note, save."""
+def tag():
+    """Return a function: drag over text in one column, pick a tag, add a note, save."""
 
     def tag_text(page, side, text, tag_name, note=""):
-        select_text(page, side, text)
+        drag_over(page, side, text)
+        picker = page.get_by_role("dialog", name="Tag the selection")
+        expect(picker).to_contain_text(text)
         return save_picked(page, tag_name, note)
 
     return tag_text
@@ -117,10 +120,10 @@ def test_a_lesson_from_join_code_to_feedback(
         expect(ana.locator("[data-exercise-banner]")).to_contain_text("Tag every slogan")
         assert tag(ana, "b", SLOGAN, "Slogan or catchphrase", "A slogan.").status == 201
         assert tag(ben, "a", CRYPTO, "Slogan or catchphrase").status == 201
-        # Ana sees her own tag only: not Ben's, not the key (loaded after Ben saved his).
+        # Ana sees her own tag only: not Ben's (loaded after he tagged), not the key.
         ana.reload()
         expect(ana.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
-        expect(ana.locator("mark.hl")).not_to_have_count(0)
+        expect(ana.locator(".doc-column[data-side='b'] mark.hl")).not_to_have_count(0)
         assert ana.locator(".doc-column[data-side='a'] mark.hl").count() == 0
         screenshot(ana, "exercise-student-work")
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import re
 import socket
 import ssl
@@ -367,7 +368,10 @@ def encode_uploads_in_memory(monkeypatch):
 
 
 def errors_of(response):
-    body = response.get_data(as_text=True)
+    return errors_of_body(response.get_data(as_text=True))
+
+
+def errors_of_body(body):
     return body, re.findall(r'<ul class="field-errors" id="([^"]+)-errors"><li>([^<]*)</li>', body)
 
 
@@ -649,6 +653,112 @@ def test_https_refuses_an_untrusted_or_misnamed_certificate(
         assert "CERTIFICATE_VERIFY_FAILED" in message
         assert site.paths == []
     assert count(app, models.Document) == 0
+
+
+FILE_B = "Takaichi answered the call from Air Force One.\n\nShe thanked him \U0001f64f.\n"
+
+
+def kept_token(body, number):
+    name = f"articles-{number}-kept"
+    match = re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', body)
+    assert match, f"no kept field for article {number + 1}"
+    return match.group(1)
+
+
+def kept_files(app):
+    folder = Path(app.instance_path) / "kept-uploads"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def refused_with_a_file(client):
+    """Post article 2 as a file and a refused address for article 3; return the page."""
+    response = post_new(
+        client,
+        articles_=[
+            {"text": "Trump called Takaichi."},
+            {"file": (io.BytesIO(FILE_B.encode()), "call-b.txt")},
+            {"url": "ftp://files.example/c.txt"},
+        ],
+    )
+    assert response.status_code == 422
+    return response.get_data(as_text=True)
+
+
+def test_an_uploaded_file_survives_an_error_elsewhere_on_the_form(client, app):
+    body = refused_with_a_file(client)
+    _, errors = errors_of_body(body)
+    assert ("articles-2-url", "Give an address starting with http:// or https://.") in errors
+    # The file is kept, named, and the form says it will be used.
+    token = kept_token(body, 1)
+    assert len(token) >= 20
+    assert "Kept from your last try: <strong data-kept-name>call-b.txt</strong>" in body
+    assert "It is used unless you choose another file." in body
+    assert "Don\u2019t use this file" in body
+    assert kept_files(app) == sorted([f"{token}.bin", f"{token}.json"])
+    assert (
+        Path(app.instance_path) / "kept-uploads" / f"{token}.bin"
+    ).read_bytes() == FILE_B.encode()
+    # The user fixes article 3 (drops it) and sends the form again without choosing the file.
+    response = post_new(client, articles_=[{"text": "Trump called Takaichi."}, {"kept": token}])
+    assert response.status_code == 302, errors_of(response)[1]
+    with app.app_context():
+        a, b = db.get_session().scalars(select(models.Comparison)).one().documents
+        assert b.text == FILE_B
+    assert kept_files(app) == []
+
+
+def test_a_kept_file_can_be_replaced_or_dropped(client, app):
+    token = kept_token(refused_with_a_file(client), 1)
+    dropped = post_new(
+        client, articles_=[{"text": "Trump called Takaichi."}, {"kept": token, "forget": "y"}]
+    )
+    assert dropped.status_code == 422
+    assert ("articles-1-text", "Paste the text, upload a file or give an address.") in errors_of(
+        dropped
+    )[1]
+    assert "Kept from your last try" not in dropped.get_data(as_text=True)
+    assert kept_files(app) == []
+
+    token = kept_token(refused_with_a_file(client), 1)
+    replaced = post_new(
+        client,
+        articles_=[
+            {"text": "Trump called Takaichi."},
+            {"kept": token, "file": (io.BytesIO(b"Another text entirely."), "other.txt")},
+        ],
+    )
+    assert replaced.status_code == 302
+    with app.app_context():
+        b = db.get_session().scalars(select(models.Comparison)).one().documents[1]
+        assert b.text == "Another text entirely."
+    assert kept_files(app) == []
+
+
+def test_a_kept_file_is_its_senders_only_and_expires(client, app):
+    token = kept_token(refused_with_a_file(client), 1)
+    message = "The file you chose before is no longer kept"
+    add_teacher(app)
+    other = signed_in(app)
+    stolen = post_new(other, articles_=[{"text": "Trump called Takaichi."}, {"kept": token}])
+    assert stolen.status_code == 422
+    assert any(name == "articles-1-file" and message in text for name, text in errors_of(stolen)[1])
+    assert count(app, models.Document) == 0
+    # An hour later the file is gone, and the form says to choose it again.
+    folder = Path(app.instance_path) / "kept-uploads"
+    for path in folder.iterdir():
+        os.utime(path, (path.stat().st_atime - 3601, path.stat().st_mtime - 3601))
+    late = post_new(client, articles_=[{"text": "Trump called Takaichi."}, {"kept": token}])
+    assert late.status_code == 422
+    assert any(name == "articles-1-file" and message in text for name, text in errors_of(late)[1])
+    assert kept_files(app) == []
+
+
+def test_a_file_over_the_limit_or_of_the_wrong_kind_is_not_kept(client, app):
+    for upload in ((io.BytesIO(b"x" * (MAX_BYTES + 1)), "big.txt"), (io.BytesIO(b"%PDF"), "a.pdf")):
+        response = post_new(client, articles_=[{"text": "A."}, {"file": upload}])
+        assert response.status_code == 422
+        assert "Kept from your last try" not in response.get_data(as_text=True)
+    assert kept_files(app) == []
 
 
 def test_html_upload_and_markdown(client, app):
