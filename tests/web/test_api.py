@@ -566,13 +566,21 @@ def test_csrf_token_is_required(csrf_app):
     assert counts(csrf_app)["annotation"] == 1
 
 
-def test_a_csrf_token_holds_for_as_long_as_the_page_stays_open(csrf_app, monkeypatch):
+def test_a_csrf_token_holds_for_as_long_as_the_session(csrf_app, monkeypatch):
     doc_id, body = seeded_save(csrf_app)
     client = csrf_app.test_client()
     page = client.get("/").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-    # Six hours with the page open (Flask-WTF's own default lets a token run out after one).
-    later = time.time() + 6 * 3600
-    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    idle = csrf_app.config["PERMANENT_SESSION_LIFETIME"]
+    assert idle > 3600
+    # The page left open for longer than Flask-WTF's own default of one hour, but within
+    # the session's idle lifetime: the save goes through.
+    now = time.time()
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: now + idle - 60)
     response = post(client, doc_id, body, headers={"X-CSRFToken": token})
     assert response.status_code == 201, response.get_json()
+    # Idle past the session's lifetime, the session and its token are gone (issue 12).
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: now + 2 * idle + 60)
+    again = {**body, "id": str(uuid.uuid4())} if "id" in body else body
+    response = post(client, doc_id, again, headers={"X-CSRFToken": token})
+    assert response.status_code == 400, response.get_json()

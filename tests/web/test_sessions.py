@@ -60,7 +60,8 @@ def test_a_cookie_copied_before_sign_out_signs_nobody_in(auth_app, teacher):
 
 
 def test_a_students_copied_cookie_ends_with_their_sign_out(auth_app, seeded, teacher):
-    exercise_id = make_exercise(teacher, seeded[0])
+    comparison_id, _ = seeded
+    exercise_id = make_exercise(teacher, comparison_id)
     ana, response = join(auth_app, exercise_row(auth_app, exercise_id).join_code, "Ana")
     assert response.status_code == 302
     work = response.headers["Location"]
