@@ -30,6 +30,8 @@ from flask_login import logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from annotations.classroom.exercises import name_key
+from annotations.classroom.exercises import normalize_join_code
 from annotations.storage import accounts
 from annotations.storage import models
 from webapp.db import get_session
@@ -60,14 +62,16 @@ def _failed(response: Response) -> bool:
 def sign_in_limits(account: Callable[[], str]) -> Callable[[F], F]:
     """Limit the failed POSTs of a sign-in form: per address and account, and per address.
 
-    ``LOGIN_RATE_LIMIT`` holds for one account (``account()`` names it from the form) tried
+    ``LOGIN_RATE_LIMIT`` holds for one account (``account()`` names it from the form, folded
+    as the account look-up folds it, so look-alike spellings count as one) tried
     from one address, ``LOGIN_ADDRESS_RATE_LIMIT`` for everything tried from one address. Only
     failures count, so a whole class signing in through one school address is not held up,
     while guessing one account's password is, and so is trying many accounts or join codes.
     """
 
     def account_key() -> str:
-        return f"{get_remote_address()} {' '.join(account().split()).casefold()}"
+        name = account()
+        return f"{get_remote_address()} {name} {_unlocks(name)}"
 
     def per_account_limit() -> str:
         return str(current_app.config["LOGIN_RATE_LIMIT"])
@@ -84,6 +88,37 @@ def sign_in_limits(account: Callable[[], str]) -> Callable[[F], F]:
         return cast(F, per_address(per_account(view)))
 
     return decorate
+
+
+def fold_account(name: str) -> str:
+    """Return a typed account name as the look-ups compare it: NFKC, one space, casefolded.
+
+    A fullwidth "ｍ" is an "m" to the look-up, so it must be one to the limits as well.
+    """
+    return name_key(name)
+
+
+def join_account(code: str, name: str) -> str:
+    """Return the account a student's join names: the exercise's code and the folded name."""
+    return f"{normalize_join_code(code)} {fold_account(name)}"
+
+
+def _unlock_key(account: str) -> str:
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "parallax"
+    return f"{prefix}/unlocks/{account}"
+
+
+def _unlocks(account: str) -> int:
+    # Part of the account's limit key: a teacher letting the account in starts a new count.
+    return int(limiter.storage.get(_unlock_key(account)) or 0)
+
+
+def let_in(account: str) -> None:
+    """Lift the failed-sign-in limit of ``account`` (from every address) at once."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    # Kept as long as the longest limit could still count: a day.
+    limiter.storage.incr(_unlock_key(account), 24 * 60 * 60)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from annotations.errors import AccountError
 from annotations.storage import accounts
 from annotations.storage import models
 from webapp.auth.access import end_session
+from webapp.auth.access import fold_account
 from webapp.auth.access import is_local_path
 from webapp.auth.access import sign_in_limits
 from webapp.auth.access import start_session
@@ -72,7 +73,7 @@ def send_newcomers_to_setup() -> Response | None:
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-@sign_in_limits(lambda: request.form.get("username", ""))
+@sign_in_limits(lambda: fold_account(request.form.get("username", "")))
 def setup() -> ResponseReturnValue:
     """Create the first teacher account and sign them in; afterwards the page is gone."""
     if not needs_setup():
@@ -102,7 +103,7 @@ def setup() -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@sign_in_limits(lambda: request.form.get("username", ""))
+@sign_in_limits(lambda: fold_account(request.form.get("username", "")))
 def login() -> ResponseReturnValue:
     """Sign in with a username and password, then go where the user was heading."""
     target = request.args.get("next")

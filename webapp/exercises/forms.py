@@ -82,3 +82,12 @@ class FeedbackForm(FlaskForm):
     """The teacher's private feedback on one student annotation."""
 
     body = TextAreaField("Feedback", validators=[Length(max=MAX_FEEDBACK_LENGTH)])
+
+
+class LetInForm(FlaskForm):
+    """A teacher lets a locked-out student in, optionally with a new password."""
+
+    password = PasswordField(
+        "New password (leave empty to keep theirs)",
+        validators=[Length(max=MAX_PASSWORD_LENGTH)],
+    )

@@ -11,10 +11,16 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
 
 from annotations.classroom import exercises
+from annotations.errors import AccountError
 from annotations.errors import JoinError
+from annotations.storage import accounts
 from webapp.auth import annotator_required
+from webapp.auth import teacher_required
+from webapp.auth.access import join_account
+from webapp.auth.access import let_in
 from webapp.auth.access import sign_in_limits
 from webapp.auth.access import start_session
 from webapp.db import get_session
@@ -25,6 +31,7 @@ from webapp.exercises.classwork import load_class_work
 from webapp.exercises.classwork import review
 from webapp.exercises.classwork import student_result
 from webapp.exercises.forms import JoinForm
+from webapp.exercises.forms import LetInForm
 from webapp.exercises.views import bp
 from webapp.exercises.views import show_error
 
@@ -32,7 +39,7 @@ from webapp.exercises.views import show_error
 @bp.route("/join", methods=["GET", "POST"])
 @bp.route("/join/<code>", methods=["GET", "POST"])
 # The account is the name in one exercise: its code and the name.
-@sign_in_limits(lambda: f"{request.form.get('code', '')} {request.form.get('name', '')}")
+@sign_in_limits(lambda: join_account(request.form.get("code", ""), request.form.get("name", "")))
 def join(code: str | None = None) -> ResponseReturnValue:
     """Join an exercise with its code, a display name and a password (or come back to it)."""
     form = JoinForm()
@@ -93,3 +100,31 @@ def feedback(exercise_id: int) -> ResponseReturnValue:
         feedback=exercises.feedback_for(session, [row.id for row in rows]),
         tags={tag.key: tag for tag in exercise.tag_set.tags},
     )
+
+
+@bp.post("/exercises/<int:exercise_id>/students/<int:user_id>/let-in")
+@teacher_required
+def let_student_in(exercise_id: int, user_id: int) -> Response:
+    """Lift a student's failed-sign-in limit, and set a new password if the teacher gives one."""
+    session = get_session()
+    exercise = get_exercise_or_404(session, exercise_id, manage=True)
+    member = exercises.membership(session, user_id)
+    if member is None or member.exercise_id != exercise.id:
+        abort(404)
+    form = LetInForm()
+    if not form.validate_on_submit():
+        abort(400, "The form had expired; please try again.")
+    name = member.user.name
+    if form.password.data:
+        try:
+            with transaction():
+                # A new password also ends every sign-in the student had.
+                accounts.change_password(session, member.user, form.password.data)
+        except AccountError as error:
+            flash(f"The password was not changed: {error.problem}.", "error")
+            return redirect(url_for("exercises.student", exercise_id=exercise_id, user_id=user_id))
+        flash(f"{name} can sign in with the new password now.", "success")
+    else:
+        flash(f"{name} can try to sign in again now.", "success")
+    let_in(join_account(exercise.join_code, name))
+    return redirect(url_for("exercises.student", exercise_id=exercise_id, user_id=user_id))

@@ -39,6 +39,7 @@ from webapp.exercises.classwork import student_result
 from webapp.exercises.forms import ExerciseEditForm
 from webapp.exercises.forms import ExerciseForm
 from webapp.exercises.forms import FeedbackForm
+from webapp.exercises.forms import LetInForm
 from webapp.exercises.forms import StateForm
 from webapp.exercises.heatmap import heat_blocks
 
@@ -317,6 +318,7 @@ def student(exercise_id: int, user_id: int) -> str:
         feedback=feedback,
         forms=forms,
         tags={tag.key: tag for tag in exercise.tag_set.tags},
+        let_in_form=LetInForm(),
     )
 
 
