@@ -267,6 +267,9 @@ class TagSet(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str | None] = mapped_column(Text)
     is_builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The teacher who made it, the only one who may change it (others copy it); none for
+    # the built-in sets.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = _created_at()
     updated_at: Mapped[dt.datetime] = _updated_at()
 

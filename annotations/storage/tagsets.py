@@ -16,6 +16,7 @@ from annotations.framing import taxonomy
 from annotations.storage import models
 
 __all__ = [
+    "change_refusal",
     "get_tag_set",
     "install_builtin_tag_sets",
     "list_tag_sets",
@@ -77,19 +78,57 @@ def _tags_in_use(session: Session, tag_ids: Sequence[int]) -> int:
     return session.scalar(query) or 0
 
 
+def change_refusal(session: Session, row: models.TagSet, user_id: int | None) -> str | None:
+    """Return why ``user_id`` may not change the stored set ``row``, or None if they may.
+
+    A set belongs to the teacher who made it; others copy it. A set that an exercise past
+    its draft uses stays as the students tagged with it. ``user_id`` None (sign-in off, the
+    command line) skips the owner check only.
+    """
+    if row.is_builtin:
+        return f"\u201c{row.name}\u201d is built in and cannot be changed: copy it to edit"
+    if user_id is not None and row.owner_id is not None and row.owner_id != user_id:
+        return (
+            f"\u201c{row.name}\u201d belongs to another teacher: copy it to make your own version"
+        )
+    query = (
+        select(models.Exercise.title)
+        .where(models.Exercise.tag_set_id == row.id, models.Exercise.state != "draft")
+        .order_by(models.Exercise.id)
+        .limit(1)
+    )
+    title = session.scalars(query).first()
+    if title is not None:
+        return (
+            f"\u201c{row.name}\u201d is used by the exercise \u201c{title}\u201d, so it stays "
+            "as the students see it: copy it to make a changed version"
+        )
+    return None
+
+
 def save_tag_set(
-    session: Session, tag_set: taxonomy.TagSet, *, builtin: bool = False
+    session: Session,
+    tag_set: taxonomy.TagSet,
+    *,
+    builtin: bool = False,
+    owner_id: int | None = None,
 ) -> models.TagSet:
     """Store ``tag_set`` under its key, adding it or replacing the stored one, and return the row.
 
     Tags are matched by key, so annotations keep the tags that stay. A built-in set is only
     changed by installing the built-in sets again (``builtin=True``); people copy it instead.
-    Removing a tag that annotations use raises :class:`~annotations.framing.taxonomy.TaxonomyError`.
+    Removing a tag that annotations use raises :class:`~annotations.framing.taxonomy.TaxonomyError`,
+    and so does changing a set :func:`change_refusal` refuses to ``owner_id``; a new set
+    belongs to ``owner_id``.
     """
     row = get_tag_set(session, tag_set.key)
     if row is None:
-        row = models.TagSet(key=tag_set.key, tags=[])
+        row = models.TagSet(key=tag_set.key, tags=[], owner_id=owner_id)
         session.add(row)
+    elif not builtin and not row.is_builtin:
+        refusal = change_refusal(session, row, owner_id)
+        if refusal is not None:
+            raise taxonomy.TaxonomyError("key", refusal)
     elif row.is_builtin and not builtin:
         raise taxonomy.TaxonomyError(
             "key", f"{tag_set.key!r} is a built-in tag set: copy it to make your own version"

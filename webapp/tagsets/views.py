@@ -17,6 +17,7 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -111,12 +112,24 @@ def show_error(
         field.errors = [*field.errors, describe(error, tags)]
 
 
-def refuse_builtin(entry: TagSetEntry) -> Response:
-    """Answer an attempt to change a built-in set: it stays as it is."""
-    flash(
-        f"\u201c{entry.record.name}\u201d is built in and cannot be changed: copy it to edit.",
-        "error",
-    )
+def acting_user() -> int | None:
+    """Return the signed-in user's id (None with sign-in off): the owner of what they save."""
+    return int(current_user.id) if current_user.is_authenticated else None
+
+
+def refuse_change(session: Session, entry: TagSetEntry) -> Response | None:
+    """Answer an attempt to change a set this user may not change (built in, another
+    teacher's, or used by an exercise); None when they may."""
+    if entry.builtin:
+        reason: str | None = (
+            f"\u201c{entry.record.name}\u201d is built in and cannot be changed: copy it to edit"
+        )
+    else:
+        row = tagsets.get_tag_set(session, entry.record.key)
+        reason = None if row is None else tagsets.change_refusal(session, row, acting_user())
+    if reason is None:
+        return None
+    flash(reason + ".", "error")
     return redirect(url_for("tagsets.show", key=entry.record.key))
 
 
@@ -129,7 +142,7 @@ def save(
     """
     try:
         with transaction():
-            tagsets.save_tag_set(session, tag_set)
+            tagsets.save_tag_set(session, tag_set, owner_id=acting_user())
     except TaxonomyError as error:
         flash(describe(error), "error")
         return None
@@ -240,9 +253,11 @@ def render_edit(
 @teacher_required
 def edit(key: str) -> ResponseReturnValue:
     """Show the forms that change a set: its details, a new tag, and each tag's buttons."""
-    entry = get_tag_set_or_404(get_session(), key)
-    if entry.builtin:
-        return refuse_builtin(entry)
+    session = get_session()
+    entry = get_tag_set_or_404(session, key)
+    refused = refuse_change(session, entry)
+    if refused is not None:
+        return refused
     return render_edit(entry)
 
 
@@ -252,8 +267,9 @@ def update(key: str) -> ResponseReturnValue:
     """Change the set's name and description."""
     session = get_session()
     entry = get_tag_set_or_404(session, key)
-    if entry.builtin:
-        return refuse_builtin(entry)
+    refused = refuse_change(session, entry)
+    if refused is not None:
+        return refused
     form = TagSetForm(prefix="set")
     if form.validate_on_submit():
         try:
@@ -289,8 +305,9 @@ def add_tag(key: str) -> ResponseReturnValue:
     """Add a tag at the end of the set."""
     session = get_session()
     entry = get_tag_set_or_404(session, key)
-    if entry.builtin:
-        return refuse_builtin(entry)
+    refused = refuse_change(session, entry)
+    if refused is not None:
+        return refused
     record = entry.record
     form = TagForm(prefix="tag")
     if form.validate_on_submit():
@@ -322,8 +339,9 @@ def edit_tag(key: str, tag_key: str) -> ResponseReturnValue:
     """Change one tag's name, description, colour, shortcut or group."""
     session = get_session()
     entry = get_tag_set_or_404(session, key)
-    if entry.builtin:
-        return refuse_builtin(entry)
+    refused = refuse_change(session, entry)
+    if refused is not None:
+        return refused
     tag = get_tag_or_404(entry, tag_key)
     form = TagForm(obj=tag)
     if form.validate_on_submit():
@@ -348,8 +366,9 @@ def remove_tag(key: str, tag_key: str) -> ResponseReturnValue:
     """Remove one tag (refused while annotations use it)."""
     session = get_session()
     entry = get_tag_set_or_404(session, key)
-    if entry.builtin:
-        return refuse_builtin(entry)
+    refused = refuse_change(session, entry)
+    if refused is not None:
+        return refused
     tag = get_tag_or_404(entry, tag_key)
     if ButtonForm().validate_on_submit():
         changed = editing.remove_tag(entry.record, tag_key)
@@ -367,8 +386,9 @@ def move_tag(key: str, tag_key: str) -> ResponseReturnValue:
     """Move one tag a place up or down."""
     session = get_session()
     entry = get_tag_set_or_404(session, key)
-    if entry.builtin:
-        return refuse_builtin(entry)
+    refused = refuse_change(session, entry)
+    if refused is not None:
+        return refused
     get_tag_or_404(entry, tag_key)
     form = MoveForm()
     if not form.validate_on_submit():
@@ -450,7 +470,7 @@ def import_tag_set() -> ResponseReturnValue:
         if tag_set is not None:
             try:
                 with transaction():
-                    tagsets.save_tag_set(session, tag_set)
+                    tagsets.save_tag_set(session, tag_set, owner_id=acting_user())
             except TaxonomyError as error:
                 form.form_errors.append(describe(error))
             else:
