@@ -213,10 +213,15 @@ def alignment_csv(comparison_id: int) -> Response:
 
 
 def importer_name() -> str:
-    """Return the name that imported annotations without an author get: the teacher's."""
+    """Return the name of the user imported annotations belong to: the teacher's."""
     if current_user.is_authenticated:
         return str(current_user.name)
     return "Imported"
+
+
+def importer_id() -> int | None:
+    """Return the signed-in user, who owns what they import (None with sign-in off)."""
+    return int(current_user.id) if current_user.is_authenticated else None
 
 
 @bp.route("/comparisons/<int:comparison_id>/import", methods=["GET", "POST"])
@@ -237,7 +242,11 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
         else:
             with transaction():
                 report = transfer.import_records(
-                    session, batch, comparison_id=comparison.id, author_fallback=importer_name()
+                    session,
+                    batch,
+                    comparison_id=comparison.id,
+                    author_fallback=importer_name(),
+                    author_id=importer_id(),
                 )
                 if not report.is_clean:
                     # All or nothing: a file with an item it cannot import keeps none of it.

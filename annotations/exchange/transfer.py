@@ -212,6 +212,9 @@ def iter_records(
         link_quote,
         created_at,
         updated_at,
+        imported_annotator,
+        imported_created,
+        imported_updated,
         tag_ids,
     ) in chain.from_iterable(batches):
         document = documents.get(document_id) or lookups.document(document_id)
@@ -225,14 +228,22 @@ def iter_records(
                 end=link_end,
                 quote=link_quote,
             )
-        annotator = users.get(author_id_)
-        if annotator is None:
-            annotator = lookups.user(author_id_)
+        if imported_annotator is not None:
+            annotator = imported_annotator
+        else:
+            annotator = users.get(author_id_)
+            if annotator is None:
+                annotator = lookups.user(author_id_)
         comparison_title = comparisons.get(comparison_id_)
         if comparison_title is None:
             comparison_title = lookups.comparison(comparison_id_)
         created = to_iso(created_at)
         updated = created if updated_at is None else to_iso(updated_at)
+        if imported_created is not None:
+            # An imported annotation keeps the times its file gave, until it is edited here.
+            created = imported_created
+            if updated_at is None:
+                updated = imported_updated or imported_created
         yield AnnotationRecord(
             public_id,
             comparison_id_,
@@ -380,7 +391,7 @@ class _Importer:
         # The file's document ids -> this database's documents, learnt from matched records.
         self.seen_ids: dict[int, models.Document] = {}
         self.tag_sets: list[models.TagSet] = tagsets.list_tag_sets(session)
-        self.authors: dict[str, int] = {}
+        self.importer_id: int | None = None
 
     # documents ---------------------------------------------------------------------------
 
@@ -481,11 +492,11 @@ class _Importer:
 
     # the rest ----------------------------------------------------------------------------
 
-    def author_id(self, record: AnnotationRecord) -> int:
-        name = (record.annotator or self.author_fallback).strip()[:200] or self.author_fallback
-        if name not in self.authors:
-            self.authors[name] = accounts.get_or_add_user(self.session, name).id
-        return self.authors[name]
+    def author_id(self) -> int:
+        # The importing user, never the file's annotator: a name in a file proves nothing.
+        if self.importer_id is None:
+            self.importer_id = accounts.get_or_add_user(self.session, self.author_fallback).id
+        return self.importer_id
 
     def public_id(self, record: AnnotationRecord) -> str:
         value = record.id.strip().lower()
@@ -495,6 +506,12 @@ class _Importer:
             [record.document_url, str(record.start), str(record.end), record.quote]
         )
         return str(uuid.uuid5(_FOREIGN_ID_NAMESPACE, name))
+
+
+def _kept_time(value: str) -> str | None:
+    """Return a file's time as it will be kept and exported again: valid ISO 8601 or None."""
+    moment = _moment(value)
+    return None if moment is None else value.strip()[:64]
 
 
 def _moment(value: str) -> dt.datetime | None:
@@ -517,6 +534,7 @@ def import_records(
     comparison_id: int | None = None,
     exercise_id: int | None = None,
     author_fallback: str,
+    author_id: int | None = None,
 ) -> ImportReport:
     """Store the records of ``batch`` in a comparison (or an exercise) and report what happened.
 
@@ -525,8 +543,10 @@ def import_records(
     comparison's documents. When the quote is not at ``[start, end)`` it is looked for with
     :func:`~annotations.text.anchor.anchor_quote` (context, then fuzzy), and the annotation is
     stored where it is found ("re-anchored"); a quote found nowhere makes it "orphaned".
-    Tags are found by tag set and key, or for another tool's tags by name. Authors are
-    found (or added) by name, ``author_fallback`` for those the file does not name. Public
+    Tags are found by tag set and key, or for another tool's tags by name. Every stored
+    annotation belongs to the importing user, ``author_id`` (or the user named
+    ``author_fallback``, added if missing); the file's annotator and times are kept as
+    imported data and exported again as they were, never credited to an account. Public
     ids are kept: an id already stored with the same content is "unchanged", with other
     content it is skipped. Work from a classroom exercise is only imported into an exercise.
 
@@ -537,6 +557,7 @@ def import_records(
     """
     target = _target(session, comparison_id, exercise_id)
     importer = _Importer(session, target, author_fallback)
+    importer.importer_id = author_id
     skipped = [Skipped(p.index, p.item_id, p.message) for p in batch.problems]
     orphaned: list[Orphaned] = []
     re_anchored: list[ReAnchored] = []
@@ -570,7 +591,7 @@ def import_records(
                     )
                 )
             continue
-        values["author_id"] = importer.author_id(record)
+        values["author_id"] = importer.author_id()
         if moved:
             re_anchored.append(
                 ReAnchored(
@@ -666,7 +687,10 @@ def _prepare(
             if link_span is not None and link_document is not None
             else None
         ),
-        "created_at": _moment(record.created) or now,
-        "updated_at": _moment(record.updated) or now,
+        "imported_annotator": record.annotator.strip()[:200] or None,
+        "imported_created": _kept_time(record.created),
+        "imported_updated": _kept_time(record.updated),
+        "created_at": now,
+        "updated_at": now,
     }
     return values, list(dict.fromkeys(tag.id for tag in tags)), moved

@@ -91,13 +91,17 @@ def annotation_rows(
     is: public_id, document_id, comparison_id, exercise_id, start, end, quote, prefix,
     suffix, note, author_id, status, relation, link_document_id, link_start, link_end,
     link_quote), then created and updated (NULL when unchanged; ``to_iso`` makes them
-    ISO 8601 text), then the tag ids joined by commas.
+    ISO 8601 text), then the imported annotator, created and updated (NULL unless imported),
+    then the tag ids joined by commas.
     """
     times, to_iso = iso_time_columns(session, updated_when_changed=True)
     query = _filtered(
         select(
             *(_ANNOTATION.c[name] for name in ANNOTATION_COLUMNS),
             *times,
+            _ANNOTATION.c.imported_annotator,
+            _ANNOTATION.c.imported_created,
+            _ANNOTATION.c.imported_updated,
             tag_ids_column(session),
         ),
         comparison_id=comparison_id,

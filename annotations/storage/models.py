@@ -366,6 +366,11 @@ class Annotation(Base):
     link_start: Mapped[int | None] = mapped_column(Integer)
     link_end: Mapped[int | None] = mapped_column(Integer)
     link_quote: Mapped[str | None] = mapped_column(Text)
+    # Imported from a file: who made it there and when, as the file said (exported again
+    # unchanged); ``author_id`` is the user who imported it, never the file's annotator.
+    imported_annotator: Mapped[str | None] = mapped_column(String(200))
+    imported_created: Mapped[str | None] = mapped_column(String(64))
+    imported_updated: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = _created_at()
     updated_at: Mapped[dt.datetime] = _updated_at()
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
