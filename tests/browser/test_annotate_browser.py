@@ -16,6 +16,10 @@ from annotations.align import align_documents
 from annotations.ingest import ingest_text
 from webapp import db
 
+from .mouse import character_boxes
+from .mouse import drag
+from .mouse import drag_over
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -24,32 +28,6 @@ SLOGAN = "Make Japan Great Again"
 CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 EMOJI_A = "Party news 🎉🎉 first. Then 🎉🎉 the Big Slogan Here appears 🎉 in the text.\n"
 EMOJI_B = "Another telling 🎉 of the party. The Big Slogan Here is repeated by all.\n"
-
-# Select `text` in one column as a person would (see select_text.js).
-SELECT_TEXT = (Path(__file__).parent / "select_text.js").read_text(encoding="utf-8")
-
-SELECT_ACROSS = """
-([startText, endText]) => {
-  const find = (side, text) => {
-    const root = document.querySelector(`.doc-column[data-side="${side}"] .doc-text`);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.data.indexOf(text);
-      if (at >= 0) {
-        return [node, at];
-      }
-    }
-    throw new Error(`not found: ${text}`);
-  };
-  const [startNode, startOffset] = find("a", startText);
-  const [endNode, endOffset] = find("b", endText);
-  const range = document.createRange();
-  range.setStart(startNode, startOffset);
-  range.setEnd(endNode, endOffset + endText.length);
-  getSelection().removeAllRanges();
-  getSelection().addRange(range);
-}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +71,8 @@ def open_comparison(page, base, comparison_id):
 
 
 def select_text(page, side, text, start_at=0):
-    page.evaluate(SELECT_TEXT, [side, text, start_at])
+    """Drag the mouse over ``text`` in column ``side``; the picker shows exactly it."""
+    drag_over(page, side, text, start_at=start_at)
     expect(page.locator("#ann-picker")).to_be_visible()
     expect(page.locator("#ann-picker [data-ann-quote]")).to_have_text(text.strip())
 
@@ -452,7 +431,9 @@ def test_refuses_a_selection_over_both_columns(annotate_server, seed, browser_pa
     comparison_id, _, _ = seed
     page = browser_page
     open_comparison(page, annotate_server, comparison_id)
-    page.evaluate(SELECT_ACROSS, ["normally $100", "The call lasted"])
+    start = character_boxes(page, "a", "normally $100").first
+    end = character_boxes(page, "b", "The call lasted").last
+    drag(page, (start["left"] + 1, start["top"] + 5), (end["right"] - 1, end["top"] + 5))
     expect(page.get_by_role("status")).to_contain_text("within one article")
     expect(page.locator("#ann-picker")).to_be_hidden()
     assert_no_problems(page, problems)
@@ -527,7 +508,7 @@ def test_links_a_passage_to_its_counterpart(
     picker = page.get_by_role("dialog", name="Tag the selection")
     picker.get_by_label("Link to the other article").check()
     expect(picker.get_by_role("group", name="How does B tell it?")).to_be_visible()
-    page.evaluate(SELECT_TEXT, ["b", b_quote, 0])
+    drag_over(page, "b", b_quote)
     expect(picker.locator("[data-ann-link-quote]")).to_contain_text(b_quote)
     expect(picker.locator("[data-ann-quote]")).to_have_text(a_quote)
     picker.get_by_label("B sharpens").check()
@@ -553,4 +534,147 @@ def test_links_a_passage_to_its_counterpart(
     far.hover()
     expect(near).to_have_class(re.compile("is-paired"))
     screenshot(page, "annotate-link")
+    assert_no_problems(page, problems)
+
+
+SENTENCES = """
+(side) => Array.from(
+  document.querySelectorAll(`.doc-column[data-side="${side}"] .doc-text .s.sentence`),
+  (el) => ({ id: el.id, text: el.textContent.trim(), first: !el.previousElementSibling })
+)
+"""
+
+
+PICKER_INSIDE = """
+() => {
+  const box = document.getElementById("ann-picker").getBoundingClientRect();
+  return box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight
+    && box.right <= document.documentElement.clientWidth;
+}
+"""
+
+
+def picker_quote(page, timeout=2_000):
+    """Return the quote the open picker shows, or None when no picker opened."""
+    picker = page.locator("#ann-picker")
+    try:
+        expect(picker).to_be_visible(timeout=timeout)
+    except AssertionError:
+        return None
+    return picker.locator("[data-ann-quote]").text_content()
+
+
+def drag_and_save(page, texts, side, root, text, *, backwards=False):
+    """Drag over ``text``; save it with tag 1 if the picker shows it; return what went wrong."""
+    drag_over(page, root, text, backwards=backwards)
+    shown = picker_quote(page)
+    if shown != text:
+        if shown is not None:
+            page.keyboard.press("Escape")
+        return f"the picker showed {shown!r}"
+    if not page.evaluate(PICKER_INSIDE):
+        page.keyboard.press("Escape")
+        return "the picker is not wholly inside the viewport"
+    page.keyboard.press("1")
+    sent, answer = save_with(page, lambda: page.keyboard.press("Enter"))
+    if texts[side][sent["start"] : sent["end"]] != text or answer["quote"] != text:
+        return f"saved {answer['quote']!r}"
+    return None
+
+
+@pytest.mark.parametrize("viewport", [(1400, 900), (1024, 768)], ids=["wide", "1024x768"])
+def test_drags_over_every_sentence_both_ways_save_exactly_the_dragged_text(
+    annotate_app, annotate_server, seed, browser_page, problems, viewport
+):
+    comparison_id, doc_a, doc_b = seed
+    page = browser_page
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    open_comparison(page, annotate_server, comparison_id)
+    texts = {"a": doc_a.text, "b": doc_b.text}
+    failures = []
+    tried = 0
+    for side in ("a", "b"):
+        sentences = page.evaluate(SENTENCES, side)
+        assert len(sentences) > 20
+        for sentence in sentences:
+            for backwards in (False, True):
+                tried += 1
+                root = f"#{sentence['id']}"
+                wrong = drag_and_save(
+                    page, texts, side, root, sentence["text"], backwards=backwards
+                )
+                if wrong:
+                    failures.append((sentence["id"], backwards, sentence["first"], wrong))
+    print(f"{tried} drags, {len(failures)} failed")
+    assert failures == []
+    # Every drag saved one annotation of exactly its sentence.
+    rows = stored(annotate_app)
+    assert len(rows) == tried
+    assert all(
+        texts["a" if row["document_id"] == doc_a.id else "b"][row["start"] : row["end"]]
+        == row["quote"]
+        for row in rows
+    )
+    assert_no_problems(page, problems)
+
+
+# A click elsewhere just before a drag: on the page title, on a sentence of the other column
+# (which scrolls to its counterpart) and on a highlight's text (which opens the editor).
+@pytest.mark.parametrize("delay", [0, 50, 150, 300])
+def test_drags_started_right_after_a_click_elsewhere_save_the_whole_drag(
+    annotate_app, annotate_server, seed, browser_page, problems, delay
+):
+    comparison_id, doc_a, doc_b = seed
+    page = browser_page
+    # A click on a sentence scrolls the other column to its counterpart, smoothly unless the
+    # reader asks for less motion; a drag aimed while the text still moves misses by design.
+    page.emulate_media(reduced_motion="reduce")
+    open_comparison(page, annotate_server, comparison_id)
+    texts = {"a": doc_a.text, "b": doc_b.text}
+    failures = []
+    sentences = page.evaluate(SENTENCES, "b")[1:9]
+    for index, sentence in enumerate(sentences):
+        if index % 2:
+            page.locator("h1").click()
+        else:
+            other = page.locator("#a-s3")
+            other.scroll_into_view_if_needed()
+            other.click()
+        page.wait_for_timeout(delay)
+        wrong = drag_and_save(
+            page, texts, "b", f"#{sentence['id']}", sentence["text"], backwards=bool(index % 3)
+        )
+        if wrong:
+            failures.append((sentence["id"], wrong))
+    assert failures == []
+    assert sorted(row["quote"] for row in stored(annotate_app)) == sorted(
+        sentence["text"] for sentence in sentences
+    )
+    assert_no_problems(page, problems)
+
+
+def test_a_double_click_tags_a_word_and_a_triple_click_a_sentence(
+    annotate_app, annotate_server, seed, browser_page, problems
+):
+    comparison_id, _, doc_b = seed
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    word = "nationalism"
+    boxes = character_boxes(page, "b", word)
+    middle = ((boxes.first["left"] + boxes.last["right"]) / 2, boxes.first["top"] + 8)
+    page.mouse.dblclick(*middle)
+    assert picker_quote(page) == word
+    page.keyboard.press("Escape")
+    expect(page.locator("#ann-picker")).to_be_hidden()
+
+    sentence = page.locator("#b-s3")
+    text = sentence.text_content().strip()
+    # The sentence shares its paragraph with others: the browser alone would take them all.
+    assert sentence.evaluate("el => el.parentElement.textContent.trim()") != text
+    boxes = character_boxes(page, "#b-s3", text)
+    page.mouse.click(boxes.first["right"] + 20, boxes.first["top"] + 8, click_count=3)
+    assert picker_quote(page) == text
+    page.keyboard.press("4")
+    sent, _ = save_with(page, lambda: page.keyboard.press("Enter"))
+    assert doc_b.text[sent["start"] : sent["end"]] == text
     assert_no_problems(page, problems)

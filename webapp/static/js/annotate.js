@@ -737,25 +737,48 @@
     return tagSet.tags.find((tag) => tag.shortcut && tag.shortcut.toLowerCase() === lower) || null;
   }
 
+  // Put `dialog` next to `rect` (viewport coordinates) and wholly inside the viewport: below
+  // the selection if it fits, else above, else over it; a dialog taller than the viewport
+  // scrolls inside (CSS caps its height).
   function place(dialog, rect) {
     dialog.hidden = false;
+    const margin = 8;
+    const viewWidth = document.documentElement.clientWidth;
+    const viewHeight = window.innerHeight;
     const width = dialog.offsetWidth;
-    const height = dialog.offsetHeight;
-    const below = window.innerHeight - rect.bottom - 8;
-    const above = rect.top - 8;
-    let top = rect.bottom + 8;
-    if (height > below && (height <= above || above > below)) {
-      top = rect.top - height - 8;
+    const height = Math.min(dialog.offsetHeight, viewHeight - 2 * margin);
+    let top;
+    if (rect.bottom + margin + height <= viewHeight - margin) {
+      top = rect.bottom + margin;
+    } else if (rect.top - margin - height >= margin) {
+      top = rect.top - margin - height;
+    } else {
+      top = viewHeight - margin - height;
     }
-    // Keep the dialog on the page (the selection may be partly scrolled away in its column).
-    top = Math.max(8 - window.scrollY, top);
-    const left = Math.min(Math.max(8, rect.left), Math.max(8, window.innerWidth - width - 16));
-    dialog.style.setProperty("top", `${Math.round(top + window.scrollY)}px`);
-    dialog.style.setProperty("left", `${Math.round(left + window.scrollX)}px`);
-    if (top + height > window.innerHeight) {
-      dialog.scrollIntoView({ block: "nearest" });
-    }
+    top = Math.min(Math.max(margin, top), Math.max(margin, viewHeight - margin - height));
+    const left = Math.min(Math.max(margin, rect.left), Math.max(margin, viewWidth - width - margin));
+    dialog.style.setProperty("top", `${Math.round(top)}px`);
+    dialog.style.setProperty("left", `${Math.round(left)}px`);
   }
+
+  // Pull an open dialog back inside the viewport when it grows (the link panel opens) or the
+  // window shrinks.
+  function keepInside(dialog) {
+    if (dialog.hidden) {
+      return;
+    }
+    const margin = 8;
+    const box = dialog.getBoundingClientRect();
+    const top = Math.min(box.top, Math.max(margin, window.innerHeight - margin - box.height));
+    const left = Math.min(box.left, Math.max(margin, document.documentElement.clientWidth - margin - box.width));
+    dialog.style.setProperty("top", `${Math.round(Math.max(margin, top))}px`);
+    dialog.style.setProperty("left", `${Math.round(Math.max(margin, left))}px`);
+  }
+
+  const keepDialogsInside = () => [picker, editor].forEach(keepInside);
+  new ResizeObserver(keepDialogsInside).observe(picker);
+  new ResizeObserver(keepDialogsInside).observe(editor);
+  window.addEventListener("resize", keepDialogsInside);
 
   // -- picker -------------------------------------------------------------------------------
 
@@ -817,6 +840,12 @@
     picker.hidden = true;
     pending = null;
     reader.classList.remove("is-linking");
+    // The selection is done with: read again later, it would open the picker a second time.
+    clearTimeout(selectionTimer);
+    const selection = window.getSelection();
+    if (selection) {
+      selection.removeAllRanges();
+    }
     if (restore && returnFocus && document.contains(returnFocus)) {
       returnFocus.focus({ preventScroll: true });
     }
@@ -883,10 +912,6 @@
     annotations.set(publicId, local);
     redrawAnnotation(local);
     closePicker(true);
-    const selection = window.getSelection();
-    if (selection) {
-      selection.removeAllRanges();
-    }
     const url = config.createUrlTemplate.replace("__DOC__", encodeURIComponent(span.doc.id));
     saveNew({ url, body, local });
   }
@@ -1091,6 +1116,14 @@
     return target instanceof Element && Boolean(target.closest("input, textarea, select, [contenteditable]"));
   }
 
+  function selectContents(element) {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
   function takeSelection(focusPicker) {
     if (readOnly) {
       return;
@@ -1113,17 +1146,28 @@
   reader.addEventListener("mousedown", (event) => {
     if (event.target instanceof Element && event.target.closest(".doc-text")) {
       mouseDown = true;
+      // A selection change just before the press (a click elsewhere collapses the selection)
+      // must not be read in the middle of this drag: it opened the picker with a fragment.
+      clearTimeout(selectionTimer);
     }
   });
 
-  document.addEventListener("mouseup", () => {
+  document.addEventListener("mouseup", (event) => {
     if (!mouseDown) {
       return;
     }
     mouseDown = false;
     clearTimeout(selectionTimer);
+    // A triple click selects a sentence (the browser would take the whole paragraph).
+    const sentence =
+      event.detail >= 3 && event.target instanceof Element ? event.target.closest(".doc-text .s") : null;
     // Let the browser settle the selection before reading it.
-    setTimeout(() => takeSelection(true), 0);
+    setTimeout(() => {
+      if (sentence) {
+        selectContents(sentence);
+      }
+      takeSelection(true);
+    }, 0);
   });
 
   document.addEventListener("selectionchange", () => {
@@ -1132,6 +1176,9 @@
     }
     clearTimeout(selectionTimer);
     selectionTimer = setTimeout(() => {
+      if (mouseDown) {
+        return;
+      }
       const selection = window.getSelection();
       if (selection && !selection.isCollapsed && docOfNode(selection.anchorNode)) {
         takeSelection(false);
@@ -1266,11 +1313,7 @@
     }
     if (event.key === "a" && !event.ctrlKey && !event.metaKey && !event.altKey && target.closest(".doc-text") && target.matches("[data-start][tabindex]")) {
       event.preventDefault();
-      const range = document.createRange();
-      range.selectNodeContents(target);
-      const selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
+      selectContents(target);
       clearTimeout(selectionTimer);
       takeSelection(true);
     }

@@ -215,6 +215,44 @@
     }
   });
 
+  // A press on a focusable sentence (or highlight) focuses it, but Chromium resolves the caret
+  // to the end of the space before it, outside the focused element, and then never extends
+  // that selection: a drag from a sentence's first letter selected nothing. While the button
+  // is down the pressed element lends out its tabindex, so the press focuses the article
+  // text around it (tabindex -1) and the drag selects; the tabindex comes back on release.
+  let lent = [];
+
+  function giveBack() {
+    lent.forEach((el) => {
+      if (el.dataset.lentTabindex !== undefined) {
+        el.setAttribute("tabindex", el.dataset.lentTabindex);
+        delete el.dataset.lentTabindex;
+      }
+    });
+    lent = [];
+  }
+
+  document.addEventListener(
+    "mousedown",
+    (event) => {
+      giveBack();
+      const text = event.target instanceof Element ? event.target.closest(".doc-text") : null;
+      if (!text || event.button !== 0) {
+        return;
+      }
+      for (let el = event.target; el && el !== text; el = el.parentElement) {
+        if (el.hasAttribute("tabindex")) {
+          el.dataset.lentTabindex = el.getAttribute("tabindex");
+          el.removeAttribute("tabindex");
+          lent.push(el);
+        }
+      }
+    },
+    true,
+  );
+  document.addEventListener("mouseup", giveBack, true);
+  window.addEventListener("blur", giveBack);
+
   root.addEventListener("animationend", (event) => {
     if (event.target instanceof Element) {
       event.target.classList.remove("is-target");
