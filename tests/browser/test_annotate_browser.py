@@ -678,3 +678,77 @@ def test_a_double_click_tags_a_word_and_a_triple_click_a_sentence(
     sent, _ = save_with(page, lambda: page.keyboard.press("Enter"))
     assert doc_b.text[sent["start"] : sent["end"]] == text
     assert_no_problems(page, problems)
+
+
+DIALOG_INSIDE = """
+(id) => {
+  const dialog = document.getElementById(id);
+  const box = dialog.getBoundingClientRect();
+  return {
+    inside: box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight
+      && box.right <= document.documentElement.clientWidth,
+    scrolls: dialog.scrollHeight > dialog.clientHeight,
+    overflow: getComputedStyle(dialog).overflowY,
+  };
+}
+"""
+
+
+# 1024x768 and 1280x720 screens, 1280x720 at 200 % zoom (640x360 CSS px) and a tablet held
+# upright (768x1024, touch).
+@pytest.mark.parametrize(
+    "viewport, scale, touch",
+    [((1024, 768), 1, False), ((1280, 720), 1, False), ((640, 360), 2, False), ((768, 1024), 2, True)],
+    ids=["1024x768", "1280x720", "1280x720-zoom200", "tablet-768"],
+)
+def test_the_picker_and_the_editor_stay_inside_the_viewport_and_keep_the_focus(
+    annotate_app, annotate_server, seed, chromium, viewport, scale, touch, screenshot
+):
+    comparison_id, _, doc_b = seed
+    context = chromium.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]},
+        device_scale_factor=scale,
+        has_touch=touch,
+    )
+    page = context.new_page()
+    try:
+        add_annotation(annotate_app, doc_b, EDITED, ["loaded-language"], comparison_id)
+        open_comparison(page, annotate_server, comparison_id)
+        name = f"annotate-dialogs-{viewport[0]}x{viewport[1]}@{scale}"
+        # Near the bottom of the viewport, where the picker used to open partly off screen.
+        last = page.evaluate(SENTENCES, "b")[-2]
+        select_text(page, "b", last["text"])
+        picker = page.locator("#ann-picker")
+        found = page.evaluate(DIALOG_INSIDE, "ann-picker")
+        assert found["inside"], found
+        assert found["overflow"] == "auto"
+        screenshot(page, f"{name}-picker")
+        # Modal: Tab and Shift+Tab stay inside, Esc gives the focus back to the sentence.
+        picker.focus()
+        for _ in range(25):
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.getElementById('ann-picker').contains(document.activeElement)")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.getElementById('ann-picker').contains(document.activeElement)")
+        page.keyboard.press("Escape")
+        expect(picker).to_be_hidden()
+        focused = page.evaluate("document.activeElement.id")
+        assert focused == last["id"]
+
+        mark = page.locator("mark.hl[data-first]", has_text="bold rhetoric")
+        mark.focus()
+        page.keyboard.press("Enter")
+        editor = page.get_by_role("dialog", name="Edit annotation")
+        expect(editor).to_be_focused()
+        found = page.evaluate(DIALOG_INSIDE, "ann-editor")
+        assert found["inside"], found
+        screenshot(page, f"{name}-editor")
+        # A tag's key does nothing while the focus is outside the dialog.
+        page.keyboard.press("Escape")
+        expect(mark).to_be_focused()
+        page.keyboard.press("6")
+        assert stored(annotate_app)[0]["tags"][0]["key"] == "loaded-language"
+        expect(page.locator("#ann-picker")).to_be_hidden()
+    finally:
+        context.close()

@@ -115,3 +115,44 @@ export function closeOthers(dialog) {
     }
   });
 }
+
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex="0"]';
+
+/** Keep Tab and Shift+Tab inside an open modal `dialog`; true when the key was handled. */
+export function trapFocus(dialog, event) {
+  if (event.key !== "Tab" || dialog.hidden) {
+    return false;
+  }
+  const items = Array.from(dialog.querySelectorAll(FOCUSABLE)).filter(
+    (el) => el.getClientRects().length > 0 && !(el.type === "radio" && !el.checked),
+  );
+  if (items.length === 0) {
+    return false;
+  }
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement;
+  const inside = dialog.contains(active);
+  if (event.shiftKey && (!inside || active === first || active === dialog)) {
+    event.preventDefault();
+    last.focus();
+    return true;
+  }
+  if (!event.shiftKey && (!inside || active === last)) {
+    event.preventDefault();
+    first.focus();
+    return true;
+  }
+  return false;
+}
+
+/** Give the focus back to `target` (a highlight or a sentence) and bring it into view. */
+export function focusBack(target) {
+  if (!target || !document.contains(target)) {
+    return false;
+  }
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "nearest" });
+  return true;
+}

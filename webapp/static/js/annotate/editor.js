@@ -1,13 +1,12 @@
 // The editor: the dialog that changes or deletes an annotation, and undoes a delete.
 
-import { chosenIn, closeOthers, fillTagList, onClose, place, toggleTag } from "./dialogs.js";
+import { chosenIn, closeOthers, fillTagList, focusBack, onClose, place, toggleTag } from "./dialogs.js";
 import { firstMark, redrawAnnotation, tagNames } from "./highlights.js";
 import { discardWaiting, outbox } from "./outbox.js";
 import { annotationUrl, normalise, request } from "./server.js";
 import { editor, picker, readOnly, relationName, state } from "./state.js";
-import { later, say, undoButton } from "./status.js";
-
-const UNDO_SECONDS = 8;
+import { say } from "./status.js";
+import { remember } from "./deleted.js";
 
 export const editorParts = {
   quote: editor.querySelector("[data-ann-quote]"),
@@ -55,10 +54,7 @@ export function closeEditor(restore) {
   const ann = state.editing;
   state.editing = null;
   if (restore && ann) {
-    const target = firstMark(ann.id) || state.returnFocus;
-    if (target && document.contains(target)) {
-      target.focus({ preventScroll: true });
-    }
+    focusBack(firstMark(ann.id) || state.returnFocus);
   }
   state.returnFocus = null;
 }
@@ -107,19 +103,17 @@ export function deleteEditing() {
     return;
   }
   const mark = firstMark(ann.id);
-  const sentence = mark ? mark.closest("[tabindex]:not(mark)") : null;
+  const sentence = mark ? mark.closest(".s") : null;
   closeEditor(false);
   state.annotations.delete(ann.id);
   redrawAnnotation(ann);
   if (discardWaiting(ann.id)) {
     say("Discarded the tag that was not saved yet.");
-    if (sentence && document.contains(sentence)) {
-      sentence.focus({ preventScroll: true });
-    }
+    focusBack(sentence);
     return;
   }
   request("DELETE", annotationUrl(ann.id))
-    .then(() => offerUndo(ann, sentence))
+    .then(() => remember(ann, sentence))
     .catch((error) => {
       state.annotations.set(ann.id, ann);
       redrawAnnotation(ann);
@@ -127,44 +121,9 @@ export function deleteEditing() {
     });
 }
 
-function offerUndo(ann, sentence) {
-  say("Deleted.");
-  undoButton.hidden = false;
-  undoButton.dataset.annotationId = ann.id;
-  undoButton.focus({ preventScroll: true });
-  later(() => {
-    const hadFocus = document.activeElement === undoButton;
-    say("");
-    if (hadFocus && sentence && document.contains(sentence)) {
-      sentence.focus({ preventScroll: true });
-    }
-  }, UNDO_SECONDS);
-}
-
-/** Wire the editor's own buttons and the undo button. */
+/** Wire the editor's own buttons. */
 export function watchEditor() {
   onClose(editor, closeEditor);
-  undoButton.addEventListener("click", () => {
-    const id = undoButton.dataset.annotationId;
-    if (!id) {
-      return;
-    }
-    delete undoButton.dataset.annotationId;
-    say("Restoring…");
-    request("POST", `${annotationUrl(id)}/restore`)
-      .then((data) => {
-        const restored = normalise(data && data.annotation ? data.annotation : data);
-        state.annotations.set(restored.id, restored);
-        redrawAnnotation(restored);
-        say(`Restored: ${tagNames(restored)}.`);
-        const mark = firstMark(restored.id);
-        if (mark) {
-          mark.focus({ preventScroll: true });
-        }
-      })
-      .catch((error) => say(`Not restored: ${error.message}`, "error"));
-  });
-
   editorParts.tags.addEventListener("click", (event) => {
     const button = event.target.closest(".ann-tag");
     if (button) {

@@ -36,6 +36,16 @@ export function colourOf(tag) {
   return known ? known.colour : "#dddddd";
 }
 
+/** A tag's marker: its shortcut key in the tag set, or its position when it has none. */
+export function markerOf(tag) {
+  const known = tag ? state.tagsByKey.get(tag.key) : null;
+  if (known && known.shortcut) {
+    return known.shortcut;
+  }
+  const index = known ? state.tagSet.tags.indexOf(known) : -1;
+  return index >= 0 ? String(index + 1) : "?";
+}
+
 function makeMark(range, depth, first) {
   const ann = range.ann;
   const mark = document.createElement("mark");
@@ -69,8 +79,14 @@ function makeMark(range, depth, first) {
   }
   mark.title = label;
   if (first) {
-    mark.tabIndex = 0;
+    // The first piece is the highlight's control: a button named by its tags and note, reached
+    // with the arrow keys inside its article (compare.js keeps one Tab stop per article).
+    mark.tabIndex = -1;
+    mark.dataset.first = "true";
+    mark.setAttribute("role", "button");
     mark.setAttribute("aria-label", `Annotation: ${label}`);
+    // Each tag's marker (its key in the tag set) says which tag it is without colour.
+    mark.dataset.marker = tags.map(markerOf).join(" ");
   }
   return mark;
 }
@@ -174,5 +190,5 @@ export function marksOf(id) {
 /** The highlight of annotation `id` that takes the focus (its first piece), or null. */
 export function firstMark(id) {
   const marks = marksOf(id);
-  return Array.from(marks).find((mark) => mark.tabIndex === 0) || marks[0] || null;
+  return Array.from(marks).find((mark) => mark.dataset.first === "true") || marks[0] || null;
 }

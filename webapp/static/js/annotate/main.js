@@ -2,18 +2,21 @@
 // note, save; highlights show every annotation in its tag's colour. This module wires the
 // page's events to the picker, the editor and the highlights, and loads the annotations.
 
-import { isTyping, tagForShortcut, toggleTag, chosenIn, watchDialogs } from "./dialogs.js";
-import { closeEditor, editorParts, openEditor, saveEdit, watchEditor } from "./editor.js";
+import { watchDeleted } from "./deleted.js";
+import { watchDialogs } from "./dialogs.js";
+import { drawLegend } from "./legend.js";
+import { closeEditor, openEditor, watchEditor } from "./editor.js";
+import { watchKeys } from "./keys.js";
 import { drawDoc, marksOf } from "./highlights.js";
 import { outbox, readOutbox, sendOutbox, watchOutbox } from "./outbox.js";
-import { closePicker, openPicker, pickerParts, savePending, setLink, watchPicker } from "./picker.js";
+import { closePicker, openPicker, pickerParts, setLink, watchPicker } from "./picker.js";
 import { readSelection, selectContents } from "./selection.js";
 import { request, normalise } from "./server.js";
 import { config, editor, picker, reader, readOnly, ready, setTagSet, state } from "./state.js";
 import { say } from "./status.js";
 import { buildDocs, docOfNode } from "./text.js";
 
-function takeSelection(focusPicker) {
+export function takeSelection(focusPicker) {
   if (readOnly) {
     return;
   }
@@ -30,63 +33,6 @@ function takeSelection(focusPicker) {
     return;
   }
   openPicker(span, focusPicker);
-}
-
-function onPickerKey(event) {
-  if (event.key === "Escape") {
-    event.preventDefault();
-    closePicker(true);
-    return true;
-  }
-  if (event.key === "Enter") {
-    const target = event.target;
-    if (target instanceof Element && target.closest("[data-ann-cancel], input[type=checkbox], input[type=radio]")) {
-      return false;
-    }
-    if (target === pickerParts.note && event.shiftKey) {
-      return false;
-    }
-    if (chosenIn(pickerParts.tags).length || !(target instanceof Element && target.closest(".ann-tag"))) {
-      event.preventDefault();
-      savePending();
-      return true;
-    }
-    return false;
-  }
-  if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) {
-    return false;
-  }
-  const tag = tagForShortcut(event.key);
-  if (tag) {
-    event.preventDefault();
-    toggleTag(pickerParts.tags, tag.key);
-    pickerParts.error.textContent = "";
-    return true;
-  }
-  return false;
-}
-
-function onEditorKey(event) {
-  if (event.key === "Escape") {
-    event.preventDefault();
-    closeEditor(true);
-    return true;
-  }
-  if (event.key === "Enter" && event.target === editorParts.note && !event.shiftKey) {
-    event.preventDefault();
-    saveEdit();
-    return true;
-  }
-  if (isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey) {
-    return false;
-  }
-  const tag = tagForShortcut(event.key);
-  if (tag) {
-    event.preventDefault();
-    toggleTag(editorParts.tags, tag.key);
-    return true;
-  }
-  return false;
 }
 
 function watchPage() {
@@ -180,35 +126,6 @@ function watchPage() {
     }
   });
 
-  document.addEventListener("keydown", (event) => {
-    if (!picker.hidden && (picker.contains(event.target) || !isTyping(event.target))) {
-      if (onPickerKey(event)) {
-        return;
-      }
-    }
-    if (!editor.hidden && (editor.contains(event.target) || !isTyping(event.target))) {
-      if (onEditorKey(event)) {
-        return;
-      }
-    }
-    const target = event.target;
-    if (!(target instanceof Element) || !picker.hidden || !editor.hidden) {
-      return;
-    }
-    if (target.matches("mark.hl") && (event.key === "Enter" || event.key === " ")) {
-      event.preventDefault();
-      event.stopPropagation();
-      openEditor(target.dataset.annotationId, target);
-      return;
-    }
-    if (event.key === "a" && !event.ctrlKey && !event.metaKey && !event.altKey && target.closest(".doc-text") && target.matches("[data-start][tabindex]")) {
-      event.preventDefault();
-      selectContents(target);
-      clearTimeout(state.selectionTimer);
-      takeSelection(true);
-    }
-  }, true);
-
   document.addEventListener("keyup", (event) => {
     // Shift+arrow selections (caret browsing) open the picker once the keys are let go.
     if (event.key === "Shift" && picker.hidden && event.target instanceof Element && event.target.closest(".doc-text")) {
@@ -228,6 +145,7 @@ async function start() {
     ]);
     performance.mark("annotate:fetched");
     setTagSet(set);
+    drawLegend();
     const items = Array.isArray(list) ? list : list.annotations || [];
     items.forEach((item) => {
       const ann = normalise(item);
@@ -260,6 +178,8 @@ if (ready) {
   watchDialogs();
   watchPicker();
   watchEditor();
+  watchDeleted();
   watchPage();
+  watchKeys(takeSelection);
   start();
 }

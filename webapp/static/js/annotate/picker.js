@@ -1,7 +1,9 @@
 // The tag picker: the dialog that tags a new selection, optionally linked to the other article.
 
-import { chosenIn, closeOthers, fillTagList, onClose, place, toggleTag } from "./dialogs.js";
-import { redrawAnnotation } from "./highlights.js";
+import { chosenIn, closeOthers, fillTagList, focusBack, onClose, place, toggleTag } from "./dialogs.js";
+import { spanOfElement } from "./selection.js";
+import { docOfNode, sentenceAt } from "./text.js";
+import { firstMark, redrawAnnotation } from "./highlights.js";
 import { saveNew } from "./outbox.js";
 import { newPublicId } from "./server.js";
 import { config, picker, reader, RELATIONS, state } from "./state.js";
@@ -17,6 +19,7 @@ export const pickerParts = {
   linkPanel: picker.querySelector("[data-ann-link-panel]"),
   linkQuote: picker.querySelector("[data-ann-link-quote]"),
   relations: picker.querySelector("[data-ann-relations]"),
+  linkSentence: picker.querySelector("[data-ann-link-sentence]"),
 };
 
 function fillRelations() {
@@ -34,13 +37,30 @@ function fillRelations() {
   });
 }
 
+// The other article's sentences, so that the counterpart can be chosen without a mouse.
+function fillLinkSentences(doc) {
+  const list = pickerParts.linkSentence;
+  const other = Array.from(state.docs.values()).find((item) => item !== doc);
+  list.replaceChildren(new Option("Choose a sentence, or select text with the mouse", ""));
+  if (!other) {
+    return;
+  }
+  other.textRoot.querySelectorAll(".s[data-start]").forEach((el, index) => {
+    const text = el.textContent.trim();
+    const option = new Option(`${index + 1}. ${text}`, el.id);
+    option.dataset.start = String(spanOfElement(other, el).start);
+    option.dataset.end = String(spanOfElement(other, el).end);
+    list.append(option);
+  });
+}
+
 export function openPicker(span, focusFirst) {
   closeOthers(picker);
   if (!picker.hidden && state.pending) {
     // A new selection while the picker is open replaces the span and keeps the choices.
     state.pending = Object.assign(state.pending, { doc: span.doc, start: span.start, end: span.end, quote: span.quote });
   } else {
-    state.returnFocus = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+    state.returnFocus = sentenceAt(span.doc, span.start);
     state.pending = { doc: span.doc, start: span.start, end: span.end, quote: span.quote, link: null };
     fillTagList(pickerParts.tags, new Set());
     pickerParts.note.value = "";
@@ -70,14 +90,20 @@ export function closePicker(restore) {
   if (selection) {
     selection.removeAllRanges();
   }
-  if (restore && state.returnFocus && document.contains(state.returnFocus)) {
-    state.returnFocus.focus({ preventScroll: true });
-  }
+  const back = state.returnFocus;
   state.returnFocus = null;
+  if (restore) {
+    focusBack(restore === true ? back : restore);
+  }
 }
 
 export function setLink(span) {
   state.pending.link = { doc: span.doc, start: span.start, end: span.end, quote: span.quote };
+  const choice = pickerParts.linkSentence.querySelector(`option[data-start="${span.start}"][data-end="${span.end}"]`);
+  pickerParts.linkSentence.value = choice ? choice.value : "";
+  if (!picker.contains(document.activeElement)) {
+    picker.focus({ preventScroll: true });
+  }
   pickerParts.linkQuote.textContent = `${span.doc.side ? span.doc.side.toUpperCase() : "Other"}: “${span.quote}”`;
   pickerParts.linkQuote.classList.add("has-link");
 }
@@ -135,13 +161,20 @@ export function savePending() {
   }
   state.annotations.set(publicId, local);
   redrawAnnotation(local);
-  closePicker(true);
+  closePicker(firstMark(publicId) || true);
   const url = config.createUrlTemplate.replace("__DOC__", encodeURIComponent(span.doc.id));
   saveNew({ url, body, local });
 }
 
 /** Wire the picker's own buttons. */
 export function watchPicker() {
+  pickerParts.linkSentence.addEventListener("change", () => {
+    const el = document.getElementById(pickerParts.linkSentence.value);
+    const doc = el ? docOfNode(el) : null;
+    if (doc && state.pending) {
+      setLink(Object.assign(spanOfElement(doc, el), { doc }));
+    }
+  });
   onClose(picker, closePicker);
   pickerParts.tags.addEventListener("click", (event) => {
     const button = event.target.closest(".ann-tag");
@@ -156,6 +189,9 @@ export function watchPicker() {
     const on = pickerParts.linkToggle.checked;
     pickerParts.linkPanel.hidden = !on;
     reader.classList.toggle("is-linking", on);
+    if (on && state.pending) {
+      fillLinkSentences(state.pending.doc);
+    }
     if (on && state.pending && !state.pending.link) {
       pickerParts.linkQuote.textContent = "Now select the matching text in the other article.";
       pickerParts.linkQuote.classList.remove("has-link");

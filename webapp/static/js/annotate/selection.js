@@ -131,3 +131,10 @@ export function selectContents(element) {
   selection.removeAllRanges();
   selection.addRange(range);
 }
+
+/** The span of the whole text of `element` (a sentence) in `doc`, trimmed like a selection. */
+export function spanOfElement(doc, element) {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return spanOfRange(doc, range);
+}

@@ -5,9 +5,10 @@ export const reader = document.getElementById("reader");
 export const picker = document.getElementById("ann-picker");
 export const editor = document.getElementById("ann-editor");
 export const statusBox = document.getElementById("ann-status");
+export const help = document.getElementById("ann-help");
 
 /** True when the page has everything annotating needs. */
-export const ready = Boolean(reader && picker && editor && statusBox);
+export const ready = Boolean(reader && picker && editor && statusBox && help);
 
 export const config = reader ? reader.dataset : {};
 // A closed exercise: the highlights show, but nothing can be tagged or changed.

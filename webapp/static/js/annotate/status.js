@@ -4,17 +4,10 @@ import { statusBox } from "./state.js";
 
 const statusText = statusBox ? statusBox.querySelector("[data-ann-status-text]") : null;
 export const undoButton = statusBox ? statusBox.querySelector("[data-ann-undo]") : null;
-let undoTimer = 0;
-
 export function say(message, kind) {
-  clearTimeout(undoTimer);
   undoButton.hidden = true;
   statusText.textContent = message;
   statusBox.dataset.kind = kind || "info";
   // The live region stays in the page (a hidden one is not announced); CSS shows it when it speaks.
   statusBox.classList.toggle("is-shown", Boolean(message));
-}
-
-export function later(callback, seconds) {
-  undoTimer = setTimeout(callback, seconds * 1000);
 }

@@ -95,3 +95,9 @@ export function sliceText(doc, start, end) {
   return quote;
 }
 
+
+/** The sentence (or other piece) of `doc` that holds the code point at `offset`. */
+export function sentenceAt(doc, offset) {
+  const segment = doc.segments[segmentIndex(doc, offset)];
+  return segment ? segment.el : null;
+}
