@@ -680,6 +680,8 @@ def test_a_double_click_tags_a_word_and_a_triple_click_a_sentence(
     assert_no_problems(page, problems)
 
 
+FOCUS_IN_PICKER = "document.getElementById('ann-picker').contains(document.activeElement)"
+
 DIALOG_INSIDE = """
 (id) => {
   const dialog = document.getElementById(id);
@@ -698,7 +700,12 @@ DIALOG_INSIDE = """
 # upright (768x1024, touch).
 @pytest.mark.parametrize(
     "viewport, scale, touch",
-    [((1024, 768), 1, False), ((1280, 720), 1, False), ((640, 360), 2, False), ((768, 1024), 2, True)],
+    [
+        ((1024, 768), 1, False),
+        ((1280, 720), 1, False),
+        ((640, 360), 2, False),
+        ((768, 1024), 2, True),
+    ],
     ids=["1024x768", "1280x720", "1280x720-zoom200", "tablet-768"],
 )
 def test_the_picker_and_the_editor_stay_inside_the_viewport_and_keep_the_focus(
@@ -727,10 +734,10 @@ def test_the_picker_and_the_editor_stay_inside_the_viewport_and_keep_the_focus(
         picker.focus()
         for _ in range(25):
             page.keyboard.press("Tab")
-            assert page.evaluate("document.getElementById('ann-picker').contains(document.activeElement)")
+            assert page.evaluate(FOCUS_IN_PICKER)
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Shift+Tab")
-        assert page.evaluate("document.getElementById('ann-picker').contains(document.activeElement)")
+        assert page.evaluate(FOCUS_IN_PICKER)
         page.keyboard.press("Escape")
         expect(picker).to_be_hidden()
         focused = page.evaluate("document.activeElement.id")
