@@ -16,6 +16,7 @@ from annotations.align import align_documents
 from annotations.ingest import ingest_text
 from webapp import db
 
+from .axe import axe_check
 from .mouse import character_boxes
 from .mouse import drag
 from .mouse import drag_over
@@ -285,7 +286,7 @@ def test_a_tag_saved_while_the_server_is_unreachable_waits_and_is_sent_again(
     waiting = page.locator("mark.hl.is-pending")
     expect(waiting.filter(has_text=SLOGAN)).to_have_count(1)
     expect(waiting.filter(has_text=SLOGAN)).to_have_attribute(
-        "aria-label", "Annotation: Slogan or catchphrase (not saved yet)"
+        "aria-label", f"{SLOGAN}. Annotation: Slogan or catchphrase (not saved yet)"
     )
     screenshot(page, "annotate-waiting")
     assert stored(annotate_app) == []
@@ -757,5 +758,33 @@ def test_the_picker_and_the_editor_stay_inside_the_viewport_and_keep_the_focus(
         page.keyboard.press("6")
         assert stored(annotate_app)[0]["tags"][0]["key"] == "loaded-language"
         expect(page.locator("#ann-picker")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_the_reading_page_passes_axe_with_the_picker_and_the_editor_open(
+    annotate_app, annotate_server, seed, chromium
+):
+    comparison_id, _, doc_b = seed
+    add_annotation(annotate_app, doc_b, EDITED, ["loaded-language"], comparison_id, note="old")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        open_comparison(page, annotate_server, comparison_id)
+        axe_check(page, "the reading page")
+        select_text(page, "b", SLOGAN)
+        axe_check(page, "the reading page with the tag picker open")
+        page.get_by_label("Link to the other article").check()
+        axe_check(page, "the tag picker linking to the other article")
+        page.keyboard.press("Escape")
+        mark = page.locator("mark.hl[data-first]", has_text="bold rhetoric")
+        mark.focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("dialog", name="Edit annotation")).to_be_visible()
+        axe_check(page, "the reading page with the editor open")
+        page.keyboard.press("Escape")
+        page.keyboard.press("?")
+        expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+        axe_check(page, "the keyboard shortcuts")
     finally:
         context.close()

@@ -46,7 +46,7 @@ export function markerOf(tag) {
   return index >= 0 ? String(index + 1) : "?";
 }
 
-function makeMark(range, depth, first) {
+function makeMark(range, depth, first, text) {
   const ann = range.ann;
   const mark = document.createElement("mark");
   mark.className = "hl";
@@ -84,7 +84,8 @@ function makeMark(range, depth, first) {
     mark.tabIndex = -1;
     mark.dataset.first = "true";
     mark.setAttribute("role", "button");
-    mark.setAttribute("aria-label", `Annotation: ${label}`);
+    // The name starts with the words shown, so speech input finds it by what it reads.
+    mark.setAttribute("aria-label", `${text}. Annotation: ${label}`);
     // Each tag's marker (its key in the tag set) says which tag it is without colour.
     mark.dataset.marker = tags.map(markerOf).join(" ");
   }
@@ -118,7 +119,7 @@ function drawTextNode(textNode, nodeStart, ranges) {
     let depth = 0;
     covering.forEach((r) => {
       if (r.start <= from && r.end >= to) {
-        const mark = makeMark(r, depth, from === r.start);
+        const mark = makeMark(r, depth, from === r.start, piece.data);
         parent.appendChild(mark);
         parent = mark;
         depth += 1;
