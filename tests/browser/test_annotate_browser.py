@@ -788,3 +788,158 @@ def test_the_reading_page_passes_axe_with_the_picker_and_the_editor_open(
         axe_check(page, "the keyboard shortcuts")
     finally:
         context.close()
+
+
+FOCUS_SHOWN = """
+() => {
+  const el = document.activeElement;
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    id: el.id,
+    tag: el.tagName.toLowerCase(),
+    text: (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 80),
+    inside: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
+      && box.bottom <= window.innerHeight && box.right <= document.documentElement.clientWidth,
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}
+"""
+
+
+def test_tags_edits_links_deletes_and_restores_with_the_keyboard_only(
+    annotate_app, annotate_server, seed, chromium, tmp_path
+):
+    comparison_id, doc_a, doc_b = seed
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    shots = []
+
+    def step(name):
+        """Screenshot the viewport; the focused element is on screen with a visible outline."""
+        shown = page.evaluate(FOCUS_SHOWN)
+        path = tmp_path / f"{len(shots) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), animations="disabled")
+        shots.append(path)
+        assert shown["inside"] and shown["outline"], (name, shown)
+        return shown
+
+    try:
+        open_comparison(page, annotate_server, comparison_id)
+        # The skip links come first; the one to article A lands on its first sentence.
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        expect(page.locator(":focus")).to_have_text("Skip to article A")
+        step("skip-link")
+        page.keyboard.press("Enter")
+        first_a, first_b = (page.evaluate(SENTENCES, side)[0]["id"] for side in "ab")
+        expect(page.locator(f"#{first_a}")).to_be_focused()
+        # One Tab stop per article: the next Tab goes to article B, not to sentence 2.
+        tab_stops = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.doc-text [tabindex="0"]'),
+                 (el) => el.id)"""
+        )
+        assert tab_stops == [first_a, first_b]
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        third = page.evaluate(SENTENCES, "a")[2]
+        expect(page.locator(f"#{third['id']}")).to_be_focused()
+        sentence = third["text"]
+        step("sentence")
+
+        # Tag the sentence: a, a tag's key, Enter. The focus lands on the new highlight.
+        page.keyboard.press("a")
+        picker = page.get_by_role("dialog", name="Tag the selection")
+        expect(picker).to_be_focused()
+        page.keyboard.press("3")
+        step("picker")
+        sent, answer = save_with(page, lambda: page.keyboard.press("Enter"))
+        assert doc_a.text[sent["start"] : sent["end"]] == sentence
+        mark = page.locator(f'mark.hl[data-annotation-id="{answer["id"]}"]')
+        expect(mark).to_be_focused()
+        shown = step("saved")
+        assert shown["text"].startswith(sentence[:40])
+
+        # Edit it: Enter opens the editor, a key adds a tag, Enter in the note saves.
+        page.keyboard.press("Enter")
+        editor = page.get_by_role("dialog", name="Edit annotation")
+        expect(editor).to_be_focused()
+        page.keyboard.press("6")
+        editor.locator("#ann-editor-note").focus()
+        page.keyboard.type("Says what will happen as if it had.")
+        step("editor")
+        with page.expect_response(lambda r: r.request.method == "PATCH") as info:
+            page.keyboard.press("Enter")
+        assert info.value.status == 200
+        expect(mark).to_be_focused()
+        step("edited")
+        (row,) = stored(annotate_app)
+        assert [tag["key"] for tag in row["tags"]] == ["loaded-language", "speculation"]
+
+        # Link the next sentence to its counterpart in B, choosing it from the list.
+        # Down from the highlight: the sentence it lies in, then the next one.
+        page.keyboard.press("ArrowDown")
+        fourth = page.evaluate(SENTENCES, "a")[3]
+        expect(page.locator(f"#{fourth['id']}")).to_be_focused()
+        page.keyboard.press("a")
+        expect(picker).to_be_focused()
+        page.keyboard.press("7")
+        link = picker.get_by_label("Link to the other article")
+        while not link.evaluate("el => el === document.activeElement"):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        choose = picker.get_by_label("Or choose the matching sentence")
+        expect(choose).to_be_focused()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        b_sentence = page.evaluate(SENTENCES, "b")[1]["text"]
+        expect(picker.locator("[data-ann-link-quote]")).to_contain_text(b_sentence)
+        page.keyboard.press("Tab")
+        page.keyboard.press("ArrowRight")  # B softens
+        step("link")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        expect(picker.get_by_role("button", name="Save")).to_be_focused()
+        sent, linked = save_with(page, lambda: page.keyboard.press("Enter"))
+        assert sent["relation"] == "b-softens"
+        assert doc_b.text[sent["link_start"] : sent["link_end"]] == b_sentence
+        linked_mark = page.locator(f'mark.hl[data-first][data-annotation-id="{linked["id"]}"]')
+        expect(linked_mark.first).to_be_focused()
+        step("linked")
+
+        # Delete it from the editor (Shift+Tab from the dialog wraps to its last buttons).
+        page.keyboard.press("Enter")
+        expect(editor).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        expect(editor.get_by_role("button", name="Delete")).to_be_focused()
+        with page.expect_response(lambda r: r.request.method == "DELETE") as info:
+            page.keyboard.press("Enter")
+        assert info.value.status == 200
+        expect(page.get_by_role("status").get_by_role("button", name="Undo")).to_be_focused()
+        step("deleted")
+
+        # Thirty seconds later it can still be restored, from the recently deleted list.
+        page.wait_for_timeout(30_500)
+        page.keyboard.press("Shift+Tab")
+        recent = page.locator("[data-ann-deleted] > summary")
+        expect(recent).to_be_focused()
+        expect(recent).to_have_text("Recently deleted (1)")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        restore = page.get_by_role("button", name=re.compile("^Restore"))
+        expect(restore).to_be_focused()
+        step("recently-deleted")
+        with page.expect_response(lambda r: r.url.endswith("/restore")) as info:
+            page.keyboard.press("Enter")
+        assert info.value.status == 200
+        expect(linked_mark.first).to_be_focused()
+        step("restored")
+        rows = {row["id"]: row for row in stored(annotate_app)}
+        assert rows[linked["id"]]["deleted_at"] is None
+        assert rows[linked["id"]]["relation"] == "b-softens"
+        expect(page.locator("[data-ann-deleted]")).to_be_hidden()
+    finally:
+        print("screenshots:", *shots, sep="\n  ")
+        context.close()

@@ -173,7 +173,19 @@ function redrawSpan(docId, start, end) {
     return;
   }
   const ranges = rangesIn(doc.id);
+  // A highlight that has the focus is redrawn under it (a save answered, an edit): the focus
+  // moves to its new first piece, or to its sentence when it is gone, never to the page.
+  const active = document.activeElement;
+  const focused = active instanceof Element && active.matches("mark.hl") && doc.textRoot.contains(active) ? active : null;
+  const sentence = focused ? focused.closest(".s") : null;
   segmentsBetween(doc, start, end).forEach((segment) => drawSegment(segment, ranges));
+  if (focused && !document.contains(focused)) {
+    const mark = firstMark(focused.dataset.annotationId);
+    const target = mark || sentence;
+    if (target) {
+      target.focus({ preventScroll: true });
+    }
+  }
 }
 
 export function redrawAnnotation(ann) {

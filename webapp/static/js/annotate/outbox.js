@@ -67,11 +67,19 @@ function waitingMessage(error) {
 }
 
 // The server has answered for good: the waiting highlight goes, and so does its copy.
-function settle(item) {
+// With `saved`, the stored annotation takes the waiting one's place in a single redraw, so a
+// highlight that has the focus keeps it.
+function settle(item, saved) {
   outbox.delete(item.local.id);
   keepOutbox();
   state.annotations.delete(item.local.id);
+  if (saved) {
+    state.annotations.set(saved.id, saved);
+  }
   redrawAnnotation(item.local);
+  if (saved) {
+    redrawAnnotation(saved);
+  }
 }
 
 function sendSave(item) {
@@ -89,9 +97,7 @@ function sendSave(item) {
         request("DELETE", annotationUrl(saved.id)).catch(() => {});
         return { saved: null };
       }
-      settle(item);
-      state.annotations.set(saved.id, saved);
-      redrawAnnotation(saved);
+      settle(item, saved);
       return { saved };
     },
     (error) => {
