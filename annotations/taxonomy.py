@@ -72,29 +72,29 @@ SHORTCUT_ORDER: Final = "1234567890abcdefghijklmnopqrstuvwxyz"
 #: Pastel highlight colours, distinct from each other and from a white page; near-black text
 #: (#1a1a1a) on any of them keeps a contrast ratio above 8:1 (WCAG AAA asks for 7:1).
 PALETTE: Final[tuple[str, ...]] = (
-    "#f69a9d",
-    "#fed2cb",
-    "#fea988",
-    "#e7a968",
-    "#c9b494",
-    "#f8e6c3",
-    "#f6ce7d",
-    "#bebd66",
-    "#e7f19a",
-    "#c6d0ac",
-    "#a9f3b7",
-    "#c9f3e1",
-    "#97c2b5",
-    "#7af5f8",
-    "#6cc7d7",
-    "#bce5f8",
-    "#71c1f7",
-    "#9cb4fe",
-    "#ced1f5",
-    "#c2a7f4",
-    "#fcdcf8",
-    "#eea6dc",
-    "#d2abb9",
+    "#a8c0f8",
+    "#d0d000",
+    "#90b090",
+    "#d0f8b8",
+    "#b0a858",
+    "#f880b8",
+    "#a8f8f8",
+    "#c8d880",
+    "#f8f080",
+    "#98d0b8",
+    "#78b0b8",
+    "#f88800",
+    "#f8c0d8",
+    "#e8f810",
+    "#c0d8a0",
+    "#20e0d0",
+    "#d8a0d8",
+    "#d8d0f8",
+    "#b0b880",
+    "#b8f0c8",
+    "#48b0f8",
+    "#d0b850",
+    "#f0a8a8",
 )
 
 _KEY_RE: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -301,76 +301,76 @@ MEDIA_LITERACY: Final = _builtin(
                     "Promotional or advertising content",
                     "Text that sells a product, service or investment, or reads like an "
                     "advert rather than news.",
-                    "#82cb92",
+                    "#5fc8b4",
                 ),
                 (
                     "loaded-language",
                     "Loaded or emotive language",
                     "Words chosen to stir feelings such as fear, anger or pride, rather than "
                     "just describe what happened.",
-                    "#f69a9d",
+                    "#e68c9b",
                 ),
                 (
                     "opinion-as-fact",
                     "Opinion presented as fact",
                     "A judgement or belief stated as if it were a checked fact, with no "
                     "source and no 'I think'.",
-                    "#eba66d",
+                    "#bea56e",
                 ),
                 (
                     "vague-source",
                     "Unattributed or vague source",
                     "A claim credited to no one, or to someone you cannot check, such as "
                     "'experts say' or 'sources claim'.",
-                    "#bdb994",
+                    "#87aac3",
                 ),
                 (
                     "speculation",
                     "Speculation or prediction",
                     "A guess about what will happen or why something happened, which could "
                     "turn out to be wrong.",
-                    "#acaffc",
+                    "#aa96ff",
                 ),
                 (
                     "selective-emphasis",
                     "Selective emphasis or omission",
                     "Facts pushed forward, played down or left out in a way that changes the "
                     "picture; compare the other article.",
-                    "#fcd4c5",
+                    "#d2beff",
                 ),
                 (
                     "attributed-quote",
                     "Attributed quote",
                     "Words quoted or reported from a named person or organisation, so you "
                     "know who said them.",
-                    "#71c1f7",
+                    "#96ffff",
                 ),
                 (
                     "labelling",
                     "Labelling or name-calling",
                     "A label, nickname or insult for a person or group that pushes readers "
                     "to like or dislike them.",
-                    "#da9fdf",
+                    "#c8d70a",
                 ),
                 (
                     "appeal-to-authority",
                     "Appeal to authority",
                     "A claim presented as true mainly because an important person, expert or "
                     "institution said it.",
-                    "#65dfeb",
+                    "#a0af00",
                 ),
                 (
                     "flag-waving",
                     "Flag-waving or national pride",
                     "Using pride in the nation or its people to win support for a view or an "
                     "action.",
-                    "#fcdcf8",
+                    "#cdf5e1",
                 ),
                 (
                     "headline-framing",
                     "Headline or subheading framing",
                     "A headline or subheading worded to steer how you read the whole story.",
-                    "#c9f3e1",
+                    "#c3d7aa",
                 ),
             ),
         ),
@@ -394,103 +394,103 @@ POLICY_FRAMES: Final = _builtin(
                     "Economic",
                     "Money: the costs, benefits or financial effects of the issue for people, "
                     "businesses or the whole economy.",
-                    "#f69a9d",
+                    "#30d0f0",
                 ),
                 (
                     "capacity-and-resources",
                     "Capacity and resources",
                     "Whether there is enough of what is needed, such as money, staff, time, "
                     "space or equipment, to deal with it.",
-                    "#fdd3c8",
+                    "#f88800",
                 ),
                 (
                     "morality",
                     "Morality",
                     "Right and wrong as a matter of ethics, religion or duty: what we ought or "
                     "ought not to do.",
-                    "#f1a278",
+                    "#d8f0d0",
                 ),
                 (
                     "fairness-and-equality",
                     "Fairness and equality",
                     "Whether people or groups are treated equally, and whether burdens and "
                     "rewards are shared fairly.",
-                    "#fee891",
+                    "#90b088",
                 ),
                 (
                     "legality-constitutionality-and-jurisprudence",
                     "Legality, constitutionality and jurisprudence",
                     "Laws, courts and rights: what is legal, who has the authority to decide, "
                     "and what judges have ruled.",
-                    "#aec26f",
+                    "#f8f078",
                 ),
                 (
                     "policy-prescription-and-evaluation",
                     "Policy prescription and evaluation",
                     "Specific policies: what should be done about the problem, and whether "
                     "policies already in place work.",
-                    "#e3edc8",
+                    "#c898a8",
                 ),
                 (
                     "crime-and-punishment",
                     "Crime and punishment",
                     "Breaking the law, policing, trials and punishment, and how the issue "
                     "affects crime.",
-                    "#a0f4c0",
+                    "#c0f8f0",
                 ),
                 (
                     "security-and-defense",
                     "Security and defense",
                     "Threats to a country, its people or its borders, and what is done to "
                     "protect them.",
-                    "#9ec1aa",
+                    "#c0d078",
                 ),
                 (
                     "health-and-safety",
                     "Health and safety",
                     "Illness, injury, health care and people's physical safety.",
-                    "#c2f3f0",
+                    "#f0b8c8",
                 ),
                 (
                     "quality-of-life",
                     "Quality of life",
                     "How the issue changes everyday life: comfort, happiness, getting around "
                     "and daily routines.",
-                    "#51cade",
+                    "#70a8f8",
                 ),
                 (
                     "cultural-identity",
                     "Cultural identity",
                     "The traditions, customs, values or identity of a community or nation, "
                     "and how the issue touches them.",
-                    "#8bb9fd",
+                    "#e0d000",
                 ),
                 (
                     "public-opinion",
                     "Public opinion",
                     "What the public thinks or feels: polls, protests, popular reactions and "
                     "the mood of voters.",
-                    "#c2a7f4",
+                    "#e8f0b0",
                 ),
                 (
                     "political",
                     "Political",
                     "Politics itself: parties, elections, politicians' moves and who wins or "
                     "loses politically.",
-                    "#fedcf5",
+                    "#b0d0a0",
                 ),
                 (
                     "external-regulation-and-reputation",
                     "External regulation and reputation",
                     "Relations with other countries or outside bodies: treaties, trade, "
                     "foreign pressure and reputation abroad.",
-                    "#e89bcb",
+                    "#b0a860",
                 ),
                 (
                     "other",
                     "Other",
                     "A frame that fits none of the other fourteen.",
-                    "#ddc7a7",
+                    "#f090c8",
                 ),
             ),
         ),
@@ -514,35 +514,35 @@ PERSUASION_TECHNIQUES: Final = _builtin(
                     "Name calling or labeling",
                     "Giving a person or group an insulting or admiring label instead of "
                     "arguing about what they do.",
-                    "#f69a9d",
+                    "#a8c0f8",
                 ),
                 (
                     "guilt-by-association",
                     "Guilt by association",
                     "Making someone look bad by linking them to a person, group or idea the "
                     "audience already dislikes.",
-                    "#fed2cb",
+                    "#d0d000",
                 ),
                 (
                     "doubt",
                     "Doubt",
                     "Casting doubt on whether someone or something can be trusted, without "
                     "real evidence.",
-                    "#fea988",
+                    "#90b090",
                 ),
                 (
                     "appeal-to-hypocrisy",
                     "Appeal to hypocrisy",
                     "Calling someone a hypocrite ('you did it too') instead of answering "
                     "their point.",
-                    "#e7a968",
+                    "#d0f8b8",
                 ),
                 (
                     "questioning-the-reputation",
                     "Questioning the reputation",
                     "Attacking someone's character or morals with negative claims instead of "
                     "discussing the issue.",
-                    "#c9b494",
+                    "#b0a858",
                 ),
             ),
         ),
@@ -554,35 +554,35 @@ PERSUASION_TECHNIQUES: Final = _builtin(
                     "Flag waving",
                     "Justifying an idea by appealing to pride in a group, such as a nation, "
                     "a people or a party.",
-                    "#f8e6c3",
+                    "#f880b8",
                 ),
                 (
                     "appeal-to-authority",
                     "Appeal to authority",
                     "Saying a claim is true because an expert, leader or institution said "
                     "so, as if that settled it.",
-                    "#f6ce7d",
+                    "#a8f8f8",
                 ),
                 (
                     "appeal-to-popularity",
                     "Appeal to popularity",
                     "Saying something is true or good because many people believe it or do "
                     "it ('everyone knows').",
-                    "#bebd66",
+                    "#c8d880",
                 ),
                 (
                     "appeal-to-values",
                     "Appeal to values",
                     "Linking an idea to values the audience holds dear, such as freedom, "
                     "tradition, fairness or faith.",
-                    "#e7f19a",
+                    "#f8f080",
                 ),
                 (
                     "appeal-to-fear-or-prejudice",
                     "Appeal to fear or prejudice",
                     "Winning support by making people afraid, or by playing on prejudice "
                     "against a group.",
-                    "#c6d0ac",
+                    "#98d0b8",
                 ),
             ),
         ),
@@ -593,20 +593,20 @@ PERSUASION_TECHNIQUES: Final = _builtin(
                     "causal-oversimplification",
                     "Causal oversimplification",
                     "Blaming a complicated problem on one single cause when there are several.",
-                    "#a9f3b7",
+                    "#78b0b8",
                 ),
                 (
                     "false-dilemma-or-no-choice",
                     "False dilemma or no choice",
                     "Offering only two options, or only one, when more choices really exist.",
-                    "#c9f3e1",
+                    "#f88800",
                 ),
                 (
                     "consequential-oversimplification",
                     "Consequential oversimplification",
                     "Claiming one step will surely set off a chain of events ending in "
                     "disaster (or success): a slippery slope.",
-                    "#97c2b5",
+                    "#f8c0d8",
                 ),
             ),
         ),
@@ -618,21 +618,21 @@ PERSUASION_TECHNIQUES: Final = _builtin(
                     "Straw man",
                     "Twisting someone's position into a weaker or more extreme version that "
                     "is easier to attack.",
-                    "#7af5f8",
+                    "#e8f810",
                 ),
                 (
                     "red-herring",
                     "Red herring",
                     "Bringing in an unrelated topic to pull attention away from the issue "
                     "being discussed.",
-                    "#6cc7d7",
+                    "#c0d8a0",
                 ),
                 (
                     "whataboutism",
                     "Whataboutism",
                     "Answering criticism by pointing at someone else's wrongdoing ('what "
                     "about...?') instead of replying.",
-                    "#bce5f8",
+                    "#20e0d0",
                 ),
             ),
         ),
@@ -643,21 +643,21 @@ PERSUASION_TECHNIQUES: Final = _builtin(
                     "slogans",
                     "Slogans",
                     "A short, punchy phrase meant to rally people, easy to remember and repeat.",
-                    "#71c1f7",
+                    "#d8a0d8",
                 ),
                 (
                     "conversation-killer",
                     "Conversation killer",
                     "A phrase that shuts down discussion or questions, such as 'end of story' "
                     "or 'it is what it is'.",
-                    "#9cb4fe",
+                    "#d8d0f8",
                 ),
                 (
                     "appeal-to-time",
                     "Appeal to time",
                     "Pushing people to act now because 'the time has come' or it will soon "
                     "be too late.",
-                    "#ced1f5",
+                    "#b0b880",
                 ),
             ),
         ),
@@ -669,28 +669,28 @@ PERSUASION_TECHNIQUES: Final = _builtin(
                     "Loaded language",
                     "Strongly emotional words or phrases used to sway how the reader feels "
                     "about the topic.",
-                    "#c2a7f4",
+                    "#b8f0c8",
                 ),
                 (
                     "obfuscation-or-vagueness",
                     "Obfuscation or vagueness",
                     "Wording so unclear that readers can take it in different ways, hiding "
                     "what is really meant.",
-                    "#fcdcf8",
+                    "#48b0f8",
                 ),
                 (
                     "exaggeration-or-minimisation",
                     "Exaggeration or minimisation",
                     "Making something seem much bigger, better or worse than it is, or "
                     "playing down how serious it is.",
-                    "#eea6dc",
+                    "#d0b850",
                 ),
                 (
                     "repetition",
                     "Repetition",
                     "Repeating the same word, phrase or idea again and again so that it "
                     "sticks and seems true.",
-                    "#d2abb9",
+                    "#f0a8a8",
                 ),
             ),
         ),
