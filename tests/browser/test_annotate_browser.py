@@ -771,7 +771,21 @@ def test_the_reading_page_passes_axe_with_the_picker_and_the_editor_open(
     page = context.new_page()
     try:
         open_comparison(page, annotate_server, comparison_id)
+        # Tags read without colour: the highlight starts with its tag's marker, the legend
+        # pairs every marker with its tag.
+        mark = page.locator("mark.hl[data-first]", has_text="bold rhetoric")
+        expect(mark).to_have_attribute("data-marker", "3")
+        marker = mark.evaluate("el => getComputedStyle(el, '::before').content")
+        assert marker == '"3"'
+        page.get_by_text("Tags and markers").click()
+        legend = page.locator("[data-ann-legend-list] mark")
+        expect(legend).to_have_count(12)
+        assert legend.evaluate_all("els => els.map((el) => el.dataset.marker)") == list(
+            "1234567890ab"
+        )
+        expect(legend.nth(2)).to_have_text("Loaded or emotive language")
         axe_check(page, "the reading page")
+        page.get_by_text("Tags and markers").click()
         select_text(page, "b", SLOGAN)
         axe_check(page, "the reading page with the tag picker open")
         page.get_by_label("Link to the other article").check()
