@@ -767,6 +767,11 @@ def test_the_reading_page_passes_axe_with_the_picker_and_the_editor_open(
 ):
     comparison_id, _, doc_b = seed
     add_annotation(annotate_app, doc_b, EDITED, ["loaded-language"], comparison_id, note="old")
+    # Two highlights that overlap, one inside the other.
+    add_annotation(
+        annotate_app, doc_b, "sharper nationalism and a promise to", ["slogan"], comparison_id
+    )
+    add_annotation(annotate_app, doc_b, "sharper nationalism", ["speculation"], comparison_id)
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
     page = context.new_page()
     try:

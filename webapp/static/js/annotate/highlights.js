@@ -83,6 +83,7 @@ function makeMark(range, depth, first, text) {
     // with the arrow keys inside its article (compare.js keeps one Tab stop per article).
     mark.tabIndex = -1;
     mark.dataset.first = "true";
+    mark.dataset.role = range.role;
     mark.setAttribute("role", "button");
     // The name starts with the words shown, so speech input finds it by what it reads.
     mark.setAttribute("aria-label", `${text}. Annotation: ${label}`);
@@ -109,21 +110,38 @@ function drawTextNode(textNode, nodeStart, ranges) {
   });
   const bounds = Array.from(cuts).sort((x, y) => x - y);
   const fragment = document.createDocumentFragment();
+  const root = textNode.parentElement ? textNode.parentElement.closest(".doc-text") : null;
+  const claimed = new Set();
+  const keyOf = (r) => `${r.ann.id} ${r.role}`;
+  const hasControl = (r) =>
+    claimed.has(keyOf(r)) ||
+    Boolean(
+      root &&
+        root.querySelector(`mark[data-first][data-role="${r.role}"][data-annotation-id="${CSS.escape(String(r.ann.id))}"]`),
+    );
   for (let i = 0; i + 1 < bounds.length; i += 1) {
     const from = bounds[i];
     const to = bounds[i + 1];
     const piece = document.createTextNode(
       text.slice(unitIndex(text, from - nodeStart), unitIndex(text, to - nodeStart)),
     );
-    let parent = fragment;
-    let depth = 0;
-    covering.forEach((r) => {
-      if (r.start <= from && r.end >= to) {
-        const mark = makeMark(r, depth, from === r.start, piece.data);
-        parent.appendChild(mark);
-        parent = mark;
-        depth += 1;
+    const chain = covering.filter((r) => r.start <= from && r.end >= to);
+    // A highlight's control (its button) is its first piece that holds no other control: one
+    // per chain of nested marks, the innermost that has none yet, so buttons never nest.
+    let control = null;
+    for (let k = chain.length - 1; k >= 0 && !control; k -= 1) {
+      if (!hasControl(chain[k])) {
+        control = chain[k];
       }
+    }
+    if (control) {
+      claimed.add(keyOf(control));
+    }
+    let parent = fragment;
+    chain.forEach((r, depth) => {
+      const mark = makeMark(r, depth, r === control, piece.data);
+      parent.appendChild(mark);
+      parent = mark;
     });
     parent.appendChild(piece);
   }
