@@ -941,7 +941,7 @@ def test_tags_edits_links_deletes_and_restores_with_the_keyboard_only(
 
         # Thirty seconds later it can still be restored, from the recently deleted list.
         page.wait_for_timeout(30_500)
-        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
         recent = page.locator("[data-ann-deleted] > summary")
         expect(recent).to_be_focused()
         expect(recent).to_have_text("Recently deleted (1)")
