@@ -90,7 +90,7 @@ def test_facts_only_in_the_opinion_piece(quote):
             "spoke with President Trump from Malaysia",
         ),
         ("sees itself as indispensable to the United States", "indispensable partner in America"),
-        ("I just finished a phone call with President Trump", "top foreign-policy priority"),
+        ("Alliance is the top priority for my administration", "top foreign-policy priority"),
         (
             "place the alliance at the center of her foreign and security policy",
             "top foreign-policy priority",

@@ -69,7 +69,9 @@ def test_seed_a_headings_and_sentences():
     )
     assert "Takaichi later expanded on the conversation." in texts
     assert not any(h in t for h in headings for t in texts)
-    assert len(texts) == 33
+    # The four-sentence quotation of Takaichi's statement gives four sentences.
+    assert "First of all, he warmly" in texts[8] and texts[7].endswith("President Trump.")
+    assert len(texts) == 36
 
 
 def test_seed_b_one_paragraph_per_line_and_trailing_blank_lines():
@@ -105,6 +107,85 @@ def test_single_line_is_never_a_heading():
     seg = segment_text("Just a title-like line")
     assert seg.headings == ()
     assert len(seg.sentences) == 1
+
+
+def test_news_abbreviations_stay_inside_sentences():
+    text = (
+        "Sen. Marco Rubio, R-Fla., accused Obama on Tuesday. The U.S. Senate voted at 11 a.m. "
+        "on the plan. J. R. Smith arrived at 9:30 p.m. Eastern time. Rep. John Lewis, D-Ga., "
+        "agreed."
+    )
+    assert sentences(text) == [
+        "Sen. Marco Rubio, R-Fla., accused Obama on Tuesday.",
+        "The U.S. Senate voted at 11 a.m. on the plan.",
+        "J. R. Smith arrived at 9:30 p.m. Eastern time.",
+        "Rep. John Lewis, D-Ga., agreed.",
+    ]
+
+
+def test_multi_sentence_quotation_is_split_into_its_sentences():
+    text = '"NO TEXTING AT AMC. Won\'t happen. You spoke. We listened," the company wrote.'
+    assert sentences(text) == [
+        '"NO TEXTING AT AMC.',
+        "Won't happen.",
+        "You spoke.",
+        'We listened," the company wrote.',
+    ]
+
+
+def test_a_quoted_question_continues_into_its_attribution():
+    text = "“Is this the end?” she asked. Nobody answered."
+    assert sentences(text) == ["“Is this the end?” she asked.", "Nobody answered."]
+
+
+def test_story_highlights_and_bullet_lines_are_units():
+    text = (
+        "Story highlights\nObama says the deal protects the middle class\n"
+        "Republicans call it a tax increase\nThe vote is expected next week\n\n"
+        "The Senate met.\n\n- Prices rose 3.2% in May\n- Unemployment fell"
+    )
+    seg = segment_text(text)
+    assert seg.headings == ()
+    assert sentences(text) == [
+        "Story highlights",
+        "Obama says the deal protects the middle class",
+        "Republicans call it a tax increase",
+        "The vote is expected next week",
+        "The Senate met.",
+        "- Prices rose 3.2% in May",
+        "- Unemployment fell",
+    ]
+
+
+def test_japanese_and_chinese_sentences_end_at_full_stops():
+    ja = "首相は「日米同盟を強化したい。一緒に頑張りましょう」と述べた。会談は約25分間だった。"
+    seg = segment_text(ja, language="ja")
+    assert [ja[s.start : s.end] for s in seg.sentences] == [
+        "首相は「日米同盟を強化したい。",
+        "一緒に頑張りましょう」と述べた。",
+        "会談は約25分間だった。",
+    ]
+    zh = "日本首相\n\n双方同意加强日美同盟。通话持续约25分钟吗？是的！"
+    seg = segment_text(zh, language="zh")
+    assert [zh[h.start : h.end] for h in seg.headings] == ["日本首相"]
+    assert [zh[s.start : s.end] for s in seg.sentences] == [
+        "双方同意加强日美同盟。",
+        "通话持续约25分钟吗？",
+        "是的！",
+    ]
+
+
+def test_language_specific_abbreviations():
+    fr = "Le Sénat a voté par 195 voix contre 112. M. Dupont a salué le vote."
+    assert [fr[s.start : s.end] for s in segment_text(fr, language="fr").sentences] == [
+        "Le Sénat a voté par 195 voix contre 112.",
+        "M. Dupont a salué le vote.",
+    ]
+    de = "Das kostet z. B. Geld. Am 3. Oktober ist Feiertag."
+    assert [de[s.start : s.end] for s in segment_text(de, language="de").sentences] == [
+        "Das kostet z. B. Geld.",
+        "Am 3. Oktober ist Feiertag.",
+    ]
 
 
 def test_blank_runs():
