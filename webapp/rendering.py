@@ -23,6 +23,8 @@ from annotations.records import Sentence
 from annotations.records import Span
 from annotations.text.align import align_documents
 from annotations.text.diff import diff_passages
+from annotations.text.languages import cross_language_notice
+from annotations.text.languages import detect_language
 
 Side = Literal["a", "b"]
 PieceKind = Literal["marker", "heading", "sentence", "text", "gap"]
@@ -185,6 +187,10 @@ class ComparisonView:
     only_a: tuple[OnlyView, ...]
     only_b: tuple[OnlyView, ...]
     overview: Overview
+    languages: tuple[str, str] = ("en", "en")
+    """The two articles' ISO 639-1 codes, as detected from their text."""
+    cross_language: str | None = None
+    """What a reader must know when the two languages differ (None when they don't)."""
 
 
 def html_text(text: str) -> Markup:
@@ -472,6 +478,7 @@ def build_comparison(
     if alignment is None:
         alignment = align_documents(a, b)
     a_id, b_id = document_ids if document_ids is not None else (None, None)
+    languages = (detect_language(a.text), detect_language(b.text))
     families = pair_families(alignment)
     pairs = []
     for number, pair in enumerate(alignment.pairs, start=1):
@@ -498,6 +505,8 @@ def build_comparison(
         only_a=_only(a, alignment.only_a),
         only_b=_only(b, alignment.only_b),
         overview=build_overview(a, b, alignment),
+        languages=languages,
+        cross_language=cross_language_notice(*languages),
     )
 
 

@@ -23,23 +23,19 @@ only in B.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 from itertools import pairwise
 from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
-import snowballstemmer
 from rapidfuzz import fuzz
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
-from wordfreq import get_frequency_dict
 
 from annotations.records import Alignment
 from annotations.records import AlignSettings
@@ -47,6 +43,8 @@ from annotations.records import Document
 from annotations.records import PairKind
 from annotations.records import PassagePair
 from annotations.records import Span
+from annotations.text.languages import detect_language
+from annotations.text.tokens import content_terms
 
 DEFAULT_THRESHOLD = 25.0
 """Minimum pair score (0-100) for two passages to count as reporting the same content."""
@@ -69,100 +67,7 @@ _CHUNK_CACHE_SIZE = 131072
 _BYTE_CHARS = 256  # terms that get one-byte characters, which RapidFuzz matches fastest
 _CHAR_BASE = 0x10000  # the other terms' characters lie above the BMP, clear of surrogates
 
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
-_NUMBER_WORDS = {
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "twenty": "20", "thirty": "30", "fifty": "50", "hundred": "100", "thousand": "1000",
-}  # fmt: skip
-# A fixed list keeps the core offline and deterministic; it holds only function words,
-# since content words are down-weighted by frequency instead.
-_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not of off on once only or other
-    our ours ourselves out over own same she should so some such than that the their theirs
-    them themselves then there these they this those through to too under until up very was
-    we were what when where which while who whom why will with would you your yours yourself
-    s t d ll m re ve y mr mrs ms dr said says say told tells according""".split()
-)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.Stemmer:
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=1)
-def _english_frequencies() -> dict[str, float]:
-    return get_frequency_dict("en")
-
-
-@lru_cache(maxsize=65536)
-def _term(word: str) -> str:
-    lowered = word.lower()
-    if "." in lowered and lowered.replace(".", "").isalpha():
-        return lowered.replace(".", "") + "."
-    if lowered in _NUMBER_WORDS:
-        return _NUMBER_WORDS[lowered]
-    if lowered[0].isdigit():
-        return lowered.replace(",", "")
-    return str(_stemmer().stemWord(lowered))
-
-
-@lru_cache(maxsize=65536)
-def _global_rarity(word: str) -> float:
-    """Return 0 for the most frequent English words up to 1 for rare ones and names."""
-    frequency = _english_frequencies().get(word.lower(), 0.0)
-    if frequency <= 0.0:
-        return 1.0
-    zipf = math.log10(frequency) + 9.0
-    return min(1.0, max(0.0, (6.5 - zipf) / 3.5))
-
-
-def content_terms(text: str) -> dict[str, float]:
-    """Return the content terms of ``text`` (stemmed, no function words) and their rarity.
-
-    >>> sorted(content_terms("Trump congratulated her on the U.S. deal."))
-    ['congratul', 'deal', 'trump', 'us.']
-    """
-    words = list(chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
-    terms = dict(words)
-    if len(terms) < len(words):  # a repeated term keeps its lowest rarity
-        for term, rarity in words:
-            terms[term] = min(terms[term], rarity)
-    return terms
-
-
-class _ChunkTerms(dict[str, tuple[tuple[str, float], ...]]):
-    """The terms and rarities of the words in whitespace-free chunks of text, cached.
-
-    No word pattern matches whitespace, so the words of a text are those of its chunks.
-    Chunks repeat ("Trump," "said"), and a hit is a plain dict lookup: this skips most of
-    the pattern matching, and is faster than ``lru_cache``. The cache is emptied when full.
-    """
-
-    def __missing__(self, chunk: str) -> tuple[tuple[str, float], ...]:
-        if len(self) >= _CHUNK_CACHE_SIZE:
-            self.clear()
-        terms = tuple(filter(None, map(_word_info, _WORD.findall(chunk))))
-        self[chunk] = terms
-        return terms
-
-
-_CHUNKS = _ChunkTerms()
-
-
-@lru_cache(maxsize=131072)
-def _word_info(word: str) -> tuple[str, float] | None:
-    """Return a word's term and rarity, or None for a function word."""
-    lowered = word.lower()
-    if lowered in _STOPWORDS or (len(word) == 1 and not word.isdigit()):
-        return None
-    term = _term(word)
-    return term, 1.0 if term[0].isdigit() else _global_rarity(lowered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -582,8 +487,12 @@ def align_sentences(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     near_best: float = DEFAULT_NEAR_BEST,
+    languages: tuple[str, str] = ("en", "en"),
 ) -> Alignment:
     """Align two lists of sentence spans and report pairs and one-source sentences.
+
+    ``languages`` are the two texts' ISO 639-1 codes; when they differ, only names, numbers
+    and initialisms are compared (see :mod:`annotations.text.tokens`).
 
     >>> a = "Trump spoke from Air Force One. Prices rose 5% in May."
     >>> b = "Shares fell. Aboard Air Force One, Trump spoke warmly."
@@ -595,8 +504,10 @@ def align_sentences(
     """
     if not 0 <= threshold <= 100:
         raise ValueError("threshold must be between 0 and 100")
-    terms_a = [content_terms(s.slice(a_text)) for s in a_sentences]
-    terms_b = [content_terms(s.slice(b_text)) for s in b_sentences]
+    cross = languages[0] != languages[1]
+    lang_a, lang_b = languages
+    terms_a = [content_terms(s.slice(a_text), lang_a, cross_language=cross) for s in a_sentences]
+    terms_b = [content_terms(s.slice(b_text), lang_b, cross_language=cross) for s in b_sentences]
     weighed = _weigh(terms_a, terms_b)
     found = _candidates(weighed.a, weighed.b, floor=threshold)
     kept = _select(found, weighed, threshold, near_best)
@@ -653,4 +564,5 @@ def align_documents(
         aligned_sentences(b),
         threshold=threshold,
         near_best=near_best,
+        languages=(detect_language(a.text), detect_language(b.text)),
     )

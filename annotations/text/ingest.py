@@ -30,6 +30,7 @@ from annotations.errors import UnsupportedFormatError
 from annotations.records import Document
 from annotations.records import DocumentMeta
 from annotations.records import SourceFormat
+from annotations.text.languages import detect_language
 from annotations.text.segment import segment_text
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -268,7 +269,9 @@ def ingest_text(
         raise UnsupportedFormatError(f"unsupported source format: {source_format!r}")
     if not text.strip():
         raise EmptyInputError("input holds no text once the HTML markup is removed")
-    segmentation = segment_text(text, source_format=source_format)
+    language = detect_language(text)
+    meta = dataclasses.replace(meta, language=language)
+    segmentation = segment_text(text, source_format=source_format, language=language)
     if meta.published is None:
         for marker in segmentation.markers:
             if marker.key == "date":

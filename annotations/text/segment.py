@@ -27,6 +27,7 @@ from annotations.records import Segmentation
 from annotations.records import Sentence
 from annotations.records import SourceFormat
 from annotations.records import Span
+from annotations.text.languages import detect_language
 
 # A leading marker such as " date 2025-10-25" glued to the first sentence by a scraper.
 _MARKER = re.compile(
@@ -289,14 +290,18 @@ def split_sentences(text: str, start: int, end: int, *, language: str = "en") ->
 
 
 def segment_text(
-    text: str, *, source_format: SourceFormat = "text", language: str = "en"
+    text: str, *, source_format: SourceFormat = "text", language: str | None = None
 ) -> Segmentation:
     """Segment ``text`` into markers, paragraphs, headings, sentences and blank-line runs.
+
+    Sentences are split by the rules of ``language`` (detected from the text if not given).
 
     >>> seg = segment_text(" date 2025-10-25 First one. Second one.\\n\\nSub head\\n\\nLast.")
     >>> [m.value for m in seg.markers], len(seg.sentences), len(seg.headings)
     (['2025-10-25'], 3, 1)
     """
+    if language is None:
+        language = detect_language(text)
     marker = find_marker(text)
     body_start = marker.end if marker else 0
     paragraphs = split_paragraphs(text, start=body_start, source_format=source_format)

@@ -15,8 +15,8 @@ from annotations.text.align import _top
 from annotations.text.align import _weigh
 from annotations.text.align import align_documents
 from annotations.text.align import align_sentences
-from annotations.text.align import content_terms
 from annotations.text.segment import segment_text
+from annotations.text.tokens import content_terms
 
 
 def doc(text: str) -> Document:

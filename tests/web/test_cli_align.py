@@ -216,3 +216,33 @@ def test_console_script_bad_input_has_no_traceback(tmp_path):
     assert completed.returncode == 2
     assert completed.stdout == ""
     assert completed.stderr == f"Error: file not found: {missing}\n"
+
+
+ENGLISH = (
+    "Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Friday. "
+    "Car sales rose 4.5 percent. It rained."
+)
+GERMAN = (
+    "Bundeskanzler Olaf Scholz hat am Freitag in Paris Präsident Emmanuel Macron getroffen. "
+    "Die beiden sprachen über die Ukraine und den Handel. Der Umsatz stieg um 4,5 Prozent."
+)
+CROSS_NOTICE = "Cross-language comparison (en and de): only shared names, numbers and initialisms"
+
+
+def test_align_says_when_the_comparison_is_cross_language(align, tmp_path):
+    english, german = tmp_path / "en.txt", tmp_path / "de.txt"
+    english.write_text(ENGLISH, encoding="utf-8")
+    german.write_text(GERMAN, encoding="utf-8")
+    report = align(english, german)
+    assert report.exit_code == 0, report.output
+    assert report.stdout.startswith(CROSS_NOTICE)
+    assert "Olaf Scholz" in report.stdout
+    as_json = align("--json", english, german)
+    assert as_json.exit_code == 0, as_json.output
+    assert as_json.stderr.startswith(CROSS_NOTICE)
+    assert len(json.loads(as_json.stdout)["pairs"]) == 1
+
+
+def test_align_same_language_has_no_cross_language_notice(align):
+    result = align(SEED_A, SEED_B)
+    assert "Cross-language" not in result.output

@@ -416,3 +416,24 @@ def test_article_text_is_escaped(app):
     parser = parse(body)
     for side, document in (("a", a), ("b", b)):
         assert "".join(p["text"] for p in parser.pieces[side]) == document.text
+
+
+def test_cross_language_page_says_what_the_links_mean(app):
+    english = ingest_text(
+        "Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Friday. It rained."
+    )
+    german = ingest_text(
+        "Bundeskanzler Olaf Scholz hat am Freitag in Paris Präsident Emmanuel Macron "
+        "getroffen. Der Umsatz stieg um 4,5 Prozent."
+    )
+    view = build_comparison("Two languages", english, german)
+    assert view.languages == ("en", "de")
+    with app.test_request_context("/compare/seeds"):
+        body = render_template("compare/show.html", comparison=view)
+    assert "Cross-language comparison (en and de)" in body
+    assert "only shared names, numbers and initialisms are linked" in body
+
+
+def test_same_language_page_has_no_cross_language_notice(client):
+    body = client.get("/compare/seeds").get_data(as_text=True)
+    assert "Cross-language" not in body
