@@ -16,6 +16,7 @@ from annotations.errors import SpanError
 
 SourceFormat = Literal["text", "markdown", "html"]
 PairKind = Literal["identical", "paraphrase", "partial"]
+Confidence = Literal["high", "medium", "low"]
 DiffTag = Literal["equal", "replace", "insert", "delete"]
 ParagraphKind = Literal["prose", "heading"]
 
@@ -124,7 +125,9 @@ class PassagePair:
     """Two passages, one per document, that report the same content.
 
     ``a`` and ``b`` cover runs of adjacent sentences, listed by index in
-    ``a_sentences``/``b_sentences``. ``score`` is 0-100.
+    ``a_sentences``/``b_sentences``. ``score`` is 0-100. ``evidence`` lists what the two
+    passages share (numbers, names, words; ``"A word ≈ B word"`` where they differ in form)
+    and ``confidence`` how sure the link is; pairs stored before they existed have none.
     """
 
     a: Span
@@ -133,6 +136,8 @@ class PassagePair:
     kind: PairKind
     a_sentences: tuple[int, ...]
     b_sentences: tuple[int, ...]
+    evidence: tuple[str, ...] = ()
+    confidence: Confidence | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,33 +87,34 @@ class _ChunkTerms(dict[str, tuple[Term, ...]]):
         found: list[Term] = []
         for word in _WORD.findall(chunk):
             if _CJK.search(word):
-                found.extend(self._cjk(word))
+                found.extend(self.cjk_terms(word))
             else:
-                term = self._word(word)
+                term = self.word_term(word)
                 if term is not None:
                     found.append(term)
         terms = tuple(found)
         self[chunk] = terms
         return terms
 
-    def _cjk(self, word: str) -> list[Term]:
+    def cjk_terms(self, word: str) -> list[Term]:
+        """Return the terms of a word holding Japanese or Chinese characters."""
         found: list[Term] = []
         cursor = 0
         for match in _CJK.finditer(word):
             for other in _WORD.findall(word[cursor : match.start()]):
-                term = self._word(other)
+                term = self.word_term(other)
                 if term is not None:
                     found.append(term)
             grams = _bigrams(match.group(), han_only=self.cross_language, language=self.tools.code)
             found.extend((gram, self.tools.rarity(gram)) for gram in grams)
             cursor = match.end()
         for other in _WORD.findall(word[cursor:]):
-            term = self._word(other)
+            term = self.word_term(other)
             if term is not None:
                 found.append(term)
         return found
 
-    def _word(self, word: str) -> Term | None:
+    def word_term(self, word: str) -> Term | None:
         """Return a word's term and rarity, or None for a function word."""
         tools = self.tools
         if word[0].isdigit():
@@ -179,3 +180,29 @@ def is_number_term(term: str) -> bool:
 def uses_bigrams(language: str) -> bool:
     """Return whether a language is tokenised as character bigrams (no spaces between words)."""
     return language in UNSPACED
+
+
+def surface_forms(
+    text: str, language: str = "en", *, cross_language: bool = False
+) -> dict[str, str]:
+    """Return each content term of ``text`` with the first word that gave it.
+
+    >>> surface_forms("Ministers met; the minister left.")
+    {'minist': 'Ministers', 'met': 'met', 'left': 'left'}
+    """
+    cache = _chunk_terms(language, cross_language)
+    forms: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        if _CJK.search(word):
+            for term, _ in cache.cjk_terms(word):
+                forms.setdefault(term, term)
+            continue
+        found = cache.word_term(word)
+        if found is not None:
+            forms.setdefault(found[0], word)
+    first = _WORD.match(text.lstrip())
+    if first and language == "en" and not cross_language:
+        lowered = first.group().lower()
+        if lowered in _NUMBER_WORDS:
+            forms.setdefault(_NUMBER_WORDS[lowered], first.group())
+    return forms

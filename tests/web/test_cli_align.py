@@ -88,10 +88,11 @@ def test_align_json_on_seeds(align, seed_docs):
     a, b = seed_docs
     assert data == alignment_to_json(align_documents(a, b), a, b)
     assert list(data) == ["a", "b", "pairs", "only_a", "only_b"]
-    assert data["a"] == {"path": str(SEED_A), "length": len(a.text)}
-    assert data["b"] == {"path": str(SEED_B), "length": len(b.text)}
+    assert data["a"] == {"path": str(SEED_A), "length": len(a.text), "language": "en"}
+    assert data["b"] == {"path": str(SEED_B), "length": len(b.text), "language": "en"}
     for pair in data["pairs"]:
-        assert list(pair) == ["a", "b", "score", "kind"]
+        assert list(pair) == ["a", "b", "score", "kind", "evidence", "confidence"]
+        assert pair["evidence"] and pair["confidence"] in {"high", "medium", "low"}
         for side, doc in (("a", a), ("b", b)):
             start, end = pair[side]
             assert 0 <= start < end <= len(doc.text)
@@ -240,7 +241,10 @@ def test_align_says_when_the_comparison_is_cross_language(align, tmp_path):
     as_json = align("--json", english, german)
     assert as_json.exit_code == 0, as_json.output
     assert as_json.stderr.startswith(CROSS_NOTICE)
-    assert len(json.loads(as_json.stdout)["pairs"]) == 1
+    data = json.loads(as_json.stdout)
+    assert (data["a"]["language"], data["b"]["language"]) == ("en", "de")
+    (pair,) = data["pairs"]
+    assert {"Olaf", "Scholz", "Emmanuel", "Macron", "Paris"} <= set(pair["evidence"])
 
 
 def test_align_same_language_has_no_cross_language_notice(align):
