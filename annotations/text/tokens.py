@@ -80,13 +80,16 @@ class _ChunkTerms(dict[str, tuple[Term, ...]]):
         super().__init__()
         self.tools = tools
         self.cross_language = cross_language
+        # Words repeat far more than chunks do, and stemming is the costly step.
+        self.words: dict[str, Term | None] = {}
 
     def __missing__(self, chunk: str) -> tuple[Term, ...]:
         if len(self) >= _CHUNK_CACHE_SIZE:
             self.clear()
         found: list[Term] = []
+        cjk = not chunk.isascii() and _CJK.search(chunk) is not None
         for word in _WORD.findall(chunk):
-            if _CJK.search(word):
+            if cjk and _CJK.search(word):
                 found.extend(self.cjk_terms(word))
             else:
                 term = self.word_term(word)
@@ -115,7 +118,17 @@ class _ChunkTerms(dict[str, tuple[Term, ...]]):
         return found
 
     def word_term(self, word: str) -> Term | None:
-        """Return a word's term and rarity, or None for a function word."""
+        """Return a word's term and rarity, or None for a function word (cached)."""
+        try:
+            return self.words[word]
+        except KeyError:
+            pass
+        if len(self.words) >= _CHUNK_CACHE_SIZE:
+            self.words.clear()
+        term = self.words[word] = self._word_term(word)
+        return term
+
+    def _word_term(self, word: str) -> Term | None:
         tools = self.tools
         if word[0].isdigit():
             return number_term(word, tools.code), 1.0
@@ -192,8 +205,9 @@ def surface_forms(
     """
     cache = _chunk_terms(language, cross_language)
     forms: dict[str, str] = {}
+    cjk = not text.isascii() and _CJK.search(text) is not None
     for word in _WORD.findall(text):
-        if _CJK.search(word):
+        if cjk and _CJK.search(word):
             for term, _ in cache.cjk_terms(word):
                 forms.setdefault(term, term)
             continue
