@@ -53,16 +53,21 @@ DEFAULT_THRESHOLD = 25.0
 """Minimum pair score (0-100) for two passages to count as reporting the same content."""
 DEFAULT_NEAR_BEST = 0.6
 """A pair is kept only if its score is at least this share of the best score of one side."""
-ALGORITHM_VERSION = "lexical-3"
+ALGORITHM_VERSION = "lexical-4"
 
 _MIN_EVIDENCE = 3
-_MIN_GAIN = 3
+_MIN_GAIN = 4
 _INFORMATIVE = 2
 _RARE = 3
 _BACKGROUND_RANK = 5
 _STANDOUT = 0.4
 _MIN_SHARED_TERMS = 2
 _NUMBER_ROUTE = 0.6  # share of the threshold a pair needs when it shares a rare number
+# A neighbour of a kept pair joins it from 60 % of the threshold (the floor a shared rare
+# number gets) when it brings new rare shared terms weighing at least _MIN_GAIN: at half the
+# threshold and a gain of 3 (one common-ish word) growing added more false pairs than true
+# ones (bench/neighbours.py).
+_GROW_FLOOR = 0.6
 _BLOCK_ROWS = 512
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
@@ -250,7 +255,12 @@ def _runs(indices: Iterable[int]) -> list[tuple[int, ...]]:
 
 
 def _extend(kept: set[tuple[int, int]], weighed: Weighed, floor: float) -> set[tuple[int, int]]:
-    """Add adjacent sentences that bring new shared facts to a kept pair (n:1 condensation)."""
+    """Add adjacent sentences that bring new shared facts to a kept pair (n:1 condensation).
+
+    A neighbour joins when its own pair scores at least ``floor`` and brings rare shared
+    terms the kept sentence lacks; it need not stand out from its background, since a
+    sentence that condenses two is near both and stands out for neither.
+    """
     a, b, weight = weighed.a, weighed.b, weighed.weight
     extended = set(kept)
     for i, j in sorted(kept):
@@ -391,7 +401,7 @@ def align_sentences(
     weighed = weigh(terms_a, terms_b)
     found = _candidates(weighed.a, weighed.b, floor=threshold)
     kept = _select(found, weighed, threshold, near_best)
-    kept = _extend(kept, weighed, floor=0.5 * threshold)
+    kept = _extend(kept, weighed, floor=_GROW_FLOOR * threshold)
 
     pairs = [
         _pair(

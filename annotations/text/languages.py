@@ -191,9 +191,7 @@ def word_frequencies(code: str) -> dict[str, float]:
         header, *buckets = msgpack.load(packed, raw=False)
     if header != {"format": "cB", "version": 1}:
         return {}
-    return {
-        word: 10.0 ** (-index / 100.0) for index, words in enumerate(buckets) for word in words
-    }
+    return {word: 10.0 ** (-index / 100.0) for index, words in enumerate(buckets) for word in words}
 
 
 @lru_cache(maxsize=32)
