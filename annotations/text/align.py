@@ -44,6 +44,7 @@ from annotations.records import Span
 from annotations.text.evidence import explain
 from annotations.text.languages import detect_language
 from annotations.text.tokens import content_terms
+from annotations.text.tokens import name_phrases
 from annotations.text.tokens import surface_forms
 from annotations.text.weighing import Side
 from annotations.text.weighing import Weighed
@@ -349,13 +350,17 @@ def _pair(
     score = round(_pair_score(shared, total_a, total_b), 1)
     a_passage, b_passage = span_a.slice(a_text), span_b.slice(b_text)
     cross = languages[0] != languages[1]
+    shared_terms = [(names[t], weight[t]) for t in common]
     explanation = explain(
-        [(names[t], weight[t]) for t in common],
+        shared_terms,
         surface_forms(a_passage, languages[0], cross_language=cross),
         surface_forms(b_passage, languages[1], cross_language=cross),
         score=score,
         threshold=threshold,
         kind=_kind(a_passage, b_passage, cover_a, cover_b),
+        names=name_phrases(
+            a_passage, {term for term, _ in shared_terms}, languages[0], cross_language=cross
+        ),
     )
     return PassagePair(
         a=span_a,

@@ -69,11 +69,13 @@ def explain(
     score: float,
     threshold: float,
     kind: PairKind,
+    names: Sequence[tuple[str, tuple[str, ...]]] = (),
 ) -> Explanation:
     """Return the evidence, confidence and (possibly weakened) kind of a link.
 
     ``shared`` holds the shared terms with their weights; ``forms_a``/``forms_b`` the
-    words each passage wrote for its terms.
+    words each passage wrote for its terms; ``names`` runs of shared terms that A writes as
+    one name ("Air Force One"), each cited once in place of its words.
 
     >>> e = explain([("550", 6), ("pledg", 4), ("invest", 4), ("billion", 4), ("japan", 1)],
     ...             {"550": "550", "pledg": "pledge", "invest": "investment"},
@@ -87,9 +89,21 @@ def explain(
         key=lambda item: (not is_number_term(item[0]), -item[1], item[0]),
     )
     cited = [item for item in ranked if item[1] >= INFORMATIVE] or ranked
-    evidence = tuple(
-        _shown(term, forms_a.get(term), forms_b.get(term)) for term, _ in cited[:MAX_EVIDENCE]
-    )
+    weights = dict(ranked)
+    items: list[tuple[bool, int, str]] = []
+    in_names: set[str] = set()
+    for phrase, members in names:
+        if any(weights.get(term, 0) >= INFORMATIVE for term in members) and not (
+            in_names & set(members)
+        ):
+            items.append((True, max(weights.get(term, 0) for term in members), phrase))
+            in_names.update(members)
+    for term, weight in cited:
+        if term not in in_names:
+            shown = _shown(term, forms_a.get(term), forms_b.get(term))
+            items.append((not is_number_term(term), weight, shown))
+    items.sort(key=lambda item: (item[0], -item[1]))
+    evidence = tuple(shown for _, _, shown in items[:MAX_EVIDENCE])
     facts = sum(weight for _, weight in ranked if weight >= RARE)
     informative = sum(1 for _, weight in ranked if weight >= INFORMATIVE)
     number = any(is_number_term(term) and weight >= RARE for term, weight in ranked)

@@ -15,6 +15,7 @@ names (capitalised words, unstemmed), initialisms and Han-character bigrams.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from itertools import chain
 
 from annotations.text.languages import DECIMAL_COMMA
@@ -220,3 +221,39 @@ def surface_forms(
         if lowered in _NUMBER_WORDS:
             forms.setdefault(_NUMBER_WORDS[lowered], first.group())
     return forms
+
+
+_PHRASE_GAP = re.compile(r"[ \t\u00a0-]")
+
+
+def name_phrases(
+    text: str, terms: Collection[str], language: str = "en", *, cross_language: bool = False
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Return runs of two or more capitalised words whose terms are all in ``terms``.
+
+    Each run comes as written, with its terms: a name such as "Air Force One" is cited as
+    one item of evidence rather than three words.
+
+    >>> name_phrases("Aboard Air Force One, Trump spoke.", {"air", "forc", "one", "trump"})
+    [('Air Force One', ('air', 'forc', 'one'))]
+    """
+    cache = _chunk_terms(language, cross_language)
+    found: list[tuple[str, tuple[str, ...]]] = []
+    run: list[tuple[int, int, str]] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            found.append((text[run[0][0] : run[-1][1]], tuple(term for _, _, term in run)))
+        run.clear()
+
+    for match in _WORD.finditer(text):
+        word = match.group()
+        info = None if _CJK.search(word) else cache.word_term(word)
+        if info is None or not word[0].isupper() or info[0] not in terms:
+            close()
+            continue
+        if run and not _PHRASE_GAP.fullmatch(text[run[-1][1] : match.start()]):
+            close()
+        run.append((match.start(), match.end(), info[0]))
+    close()
+    return found

@@ -124,3 +124,21 @@ def test_cross_language_pair_links_on_names_only():
             "getroffen.",
         )
     }
+
+
+def test_names_are_cited_as_written_runs_of_shared_capitalised_words():
+    from annotations.text.tokens import name_phrases
+
+    text = (
+        "Trump flew on Air Force One and met Prime Minister Sanae Takaichi; Trump, Takaichi spoke."
+    )
+    terms = set(content_terms(text))
+    assert name_phrases(text, terms) == [
+        ("Air Force One", ("air", "forc", "one")),
+        ("Prime Minister Sanae Takaichi", ("prime", "minist", "sana", "takaichi")),
+    ]
+    # Only shared terms make a name, and punctuation ends one ("Trump, Takaichi").
+    assert name_phrases(text, terms - {"sana"}) == [
+        ("Air Force One", ("air", "forc", "one")),
+        ("Prime Minister", ("prime", "minist")),
+    ]

@@ -215,11 +215,21 @@ words = st.sampled_from(
         "2.5",
         "\n",
         "\n\n",
+        '"No.',
+        'Never."',
+        "«Oui.»",
+        "she",
+        "a.m.",
+        "R-Fla.,",
+        "「はい。",
+        "いいえ。」",
+        "中文。",
+        "- item",
     ]
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(words, max_size=40).map(" ".join), st.sampled_from([" date 2025-01-02 ", "", "  "]))
 def test_spans_are_exact_ordered_and_cover_all_prose(body, prefix):
     text = prefix + body
