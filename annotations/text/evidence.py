@@ -44,6 +44,8 @@ MEDIUM_TERMS = 3
 HIGH_SCORE_FACTOR = 1.6
 MAX_EVIDENCE = 8
 """At most this many items are cited, strongest first."""
+NOTHING_SHARED = "no shared content word"
+"""The evidence of a link whose passages share no content term (never made by this engine)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,9 @@ def explain(
             items.append((not is_number_term(term), weight, shown))
     items.sort(key=lambda item: (item[0], -item[1]))
     evidence = tuple(shown for _, _, shown in items[:MAX_EVIDENCE])
+    if not evidence:
+        # Only a link stored by an older engine can share nothing; say so rather than be silent.
+        return Explanation((NOTHING_SHARED,), "low", "partial" if kind == "paraphrase" else kind)
     facts = sum(weight for _, weight in ranked if weight >= RARE)
     informative = sum(1 for _, weight in ranked if weight >= INFORMATIVE)
     number = any(is_number_term(term) and weight >= RARE for term, weight in ranked)

@@ -340,3 +340,12 @@ def test_evidence_names_the_shared_words_as_written():
     assert {"Air Force One", "Saturday"} <= set(pair.evidence)
     assert "Air" not in pair.evidence and "Force" not in pair.evidence
     assert pair.confidence in ("medium", "high")
+
+
+def test_a_link_sharing_nothing_says_so_and_is_low():
+    from annotations.text.evidence import NOTHING_SHARED
+    from annotations.text.evidence import explain
+
+    explanation = explain([], {}, {}, score=40.0, threshold=25.0, kind="paraphrase")
+    assert explanation.evidence == (NOTHING_SHARED,)
+    assert (explanation.confidence, explanation.kind) == ("low", "partial")
