@@ -213,7 +213,9 @@ def split_paragraphs(
 
     A heading is a line of its own: a Markdown ``#`` line, or a short line that starts with a
     capital and ends without sentence punctuation. A lone block in the whole text is never
-    taken for a heading.
+    taken for a heading, nor are ``_MIN_LIST_LINES`` or more such lines in a row (outside
+    Markdown; the text's first line aside, taken for its title): those are items such as
+    "Story highlights" bullets, each kept as a unit.
 
     >>> [p.kind for p in split_paragraphs("Title here\\n\\nA sentence. Another one.\\n")]
     ['heading', 'prose']
@@ -224,6 +226,22 @@ def split_paragraphs(
     if len(paragraphs) == 1 and paragraphs[0].kind == "heading":
         only = paragraphs[0]
         paragraphs[0] = Paragraph(only.start, only.end, "prose")
+    run: list[int] = []
+    for index in range(len(paragraphs) + 1):
+        plain_heading = (
+            index < len(paragraphs)
+            and paragraphs[index].kind == "heading"
+            and not _MD_HEADING.match(text, paragraphs[index].start)
+        )
+        if plain_heading:
+            run.append(index)
+            continue
+        if run and run[0] == 0:
+            run = run[1:]  # the text's first line is its title
+        if len(run) >= _MIN_LIST_LINES:
+            for item in run:
+                paragraphs[item] = Paragraph(paragraphs[item].start, paragraphs[item].end, "prose")
+        run = []
     return tuple(paragraphs)
 
 

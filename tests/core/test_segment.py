@@ -157,6 +157,21 @@ def test_story_highlights_and_bullet_lines_are_units():
     ]
 
 
+def test_highlight_lines_between_blank_lines_are_units_not_headings():
+    text = (
+        "Senate passes the bill\n\nStory highlights\n\nObama says the deal protects the "
+        "middle class\n\nRepublicans call it a tax increase\n\nThe Senate voted on Tuesday."
+    )
+    seg = segment_text(text)
+    assert [text[h.start : h.end] for h in seg.headings] == ["Senate passes the bill"]
+    assert sentences(text) == [
+        "Story highlights",
+        "Obama says the deal protects the middle class",
+        "Republicans call it a tax increase",
+        "The Senate voted on Tuesday.",
+    ]
+
+
 def test_japanese_and_chinese_sentences_end_at_full_stops():
     ja = "首相は「日米同盟を強化したい。一緒に頑張りましょう」と述べた。会談は約25分間だった。"
     seg = segment_text(ja, language="ja")
