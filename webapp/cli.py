@@ -32,6 +32,8 @@ from annotations.text.align import DEFAULT_THRESHOLD
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_document
 from annotations.text.ingest import read_manifest
+from annotations.text.languages import cross_language_notice
+from annotations.text.languages import detect_language
 from webapp import db
 
 MIN_WIDTH = 40
@@ -102,6 +104,12 @@ def align_command(a: str, b: str, as_json: bool, threshold: float, width: int) -
         alignment = align_documents(document_a, document_b, threshold=threshold)
     except AnnotationError as exc:
         raise InputProblem(str(exc)) from exc
+    notice = cross_language_notice(
+        detect_language(document_a.text), detect_language(document_b.text)
+    )
+    if notice is not None:
+        # On standard error with --json, so that the output stays one JSON document.
+        click.echo(notice, err=as_json)
     if as_json:
         payload = alignment_to_json(alignment, document_a, document_b)
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -283,7 +283,10 @@ def test_alignment_downloads_are_the_cli_json_and_a_csv(classroom, runner):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = response.get_data()
-    assert body.startswith(b"\xef\xbb\xbfkind,score,a_start,a_end,a_text,b_start,b_end,b_text\r\n")
+    assert body.startswith(
+        b"\xef\xbb\xbfkind,score,a_start,a_end,a_text,b_start,b_end,b_text,"
+        b"confidence,evidence,a_language,b_language\r\n"
+    )
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     # B on the left now: the first pair's spans are the JSON's, swapped.
     first = web["pairs"][0]
