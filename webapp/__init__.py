@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -20,6 +19,7 @@ from webapp import auth
 from webapp import compare
 from webapp import db
 from webapp import exercises
+from webapp import locations
 from webapp import reports
 from webapp import tagsets
 from webapp import transfer
@@ -45,18 +45,19 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def create_app(
     test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
 ) -> Flask:
     """Build and configure the Parallax Flask app."""
+    if instance_path is None:
+        instance_path = str(locations.default_instance_path())
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY="dev",
         DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "parallax.sqlite3"),
-        SEEDS_DIR=str(SEEDS_DIR),
+        SEEDS_DIR=str(locations.seeds_dir()),
         # Set PREFER_HTTPS when Parallax is served over HTTPS: cookies then say Secure.
         PREFER_HTTPS=False,
         # Bring the database up to date before a server process's first request.
