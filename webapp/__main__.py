@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webapp.cli import main
+from webapp.console import main
 
 if __name__ == "__main__":
     main(prog_name="parallax")
