@@ -101,6 +101,7 @@ def align_command(a: str, b: str, as_json: bool, threshold: float, width: int) -
 def register_commands(app: Flask) -> None:
     """Add the Parallax commands to ``app.cli``."""
     from webapp import doctor
+    from webapp import licences
     from webapp import manage
     from webapp import serving
 
@@ -110,5 +111,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(doctor.doctor_command)
     app.cli.add_command(manage.export_command)
     app.cli.add_command(manage.import_command)
+    app.cli.add_command(licences.licences_command)
     app.cli.add_command(manage.seed_command)
     app.cli.add_command(serving.serve_command)

@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "import_command",
         "Import a Parallax JSON or W3C JSON-LD file of annotations, all or nothing by default.",
     ),
+    "licences": (
+        "webapp.licences",
+        "licences_command",
+        "List the licence of every package Parallax runs on.",
+    ),
     "routes": ("flask.cli", "routes_command", "Show the routes for the app."),
     "seed": (
         "webapp.manage",
@@ -58,7 +63,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "shell": ("flask.cli", "shell_command", "Run a shell in the app context."),
 }
 # Commands that need no app: Flask is not even imported for them.
-WITHOUT_APP = frozenset({"align"})
+WITHOUT_APP = frozenset({"align", "licences"})
 
 
 def _create_app() -> Flask:
