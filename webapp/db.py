@@ -40,7 +40,14 @@ REVISION_FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url``; SQLite connections enforce foreign keys and use WAL."""
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except ModuleNotFoundError as exc:
+        # PostgreSQL's driver is an extra: say how to get it rather than show a traceback.
+        raise RuntimeError(
+            f"the database driver {exc.name!r} is not installed; for PostgreSQL run "
+            "`pip install 'parallax[postgresql]'`"
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
