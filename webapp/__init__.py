@@ -50,6 +50,8 @@ def create_app(
     from webapp import compare
     from webapp import db
     from webapp import exercises
+    from webapp import health
+    from webapp import logs
     from webapp import reports
     from webapp import tagsets
     from webapp import transfer
@@ -79,6 +81,8 @@ def create_app(
         TRUSTED_PROXIES=0,
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
+        # PARALLAX_LOG_LEVEL: DEBUG, INFO (every request), WARNING or ERROR.
+        LOG_LEVEL="INFO",
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PARALLAX")
@@ -96,9 +100,11 @@ def create_app(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
 
+    logs.init_app(app)
     db.init_app(app)
     CSRFProtect(app)
     auth.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(articles.bp)
