@@ -19,6 +19,7 @@ from annotations.exchange.reports import format_alignment_text
 from annotations.text.align import DEFAULT_THRESHOLD
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_document
+from webapp.console import HELP_OPTIONS
 from webapp.console import main
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class NumberRange(click.ParamType):
         return number
 
 
-@click.command("align")
+@click.command("align", context_settings=HELP_OPTIONS)
 @click.argument("a", metavar="A", type=click.Path(path_type=str))
 @click.argument("b", metavar="B", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the alignment as JSON.")

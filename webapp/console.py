@@ -49,7 +49,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "licences_command",
         "List the licence of every package Parallax runs on.",
     ),
-    "routes": ("flask.cli", "routes_command", "Show the routes for the app."),
     "seed": (
         "webapp.manage",
         "seed_command",
@@ -60,8 +59,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "serve_command",
         "Serve Parallax to a class with a production server (gunicorn, or waitress on Windows).",
     ),
-    "shell": ("flask.cli", "shell_command", "Run a shell in the app context."),
 }
+# Every Parallax command takes -h as well as --help (set on each command, not only on the group:
+# the same command objects also serve `flask --app webapp`, whose context says only --help).
+HELP_OPTIONS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 # Commands that need no app: Flask is not even imported for them.
 WITHOUT_APP = frozenset({"align", "licences"})
 
@@ -99,7 +100,7 @@ class ParallaxGroup(click.Group):
 @click.group(
     "parallax",
     cls=ParallaxGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings=HELP_OPTIONS,
 )
 @click.version_option(package_name="parallax", prog_name="Parallax", message="%(prog)s %(version)s")
 def main(**_: Any) -> None:

@@ -19,6 +19,7 @@ from annotations.errors import AnnotationError
 from annotations.text.ingest import read_manifest
 from webapp import db
 from webapp import locations
+from webapp.console import HELP_OPTIONS
 from webapp.serving import KNOWN_SECRETS
 from webapp.serving import SECRET_FILE
 
@@ -154,7 +155,7 @@ def run_checks(app: Flask) -> list[Finding]:
     ]
 
 
-@click.command("doctor")
+@click.command("doctor", context_settings=HELP_OPTIONS)
 @with_appcontext
 def doctor_command() -> None:
     """Check the installation and say what to fix."""

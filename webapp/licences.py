@@ -14,6 +14,8 @@ import click
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from webapp.console import HELP_OPTIONS
+
 PROJECT = "parallax"
 _CLASSIFIER = "License :: OSI Approved :: "
 # Trove classifier names of the usual licences, shortened to their SPDX identifiers.
@@ -112,7 +114,7 @@ def markdown_table(dependencies: list[Dependency]) -> str:
     return "\n".join(rows) + "\n"
 
 
-@click.command("licences")
+@click.command("licences", context_settings=HELP_OPTIONS)
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (the README's).")
 def licences_command(markdown: bool) -> None:
     """List the licence of every package Parallax runs on."""

@@ -32,18 +32,19 @@ from annotations.text.align import align_documents
 from annotations.text.ingest import read_manifest
 from webapp import db
 from webapp.cli import InputProblem
+from webapp.console import HELP_OPTIONS
 
 EXPORT_FORMATS = ("csv", "json", "jsonld", "alignment-json", "alignment-csv")
 # Below this many annotations an export is over before a progress bar would be read.
 PROGRESS_MIN = 5000
 
 
-@click.group("db")
+@click.group("db", context_settings=HELP_OPTIONS)
 def db_group() -> None:
     """Manage the database schema."""
 
 
-@db_group.command("upgrade")
+@db_group.command("upgrade", context_settings=HELP_OPTIONS)
 @click.option("--revision", default="head", show_default=True, help="Revision to upgrade to.")
 @with_appcontext
 def db_upgrade_command(revision: str) -> None:
@@ -58,7 +59,7 @@ def db_upgrade_command(revision: str) -> None:
     click.echo(f"Database {engine.url} is at revision {current}.")
 
 
-@db_group.command("current")
+@db_group.command("current", context_settings=HELP_OPTIONS)
 @with_appcontext
 def db_current_command() -> None:
     """Print the revision the database is at."""
@@ -73,7 +74,7 @@ def db_current_command() -> None:
     click.echo(f"Database {engine.url} is at revision {current or 'none'} ({state}).")
 
 
-@db_group.command("check")
+@db_group.command("check", context_settings=HELP_OPTIONS)
 @with_appcontext
 def db_check_command() -> None:
     """Fail if the models differ from what the migrations build (for developers)."""
@@ -88,7 +89,7 @@ def db_check_command() -> None:
     click.echo("The migrations build exactly the models.")
 
 
-@db_group.command("revision")
+@db_group.command("revision", context_settings=HELP_OPTIONS)
 @click.option("-m", "--message", required=True, help="What the revision changes, in a few words.")
 @click.option("--autogenerate", is_flag=True, help="Compare the models with the database.")
 @with_appcontext
@@ -107,7 +108,7 @@ def db_revision_command(message: str, autogenerate: bool) -> None:
             click.echo(f"Wrote {script.path}; read it and edit it before committing.")
 
 
-@click.command("seed")
+@click.command("seed", context_settings=HELP_OPTIONS)
 @with_appcontext
 def seed_command() -> None:
     """Store the built-in tag sets and the seed articles as one comparison (once)."""
@@ -138,7 +139,7 @@ def seed_command() -> None:
     )
 
 
-@click.command("create-teacher")
+@click.command("create-teacher", context_settings=HELP_OPTIONS)
 @click.option("--username", required=True, help="The name to sign in with.")
 @click.option("--name", help="The name students see (the username by default).")
 @click.option(
@@ -257,7 +258,7 @@ def _export_chunks(
     return chunks, total
 
 
-@click.command("export")
+@click.command("export", context_settings=HELP_OPTIONS)
 @click.option("--comparison", "comparison_id", type=int, help="Export this comparison.")
 @click.option("--exercise", "exercise_id", type=int, help="Export this exercise (all its work).")
 @click.option(
@@ -330,7 +331,7 @@ def report_lines(report: transfer.ImportReport) -> list[str]:
     ]
 
 
-@click.command("import")
+@click.command("import", context_settings=HELP_OPTIONS)
 @click.argument("file", metavar="FILE")
 @click.option(
     "--comparison", "comparison_id", type=int, required=True, help="Import into this comparison."

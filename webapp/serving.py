@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 
 from webapp import db
 from webapp.cli import InputProblem
+from webapp.console import HELP_OPTIONS
 
 DEFAULT_PORT = 8000
 # The value Flask's tutorial uses; it must never sign a served session.
@@ -107,7 +108,7 @@ def _serve_waitress(overrides: dict[str, Any], host: str, port: int, threads: in
     )
 
 
-@click.command("serve")
+@click.command("serve", context_settings=HELP_OPTIONS)
 @click.option(
     "--host",
     default="0.0.0.0",
@@ -170,6 +171,9 @@ def serve_command(
             f"cannot bring the database {engine.url!r} up to date: {exc}; "
             "`parallax doctor` checks the installation"
         ) from exc
+    finally:
+        # The workers open their own connections; none of this process's may reach them.
+        engine.dispose()
     workers = workers or default_workers()
     proxies = int(overrides.get("TRUSTED_PROXIES", app.config["TRUSTED_PROXIES"]))
     https = bool(overrides.get("PREFER_HTTPS", app.config["PREFER_HTTPS"]))
