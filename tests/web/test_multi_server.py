@@ -1,12 +1,13 @@
 """Two Parallax servers on two ports share one PostgreSQL schema and one Redis.
 
-A person's session and CSRF token from one server work on the other, and failed sign-ins
-count across both. Both servers start at once on an empty schema: one migrates, the other
+A person's session and CSRF token from one server work on the other, an annotation saved
+through one is in the other's export, and failed sign-ins count across both. Both servers start at once on an empty schema: one migrates, the other
 waits for it (an advisory lock) and finds nothing left to do.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -18,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from http.cookiejar import CookieJar
 
 import pytest
@@ -82,10 +84,16 @@ class Browser:
             urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect()
         )
 
-    def request(self, url: str, form: dict | None = None) -> tuple[int, str]:
+    def request(
+        self, url: str, form: dict | None = None, *, json_body=None, headers=None
+    ) -> tuple[int, str]:
         data = None if form is None else urllib.parse.urlencode(form).encode()
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            headers = {**(headers or {}), "Content-Type": "application/json"}
+        request = urllib.request.Request(url, data=data, headers=headers or {})
         try:
-            with self.opener.open(url, data=data, timeout=30) as response:
+            with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
@@ -168,6 +176,43 @@ def test_two_servers_share_sessions_csrf_and_rate_limits(shared_schema, tmp_path
         # The session B signed carries back to A: a teacher's page opens there.
         status, page = browser.request(f"{a}/comparisons/new")
         assert status == 200 and "csrf_token" in page
+        # An annotation saved through A is in the export B serves.
+        seeded = subprocess.run(
+            [sys.executable, "-m", "webapp", "seed"],
+            env={**env, "PARALLAX_INSTANCE": str(tmp_path / "cli")},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        comparison_id = int(re.search(r"\(id (\d+)\)", seeded.stdout).group(1))
+        engine = create_engine(shared_schema, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                document_id, document_text = connection.execute(
+                    text("SELECT id, text FROM document ORDER BY id LIMIT 1")
+                ).one()
+        finally:
+            engine.dispose()
+        quote = document_text.split(".")[0][:40]
+        start = document_text.index(quote)
+        status, _ = browser.request(
+            f"{a}/api/documents/{document_id}/annotations",
+            json_body={
+                "public_id": str(uuid.uuid4()),
+                "start": start,
+                "end": start + len(quote),
+                "quote": quote,
+                "tag_keys": ["slogan"],
+                "tag_set_key": "media-literacy",
+                "comparison_id": comparison_id,
+            },
+            headers={"X-CSRFToken": csrf_token(page)},
+        )
+        assert status == 201
+        status, exported = browser.request(f"{b}/comparisons/{comparison_id}/export.csv")
+        assert status == 200 and quote in exported
+
         # A token missing is refused by either server (CSRF is on).
         status, _ = Browser().request(f"{b}/login", {"username": "x", "password": "y"})
         assert status == 400
