@@ -1,8 +1,9 @@
 """Two Parallax servers on two ports share one PostgreSQL schema and one Redis.
 
 A person's session and CSRF token from one server work on the other, an annotation saved
-through one is in the other's export, and failed sign-ins count across both. Both servers start at once on an empty schema: one migrates, the other
-waits for it (an advisory lock) and finds nothing left to do.
+through one is in the other's export, and failed sign-ins count across both. Both servers
+start at once on an empty schema: one migrates, the other waits for it (an advisory lock)
+and finds nothing left to do.
 """
 
 from __future__ import annotations
