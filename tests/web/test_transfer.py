@@ -494,7 +494,7 @@ def test_unreadable_files_are_one_clear_line(classroom, tmp_path):
 
 def test_the_export_command_shows_progress_on_large_exports(classroom, tmp_path, monkeypatch):
     from annotations.exchange import transfer
-    from webapp import cli
+    from webapp import manage as cli
 
     app, comparison_id = classroom["app"], classroom["comparison_id"]
     runner = app.test_cli_runner()
