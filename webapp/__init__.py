@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 
-from flask import Flask
-from flask import Response
-from flask import render_template
-from flask_wtf import CSRFProtect
-from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
+from webapp import locations
 
-from webapp import api
-from webapp import articles
-from webapp import auth
-from webapp import compare
-from webapp import db
-from webapp import exercises
-from webapp import reports
-from webapp import settings
-from webapp import tagsets
-from webapp import transfer
-from webapp.auth.access import is_api_request
-from webapp.cli import register_commands
-from webapp.secret_key import configure_secret_key
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask import Response
+    from werkzeug.exceptions import HTTPException
 
-csrf = CSRFProtect()
+# Flask, SQLAlchemy and the blueprints are imported inside create_app(): `parallax --help`
+# and `parallax align` import this package and should not pay for the web app.
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -52,6 +40,27 @@ def create_app(
     test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
 ) -> Flask:
     """Build and configure the Parallax Flask app."""
+    from flask import Flask
+    from flask_wtf import CSRFProtect
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from webapp import api
+    from webapp import articles
+    from webapp import auth
+    from webapp import compare
+    from webapp import db
+    from webapp import exercises
+    from webapp import health
+    from webapp import logs
+    from webapp import reports
+    from webapp import settings
+    from webapp import tagsets
+    from webapp import transfer
+    from webapp.cli import register_commands
+    from webapp.secret_key import configure_secret_key
+
+    if instance_path is None:
+        instance_path = str(locations.default_instance_path())
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
@@ -71,9 +80,11 @@ def create_app(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
 
+    logs.init_app(app)
     db.init_app(app)
-    csrf.init_app(app)
+    CSRFProtect(app)
     auth.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(articles.bp)
@@ -91,18 +102,30 @@ def create_app(
 
 
 def _not_found(error: HTTPException) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp.auth.access import is_api_request
+
     if is_api_request():
         return {"error": "not_found", "message": error.description}, 404
     return render_template("errors/404.html"), 404
 
 
 def _server_error(error: Exception) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp.auth.access import is_api_request
+
     if is_api_request():
         return {"error": "internal_server_error", "message": "The server failed."}, 500
     return render_template("errors/500.html"), 500
 
 
 def _unavailable(error: HTTPException) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp.auth.access import is_api_request
+
     if is_api_request():
         return {"error": "service_unavailable", "message": error.description}, 503
     return render_template("errors/503.html", message=error.description), 503
