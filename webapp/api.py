@@ -119,7 +119,8 @@ def handle_core_error(exc: AnnotationError) -> tuple[Any, int]:
 
 
 def _json_object() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    # A body that is JSON but unusable (too deep, a NUL, a huge number) is a 400 that says so.
+    data = request.get_json() if request.is_json else None
     if not isinstance(data, dict):
         raise BadRequest("the request body must be a JSON object (Content-Type: application/json)")
     return data

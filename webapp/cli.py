@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ from annotations.text.align import DEFAULT_THRESHOLD
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_document
 from annotations.text.ingest import read_manifest
+from annotations.text.untrusted import MAX_INTEGER
 from webapp import db
 
 MIN_WIDTH = 40
@@ -71,6 +73,9 @@ class NumberRange(click.ParamType):
             number = self.kind(value)
         except (TypeError, ValueError):
             raise InputProblem(f"{option} must be a number {bounds}, got {value!r}") from None
+        # NaN compares false with every bound, so it would pass the range check below.
+        if not math.isfinite(number):
+            raise InputProblem(f"{option} must be a number {bounds}, got {value!r}")
         if number < self.low or (self.high is not None and number > self.high):
             raise InputProblem(f"{option} must be {bounds}, got {value}")
         return number
@@ -378,12 +383,20 @@ def import_command(file: str, comparison_id: int, partial: bool, author: str) ->
         batch = importing.read_annotations(data)
     except AnnotationError as exc:
         raise InputProblem(f"{file}: {exc}") from exc
+    if (
+        not 0 < comparison_id <= MAX_INTEGER
+        or session.get(models.Comparison, comparison_id) is None
+    ):
+        raise InputProblem(f"--comparison: no comparison has the id {comparison_id}")
     try:
         report = transfer.import_records(
             session, batch, comparison_id=comparison_id, author_fallback=author
         )
-    except ValueError as exc:
-        raise InputProblem(f"--comparison: {exc}") from exc
+        # Flushed here, so that a value the database cannot store is named before the report.
+        session.flush()
+    except (AnnotationError, ValueError) as exc:
+        session.rollback()
+        raise InputProblem(f"{file}: {exc}") from exc
     for line in report_lines(report):
         click.echo(line)
     counts = (
