@@ -81,8 +81,10 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield where, item
         if isinstance(item, dict):
             for key, child in item.items():
-                yield f"{where}.{key}" if where else str(key), key
-                stack.append((f"{where}.{key}" if where else str(key), child, depth + 1))
+                # Escaped, so that a key with a lone surrogate can be named in a message.
+                name = json.dumps(str(key))[1:-1]
+                yield f"{where}.{name}" if where else name, key
+                stack.append((f"{where}.{name}" if where else name, child, depth + 1))
         elif isinstance(item, list):
             for index, child in enumerate(item):
                 stack.append((f"{where}[{index}]", child, depth + 1))

@@ -139,8 +139,8 @@ def test_postgresql_outage_answers_503_and_service_resumes(postgres_url, tmp_pat
                 response = client.get(page)
                 assert response.status_code == 503, page
                 assert "cannot be reached" in response.get_data(as_text=True)
-        static = client.get("/static/css/app.css")
-        assert static.status_code == 200
+        with client.get("/static/css/app.css") as static:
+            assert static.status_code == 200
         proxy.restore()
         # Full service from the first request after the database returns.
         for page in pages * 3:
