@@ -9,7 +9,7 @@ request. Then ``parallax export`` runs in a child process: wall time, output siz
 growth of its peak RSS during the command (after the app and the database are loaded).
 
     .venv/bin/python bench/export.py --write-readme
-    .venv/bin/python bench/export.py --annotations 10000 --repeats 1
+    .venv/bin/python bench/export.py --annotations 10000 --repeats 5
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ from server_page import word_spans  # noqa: E402
 from sqlalchemy import Table  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from timing import load as load_now  # noqa: E402
+from timing import runs as timed_runs  # noqa: E402
+from timing import spread  # noqa: E402
 
 from annotations.storage import models  # noqa: E402
 from annotations.text.anchor import context_of  # noqa: E402
@@ -76,10 +79,11 @@ median is shown): time to the first body byte, total time to the last byte, byte
 growth of the server process's peak RSS during the request, the largest of all its requests
 (Linux: peak reset through `/proc/<pid>/clear_refs`, read from `VmHWM`). The CLI rows run
 `parallax export --comparison 1 --format ... -o FILE` in a fresh child process `--repeats`
-times (the median is shown): the time and peak-RSS growth of the command itself (its own
-loading of the app included) after the modules are imported, and (in brackets) the wall
-time of the whole process with interpreter start-up. Targets: CSV < 1.5 s, W3C < 3 s, first
-byte < 50 ms, < 50 MiB of extra memory. Last, the Parallax JSON export is imported with
+times: the wall time of the whole process, interpreter start-up and imports included, is
+what a teacher waits for and what the target judges; (in brackets) the time and peak-RSS
+growth of the command itself after the modules are imported. Times are medians with the
+lowest and highest run. Targets: CSV < 1.5 s, W3C < 3 s, first byte < 50 ms, < 50 MiB of
+extra memory. Last, the Parallax JSON export is imported with
 `parallax import FILE --comparison 1` into a fresh seeded database in a child process, timed
 the same way (the issue sets no target for it).
 
@@ -289,12 +293,24 @@ def median_fetch(fetches: Sequence[Fetch]) -> Fetch:
     )
 
 
-def row(path: str, fmt: str, result: Fetch, wall: float | None) -> str:
-    """Return one table row with the targets checked."""
-    total_ok = result.total_s < TARGET_TOTAL_S[fmt]
-    total = f"{result.total_s:.2f} s"
-    if wall is not None:
-        total += f" ({wall:.2f} s)"
+def row(
+    path: str, fmt: str, result: Fetch, totals: Sequence[float], walls: Sequence[float] | None
+) -> str:
+    """Return one table row with the targets checked.
+
+    HTTP rows judge the request's total time; CLI rows the wall time of the whole command,
+    start-up included (the command's own time follows in brackets).
+    """
+
+    def secs(value: float) -> str:
+        return f"{value:.2f} s"
+
+    if walls is None:
+        total_ok = statistics.median(totals) < TARGET_TOTAL_S[fmt]
+        total = spread(totals, secs)
+    else:
+        total_ok = statistics.median(walls) < TARGET_TOTAL_S[fmt]
+        total = f"{spread(walls, secs)} (command {secs(statistics.median(totals))})"
     first = ""
     if result.first_byte_s == result.first_byte_s:  # NaN for the CLI
         first_ms = result.first_byte_s * 1000
@@ -320,7 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Build the database, run the exports and print (and optionally store) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--annotations", type=int, default=100_000, help="annotations to store")
-    parser.add_argument("--repeats", type=int, default=3, help="timed requests per export")
+    parser.add_argument(
+        "--repeats", type=timed_runs, default=5, help="timed requests and runs per export (≥ 5)"
+    )
     parser.add_argument("--seed", type=int, default=20251025, help="random seed")
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
@@ -360,16 +378,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 extra = max(f.extra_mib for f in (warm, *results))
                 result = dataclasses.replace(median_fetch(results), extra_mib=extra)
                 print(f"  HTTP {fmt}: {result}")
-                rows.append(row(f"HTTP `GET {path}`", fmt, result, None))
+                totals = [f.total_s for f in results]
+                rows.append(row(f"HTTP `GET {path}`", fmt, result, totals, None))
         finally:
             server.terminate()
             server.wait(timeout=10)
         for fmt in FORMATS:
             runs = [run_cli(instance, url, fmt) for _ in range(args.repeats)]
             cli = median_fetch([fetch for fetch, _ in runs])
-            wall = statistics.median(wall for _, wall in runs)
-            print(f"  CLI {fmt}: {cli}, wall {wall:.2f} s")
-            rows.append(row(f"CLI `parallax export --format {fmt}`", fmt, cli, wall))
+            walls = [wall for _, wall in runs]
+            print(f"  CLI {fmt}: {cli}, wall {statistics.median(walls):.2f} s")
+            totals = [fetch.total_s for fetch, _ in runs]
+            rows.append(row(f"CLI `parallax export --format {fmt}`", fmt, cli, totals, walls))
         seconds, extra, size = run_import(instance, url)
         print(f"  CLI import: {seconds:.2f} s, {extra:.1f} MiB")
         imported = (
@@ -382,8 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         [
             machine(load),
             "",
-            f"SQLite, {args.annotations:,} annotations; HTTP rows are the median of "
-            f"{args.repeats} timed requests after one untimed, CLI rows of {args.repeats} runs.",
+            f"SQLite, {args.annotations:,} annotations; HTTP rows: {args.repeats} timed "
+            f"requests after one untimed; CLI rows: {args.repeats} runs, judged on the whole "
+            f"command's wall time. After the run: {load_now()}.",
             "",
             "| Export | format | first byte | total | target | size | extra memory |",
             "|---|---|---|---|---|---|---|",

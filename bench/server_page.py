@@ -2,7 +2,7 @@
 
 Builds a fresh SQLite database in a temporary instance folder (``parallax db upgrade`` and
 ``parallax seed`` through the CLI runner), stores 1,000 annotations on the two seed articles
-with ``annotations.storage.store.add_annotation``, then times GET of the comparison page and of the
+with ``annotations.storage.saving.add_annotation``, then times GET of the comparison page and of the
 annotations JSON that the page's script fetches, with the Flask test client.
 
     .venv/bin/python bench/server_page.py --write-readme
@@ -35,6 +35,8 @@ if str(ROOT) not in sys.path:
 from flask import Flask  # noqa: E402
 from sqlalchemy import func  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from timing import load as load_now  # noqa: E402
+from timing import runs  # noqa: E402
 
 from annotations.storage import accounts  # noqa: E402
 from annotations.storage import checks  # noqa: E402
@@ -64,14 +66,16 @@ SECTION_TEMPLATE = f"""{SECTION_START}
 ### `bench/server_page.py`: the comparison page with 1,000 annotations
 
 A fresh SQLite database in a temporary instance folder (`parallax db upgrade`, `parallax
-seed`), then 1,000 annotations stored with `annotations.storage.store.add_annotation` on the two
+seed`), then 1,000 annotations stored with `annotations.storage.saving.add_annotation` on the two
 seed articles: spans of 1 to 30 words at random word boundaries (so many overlap, some run
 across sentences), one to three tags of the Media literacy set, a note on every third and a
 link to a span of the other article on every tenth. Each URL is requested 3 times untimed,
 then 50 times with the Flask test client; the time is `time.perf_counter()` around
 `client.get`, so it is the server's work without a network. The page itself draws no
 highlight: `static/js/annotate.js` fetches the annotations as JSON after load, so that
-request is timed as well, and both are shown with no annotations stored for comparison.
+request is timed as well, and both are shown with no annotations stored for comparison. The
+page target judges the page and its annotation list together (the median of per-request sums
+of the two times, and the sum of their sizes): the page is not usable without its list.
 
 <!-- server-page:start -->
 (not run yet)
@@ -321,40 +325,45 @@ def count_highlights(html: bytes, seed: SeedComparison, app: Flask) -> int:
 def format_results(
     empty: tuple[Timing, Timing], full: tuple[Timing, Timing], count: int, drawn: int, load: float
 ) -> str:
-    """Return the README block: the machine line and one table."""
+    """Return the README block: the machine line and one table.
+
+    The page is not usable until its script has the annotations too, so the page target
+    judges the page and its annotation list together: the median of the per-request sums
+    of their times, and the sum of their sizes.
+    """
     page_empty, json_empty = empty
     page, listing = full
+    both = Timing(
+        f"{page.url} + {listing.url}",
+        tuple(a + b for a, b in zip(page.times_ms, listing.times_ms, strict=True)),
+        page.size_kb + listing.size_kb,
+    )
     rows = [
-        "| Request | annotations | median | p95 | size | target |",
+        "| Request | annotations | median (min–max) | p95 | size | target |",
         "|---|---|---|---|---|---|",
     ]
-    page_ok = page.median < PAGE_TARGET_MS and page.size_kb < PAGE_TARGET_KB
-    for label, timing, stored, target in (
+    both_ok = both.median < PAGE_TARGET_MS and both.size_kb < PAGE_TARGET_KB
+    target = f"< {PAGE_TARGET_MS:.0f} ms, < {PAGE_TARGET_KB:.0f} KB {check(both_ok)}"
+    for label, timing, stored, judged in (
         (f"page `{page.url}`", page_empty, 0, ""),
-        (
-            f"page `{page.url}`",
-            page,
-            count,
-            f"< {PAGE_TARGET_MS:.0f} ms, < {PAGE_TARGET_KB:.0f} KB {check(page_ok)}",
-        ),
+        (f"page `{page.url}`", page, count, ""),
         (f"JSON `{listing.url}`", json_empty, 0, ""),
         (f"JSON `{listing.url}`", listing, count, ""),
+        ("**page and its annotation list**", both, count, target),
     ):
         rows.append(
-            f"| {label} | {stored:,} | {timing.median:.1f} ms | {timing.p95:.1f} ms "
-            f"| {timing.size_kb:.1f} KB | {target} |"
+            f"| {label} | {stored:,} | {timing.median:.1f} ms ({min(timing.times_ms):.1f}–"
+            f"{max(timing.times_ms):.1f}) | {timing.p95:.1f} ms | {timing.size_kb:.1f} KB "
+            f"| {judged} |"
         )
-    page_plus_json = statistics.median(
-        a + b for a, b in zip(page.times_ms, listing.times_ms, strict=True)
-    )
     return "\n".join(
         [
             machine(load),
             "",
-            f"SQLite, {len(page.times_ms)} timed requests per row after 3 untimed ones. "
-            f"The page's HTML names {drawn} of the {count:,} annotations (the script draws "
-            "them from the JSON); page and JSON together, median of the per-request sums: "
-            f"{page_plus_json:.1f} ms.",
+            f"SQLite, {len(page.times_ms)} timed requests per row after 3 untimed ones; "
+            f"{load_now()} after the run. The page's HTML names {drawn} of the {count:,} "
+            "annotations (the script draws them from the JSON), so the target judges the page "
+            "and its annotation list together (per-request sums of the two times).",
             "",
             *rows,
         ]
@@ -365,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print (and optionally store) its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--annotations", type=int, default=1000, help="annotations to store")
-    parser.add_argument("--repeats", type=int, default=50, help="timed GETs per URL")
+    parser.add_argument("--repeats", type=runs, default=50, help="timed GETs per URL (≥ 5)")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed for the spans")
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     args = parser.parse_args(argv)

@@ -18,14 +18,15 @@ from annotations.storage import presenter
 from annotations.storage import saving
 from annotations.text.align import align_documents
 from annotations.text.ingest import ingest_text
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
 from webapp import db
 
-pytestmark = pytest.mark.browser
+# Saving runs on SQLite and again on PostgreSQL (see `server_database`).
+pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
-SLOGAN = "Make Japan Great Again"
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
 EMOJI_A = "Party news 🎉🎉 first. Then 🎉🎉 the Big Slogan Here appears 🎉 in the text.\n"
 EMOJI_B = "Another telling 🎉 of the party. The Big Slogan Here is repeated by all.\n"
 
@@ -57,9 +58,9 @@ SELECT_ACROSS = """
 
 
 @pytest.fixture(scope="module")
-def annotate_app(make_seeded_app):
+def annotate_app(make_seeded_app, server_database):
     """An app with the migrated schema, the built-in tag sets and the seed comparison."""
-    return make_seeded_app("annotate-instance", LOGIN_DISABLED=True)
+    return make_seeded_app("annotate-instance", LOGIN_DISABLED=True, **server_database)
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from annotations.storage import accounts
 from annotations.storage import listing
 from annotations.storage import models
+from tests.browser.axe import axe_check
+from tests.browser.drag import drag_over
+from tests.web.helpers import PASSWORD
+from tests.web.helpers import SLOGAN
 from webapp import db
 
 pytestmark = pytest.mark.browser
-
-SLOGAN = "Make Japan Great Again"
-PASSWORD = "tide pools at dawn"
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +32,25 @@ def auth_server(auth_app, serve):
         yield base
 
 
-def test_set_up_sign_out_sign_in_and_tag(
-    auth_app, auth_server, browser_page, problems, screenshot, select_text
-):
+def test_the_first_run_setup_page_with_its_errors_passes_axe(auth_server, chromium, screenshot):
+    # Runs first: /setup is there only while no teacher exists.
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{auth_server}/setup")
+        page.get_by_role("button", name="Create the account").click()
+        expect(page.locator(".field-errors").first).to_be_visible()
+        axe_check(page, "/setup with errors")
+        page.set_viewport_size({"width": 320, "height": 640})
+        axe_check(page, "/setup with errors at 320 px")
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], width
+        screenshot(page, "auth-setup-errors-320")
+    finally:
+        context.close()
+
+
+def test_set_up_sign_out_sign_in_and_tag(auth_app, auth_server, browser_page, problems, screenshot):
     page = browser_page
     page.goto(f"{auth_server}/")
     expect(page).to_have_url(f"{auth_server}/setup")
@@ -70,7 +87,7 @@ def test_set_up_sign_out_sign_in_and_tag(
         comparison_id = comparison.id
     page.goto(f"{auth_server}/comparisons/{comparison_id}")
     expect(page.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
-    select_text(page, "b", SLOGAN)
+    drag_over(page, "b", SLOGAN)
     picker = page.get_by_role("dialog", name="Tag the selection")
     expect(picker).to_be_visible()
     picker.get_by_role("button", name=re.compile("^Slogan or catchphrase")).click()
@@ -93,7 +110,7 @@ def test_set_up_sign_out_sign_in_and_tag(
 
 
 def test_a_tag_saved_after_the_session_ended_is_sent_once_signed_in_again(
-    auth_app, auth_server, browser_page, problems, select_text
+    auth_app, auth_server, browser_page, problems
 ):
     with auth_app.app_context():
         session = db.get_session()
@@ -118,7 +135,7 @@ def test_a_tag_saved_after_the_session_ended_is_sent_once_signed_in_again(
     # The session ends while the page stays open (signed out elsewhere, or it ran out).
     page.context.clear_cookies()
     quote = "economic nationalism"
-    select_text(page, "b", quote)
+    drag_over(page, "b", quote)
     picker = page.get_by_role("dialog", name="Tag the selection")
     picker.get_by_role("button", name=re.compile("^Loaded or emotive language")).click()
     with page.expect_response(

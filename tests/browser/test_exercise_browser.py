@@ -11,20 +11,22 @@ from sqlalchemy import select
 
 from annotations.storage import accounts
 from annotations.storage import models
+from tests.browser.drag import drag_over
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import PASSWORD
+from tests.web.helpers import SLOGAN
 from webapp import db
 
-pytestmark = pytest.mark.browser
+# The lesson runs on SQLite and again on PostgreSQL (see `server_database`).
+pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
-SLOGAN = "Make Japan Great Again"
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
-PASSWORD = "tide pools at dawn"
 STUDENT_PASSWORD = "my class password"
 
 
 @pytest.fixture(scope="module")
-def lesson_app(make_seeded_app):
+def lesson_app(make_seeded_app, server_database):
     """An app with sign-in and CSRF on, the migrated schema, the seed and one teacher."""
-    app = make_seeded_app("lesson-instance")
+    app = make_seeded_app("lesson-instance", **server_database)
     with app.app_context():
         session = db.get_session()
         accounts.create_user(
@@ -41,11 +43,13 @@ def lesson_server(lesson_app, serve):
 
 
 @pytest.fixture
-def tag(select_text):
-    """Return a function: select text in one column, pick a tag, add a note, save."""
+def tag():
+    """Return a function: drag over text in one column, pick a tag, add a note, save."""
 
     def tag_text(page, side, text, tag_name, note=""):
-        select_text(page, side, text)
+        drag_over(page, side, text)
+        picker = page.get_by_role("dialog", name="Tag the selection")
+        expect(picker).to_contain_text(text)
         return save_picked(page, tag_name, note)
 
     return tag_text
@@ -116,8 +120,10 @@ def test_a_lesson_from_join_code_to_feedback(
         expect(ana.locator("[data-exercise-banner]")).to_contain_text("Tag every slogan")
         assert tag(ana, "b", SLOGAN, "Slogan or catchphrase", "A slogan.").status == 201
         assert tag(ben, "a", CRYPTO, "Slogan or catchphrase").status == 201
-        # Ana sees her own tag only: not Ben's, not the key.
-        expect(ana.locator("mark.hl")).not_to_have_count(0)
+        # Ana sees her own tag only: not Ben's (loaded after he tagged), not the key.
+        ana.reload()
+        expect(ana.locator("#reader")).to_have_attribute("data-annotations-ready", "true")
+        expect(ana.locator(".doc-column[data-side='b'] mark.hl")).not_to_have_count(0)
         assert ana.locator(".doc-column[data-side='a'] mark.hl").count() == 0
         screenshot(ana, "exercise-student-work")
 

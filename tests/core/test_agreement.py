@@ -304,19 +304,67 @@ def test_alpha_undefined_when_every_decision_is_the_same():
     assert everybody.alpha is None and "same" in everybody.reason
 
 
-@settings(max_examples=60, deadline=None)
+ORACLE_UNITS = [Unit(1, 0, 20), Unit(1, 20, 40), Unit(1, 40, 55), Unit(2, 0, 30)]
+
+
+def oracle_decisions(annotators, units, tags):
+    """The reliability matrix by brute force: every span against every unit and tag.
+
+    A cell is 1 when a span of that tag and document overlaps the unit by at least half of
+    the shorter of the two (the rule the reports describe).
+    """
+    rows = []
+    for name in sorted(annotators):
+        row = []
+        for unit in units:
+            for tag in tags:
+                hit = 0
+                for item in annotators[name]:
+                    shared = min(item.end, unit.end) - max(item.start, unit.start)
+                    shorter = min(item.end - item.start, unit.end - unit.start)
+                    if (
+                        item.document_id == unit.document_id
+                        and item.tag == tag
+                        and shared > 0
+                        and 2 * shared >= shorter
+                    ):
+                        hit = 1
+                row.append(hit)
+        rows.append(row)
+    return rows
+
+
+oracle_span = st.builds(
+    lambda document_id, start, length, tag: LabeledSpan(document_id, start, start + length, tag),
+    st.sampled_from([1, 2]),
+    st.integers(0, 50),
+    st.integers(1, 30),
+    st.sampled_from(["a", "b"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
 @given(
-    st.lists(
-        st.lists(st.integers(0, 1), min_size=6, max_size=6),
+    st.dictionaries(
+        st.sampled_from(["ann", "bob", "cy", "dee"]),
+        st.lists(oracle_span, max_size=6),
         min_size=2,
         max_size=4,
     )
 )
-def test_package_agrees_with_reference_on_binary_matrices(matrix):
-    if len({v for row in matrix for v in row}) < 2:
-        return
-    value = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
-    assert value == pytest.approx(float(reference_nominal_alpha(matrix)))
+def test_alpha_of_random_spans_matches_a_brute_force_oracle(annotators):
+    # Parallax's decisions and alpha against the brute-force matrix above and the coincidence-
+    # matrix alpha computed exactly with fractions (reference_nominal_alpha): neither uses
+    # Parallax's bisecting lookup nor the krippendorff package it calls.
+    tags = ["a", "b"]
+    matrix = oracle_decisions(annotators, ORACLE_UNITS, tags)
+    assert sentence_decisions(annotators, ORACLE_UNITS, tags) == matrix
+    outcome = krippendorff_alpha(annotators, ORACLE_UNITS, tags)
+    assert outcome.annotators == len(annotators) and outcome.units == 8
+    if len({value for row in matrix for value in row}) < 2:
+        assert outcome.alpha is None and "same" in outcome.reason
+    else:
+        assert outcome.alpha == pytest.approx(float(reference_nominal_alpha(matrix)), abs=1e-9)
 
 
 # Pairwise F1

@@ -8,6 +8,7 @@ from pathlib import Path
 from annotations.storage import accounts
 from annotations.storage import comparisons
 from annotations.storage import models
+from annotations.text.ingest import ingest_text
 from webapp import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,6 +16,26 @@ MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf
 PASSWORD = "tide pools at dawn"
 SLOGAN = "Make Japan Great Again"
 CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
+
+
+class Seed:
+    """The seed comparison: unpacks as ``comparison_id, (doc_a, doc_b)``; ``texts`` holds the
+    two documents' texts."""
+
+    def __init__(self, comparison_id: int, document_ids: list[int], texts: list[str]) -> None:
+        self.comparison_id = comparison_id
+        self.document_ids = document_ids
+        self.texts = texts
+
+    def __iter__(self):
+        return iter((self.comparison_id, self.document_ids))
+
+
+def seed(app):
+    """Run ``parallax seed``; return the :class:`Seed`."""
+    comparison_id, document_ids = seed_comparison(app)
+    texts = [document_text(app, document_id) for document_id in document_ids]
+    return Seed(comparison_id, document_ids, texts)
 
 
 def seed_comparison(app):
@@ -51,3 +72,19 @@ def document_text(app, document_id):
     """Return a stored document's text."""
     with app.app_context():
         return db.get_session().get(models.Document, document_id).text
+
+
+# A small comparison whose agreement is counted by hand in the report and exercise tests:
+# A has three sentences and B two, so 5 sentences decide each tag.
+SMALL_A = "Buy gold coins now. The minister spoke on Monday. Rain is due tonight."
+SMALL_B = "Make the country great again. The minister spoke twice on Monday."
+
+
+def add_small_comparison(app, title="Small", texts=(SMALL_A, SMALL_B)):
+    """Store a comparison of ``texts``; return its id and its documents' ids."""
+    with app.app_context():
+        session = db.get_session()
+        rows = [comparisons.add_document(session, ingest_text(text)) for text in texts]
+        comparison = comparisons.add_comparison(session, title, rows)
+        session.commit()
+        return comparison.id, [row.id for row in rows]

@@ -19,6 +19,8 @@ from annotations.storage import comparisons
 from annotations.storage import models
 from annotations.storage import saving
 from annotations.text.ingest import ingest_text
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_teacher
 from tests.web.helpers import signed_in
 from webapp import create_app
@@ -27,22 +29,8 @@ from webapp import db
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
-CRYPTO = "Join a premium crypto trading community free for 30 days - normally $100/mo."
-SLOGAN = "Make Japan Great Again"
 
 pytestmark = pytest.mark.databases
-
-
-@pytest.fixture
-def seeded(app, runner):
-    """Seed the database; return the comparison id and its two document ids."""
-    result = runner.invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        comparison = comparisons.find_comparison_by_title(
-            db.get_session(), MANIFEST["comparison"]["title"]
-        )
-        return comparison.id, [document.id for document in comparison.documents]
 
 
 def counts(app):
@@ -117,6 +105,7 @@ def test_unknown_api_route_and_wrong_method_answer_json(client, seeded):
 # -- saving on the seed comparison ------------------------------------------------------------
 
 
+@pytest.mark.login_disabled
 def test_seed_quotes_are_stored_at_offsets_that_slice_the_original_files(app, client, seeded):
     comparison_id, (doc_a, doc_b) = seeded
     files = [SEEDS / article["file"] for article in MANIFEST["articles"]]
@@ -156,6 +145,7 @@ def test_double_submit_stores_one_annotation(app, client, seeded):
     assert counts(app) == {"annotation": 1, "annotation_tag": 1, "user": 1}
 
 
+@pytest.mark.login_disabled
 def test_simultaneous_double_submit_answers_as_a_replay(app, seeded, monkeypatch):
     comparison_id, (_, doc_b) = seeded
     text = document_text(app, doc_b)
@@ -509,6 +499,7 @@ def test_missing_annotations_and_comparisons_are_404(client, seeded):
     assert response.get_json()["error"] == "not_found"
 
 
+@pytest.mark.login_disabled
 def test_author_comes_from_config(app, client, seeded):
     app.config["DEFAULT_AUTHOR"] = "Ms Tanaka"
     _, (_, doc_b) = seeded

@@ -114,3 +114,24 @@ def test_csrf_token_meta_tag_is_rendered(tmp_path):
 
 def test_align_command_is_registered(app):
     assert "align" in app.cli.commands
+
+
+def test_the_test_client_is_a_signed_in_teacher_and_auth_signs_out_and_in(app, client, auth):
+    assert "Signed in as Mr Ito" in client.get("/comparisons").get_data(as_text=True)
+    assert client.get("/exercises/new").status_code == 200  # a teacher's page
+    assert auth.logout().status_code == 302
+    page = client.get("/comparisons").get_data(as_text=True)
+    assert "Signed in as" not in page
+    assert client.get("/exercises/new").status_code == 302  # to the sign-in page
+    refused = auth.login(password="not the password")
+    assert refused.status_code == 422 and "Signed in as" not in refused.get_data(as_text=True)
+    assert auth.login().status_code == 302
+    assert "Signed in as Mr Ito" in client.get("/comparisons").get_data(as_text=True)
+
+
+@pytest.mark.login_disabled
+def test_the_single_user_mode_signs_nobody_in(app, client):
+    assert app.config["LOGIN_DISABLED"]
+    page = client.get("/comparisons").get_data(as_text=True)
+    assert "Signed in as" not in page
+    assert client.get("/exercises/new").status_code != 302

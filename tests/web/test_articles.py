@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import functools
 import io
+import os
 import re
+import socket
+import ssl
+import threading
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -11,8 +19,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from annotations.storage import models
-from annotations.text.fetch import FetchedPage
-from annotations.text.fetch import FetchError
+from annotations.text import fetch
 from annotations.text.ingest import MAX_BYTES
 from annotations.text.ingest import read_manifest
 from tests.web.helpers import add_teacher
@@ -117,19 +124,6 @@ def count(app, model):
         return db.get_session().scalar(select(func.count()).select_from(model))
 
 
-@pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        comparison = db.get_session().scalars(select(models.Comparison)).one()
-        return (
-            comparison.id,
-            [d.id for d in comparison.documents],
-            [d.text for d in comparison.documents],
-        )
-
-
 def article_data(number, **fields):
     return {f"articles-{number}-{name}": value for name, value in fields.items()}
 
@@ -145,8 +139,10 @@ def post_new(client, title="Two texts", articles_=None, **extra):
 # --- the comparison page -------------------------------------------------------------------
 
 
+@pytest.mark.login_disabled
 def test_seed_page_keeps_the_dom_contract(client, seeded):
-    comparison_id, document_ids, texts = seeded
+    comparison_id, document_ids = seeded
+    texts = seeded.texts
     response = client.get(f"/comparisons/{comparison_id}")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -175,7 +171,7 @@ def test_seed_page_keeps_the_dom_contract(client, seeded):
 
 
 def test_the_reader_names_the_signed_in_user_for_the_tags_kept_in_the_browser(auth_app, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     teacher_id = add_teacher(auth_app)
     other_id = add_teacher(auth_app, username="mr.sato", name="Mr Sato")
     for user_id, username in ((teacher_id, "ms.tanaka"), (other_id, "mr.sato")):
@@ -205,7 +201,7 @@ def test_emoji_and_carriage_returns_keep_the_contract(client, app):
 
 
 def test_overview_graphic_draws_bars_and_bands(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     body = client.get(f"/comparisons/{comparison_id}").get_data(as_text=True)
     svg = body.split('<svg class="overview-svg"')[1].split("</svg>")[0]
     bars_a = re.findall(r'<rect class="ov-bar ov-bar-a ([^"]*)"', svg)
@@ -219,7 +215,7 @@ def test_overview_graphic_draws_bars_and_bands(client, seeded):
 
 
 def test_pick_two_of_three_documents(client, app, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     response = post_new(
         client,
         title="Three",
@@ -254,13 +250,13 @@ def test_pick_two_of_three_documents(client, app, seeded):
     assert client.get(f"/comparisons/{number}?a={ids[0]}&b=999999").status_code == 404
     assert client.get("/comparisons/999999").status_code == 404
     # A document of another comparison is not shown here.
-    _, seed_ids, _ = seeded
+    _, seed_ids = seeded
     assert client.get(f"/comparisons/{number}?a={seed_ids[0]}").status_code == 404
     assert comparison_id != number
 
 
 def test_tag_set_key_comes_from_the_query(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     body = client.get(f"/comparisons/{comparison_id}?tagset=policy-frames").get_data(as_text=True)
     assert 'data-tag-set-key="policy-frames"' in body
     assert 'data-tag-set-url="/api/tag-sets/policy-frames"' in body
@@ -269,7 +265,7 @@ def test_tag_set_key_comes_from_the_query(client, seeded):
 
 
 def test_seed_route_redirects_to_the_stored_comparison(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     response = client.get("/compare/seeds")
     assert response.status_code == 302
     assert response.location == f"/comparisons/{comparison_id}"
@@ -279,7 +275,7 @@ def test_seed_route_redirects_to_the_stored_comparison(client, seeded):
 
 
 def test_lists_show_the_stored_comparisons(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     for path in ("/", "/comparisons"):
         body = client.get(path).get_data(as_text=True)
         assert f'href="/comparisons/{comparison_id}"' in body
@@ -372,7 +368,10 @@ def encode_uploads_in_memory(monkeypatch):
 
 
 def errors_of(response):
-    body = response.get_data(as_text=True)
+    return errors_of_body(response.get_data(as_text=True))
+
+
+def errors_of_body(body):
     return body, re.findall(r'<ul class="field-errors" id="([^"]+)-errors"><li>([^<]*)</li>', body)
 
 
@@ -452,46 +451,314 @@ def test_only_one_article_is_not_a_comparison(client, app):
     assert count(app, models.Comparison) == 0
 
 
-def test_fetching_an_article_by_address(client, app, monkeypatch):
-    calls = []
+class Pages(BaseHTTPRequestHandler):
+    """A news site on 127.0.0.1: an article, a redirect to loopback, a page never to be read."""
 
-    def fake_fetch(url, **kwargs):
-        calls.append(url)
-        if "private" in url:
-            raise FetchError("private.example is a private, local or reserved address (10.0.0.1)")
-        page = (
-            "<html><head><title>Call</title></head><body><article>"
-            "<p>Trump called Takaichi on Tuesday evening.</p>"
-            "<p>The call lasted ten minutes, officials said.</p></article></body></html>"
-        )
-        return FetchedPage(page.encode(), "text/html; charset=utf-8", url + "?final")
+    def do_GET(self):
+        self.server.paths.append(self.path)
+        if self.path == "/article":
+            body = (
+                b"<html><head><title>Call</title></head><body><article>"
+                b"<p>Trump called Takaichi on Tuesday evening.</p>"
+                b"<p>The call lasted ten minutes, officials said.</p></article></body></html>"
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/to-loopback":
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/secret")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_error(404, "Not Found")
 
-    monkeypatch.setattr(creation, "fetch_url", fake_fetch)
-    refused = post_new(client, articles_=[{"text": "A."}, {"url": "http://private.example/"}])
-    assert refused.status_code == 422
-    _, errors = errors_of(refused)
-    assert (
-        "articles-1-url",
-        "Article 2: private.example is a private, local or reserved address (10.0.0.1)",
-    ) in errors
+    def log_message(self, format, *args):
+        pass
+
+
+@contextmanager
+def news_site(tls=None):
+    """Serve :class:`Pages` on a free port of 127.0.0.1, over TLS when given a context."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    httpd.paths = []
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+PUBLIC = "93.184.216.34"
+
+
+@pytest.fixture
+def internet(monkeypatch):
+    """Put news.example at a public address that leads to local sites, intranet.example at
+    127.0.0.1; return the sites by port, the dials made and the names looked up.
+
+    The form's fetch is the real one with its guard; only name lookups and connections to
+    the public address are redirected (to the site serving that port).
+    """
+    sites = {}
+    dials = []
+    lookups = []
+
+    def resolve(host, port, type=0, **kwargs):
+        lookups.append(host)
+        address = {"news.example": PUBLIC, "intranet.example": "127.0.0.1"}.get(host)
+        if address is None:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def connect(address, timeout):
+        dials.append(address)
+        host, port = address
+        if host == PUBLIC:
+            return socket.create_connection(("127.0.0.1", sites[port].server_port), timeout)
+        return socket.create_connection(address, timeout)
+
+    real = functools.partial(fetch.fetch_url, resolver=resolve, connector=connect)
+    monkeypatch.setattr(creation, "fetch_url", real)
+    return sites, dials, lookups
+
+
+def fetch_errors(response):
+    assert response.status_code == 422, response.status_code
+    return [text for name, text in errors_of(response)[1] if name == "articles-1-url"]
+
+
+def test_an_address_on_loopback_is_refused_before_any_request(client, app, internet):
+    with news_site() as site:
+        for url in (
+            f"http://127.0.0.1:{site.server_port}/article",
+            f"http://intranet.example:{site.server_port}/article",
+        ):
+            refused = post_new(client, articles_=[{"text": "A."}, {"url": url}])
+            (message,) = fetch_errors(refused)
+            assert message.startswith("Article 2: ")
+            assert "is a private, local or reserved address (127.0.0.1)" in message
+        assert site.paths == []
+    sites, dials, lookups = internet
+    assert dials == [] and lookups == ["intranet.example"]
     assert count(app, models.Document) == 0
 
-    response = post_new(
-        client,
-        articles_=[
-            {"text": "Trump called Takaichi. It was short."},
-            {"url": "https://news.example/a"},
-        ],
-    )
-    assert response.status_code == 302
-    assert calls[-1] == "https://news.example/a"
+
+def test_a_redirect_to_loopback_is_refused(client, app, internet):
+    sites, dials, _ = internet
+    with news_site() as site:
+        sites[80] = site
+        refused = post_new(
+            client, articles_=[{"text": "A."}, {"url": "http://news.example/to-loopback"}]
+        )
+        (message,) = fetch_errors(refused)
+        assert "127.0.0.1 is a private, local or reserved address (127.0.0.1)" in message
+        # The public site was asked; the redirect's target never was.
+        assert site.paths == ["/to-loopback"]
+    assert dials == [(PUBLIC, 80)]
+    assert count(app, models.Document) == 0
+
+
+def fetched_document(app):
     with app.app_context():
         comparison = db.get_session().scalars(select(models.Comparison)).one()
         fetched = comparison.documents[1]
-        assert fetched.source_format == "html"
-        assert fetched.url == "https://news.example/a?final"
-        assert "Trump called Takaichi on Tuesday evening." in fetched.text
-        assert "<p>" not in fetched.text
+        return fetched.source_format, fetched.url, fetched.text
+
+
+def test_a_public_host_is_fetched_through_the_checked_address(client, app, internet):
+    sites, dials, _ = internet
+    with news_site() as site:
+        sites[80] = site
+        response = post_new(
+            client,
+            articles_=[
+                {"text": "Trump called Takaichi. It was short."},
+                {"url": "http://news.example/article"},
+            ],
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert site.paths == ["/article"]
+    assert dials == [(PUBLIC, 80)]
+    source_format, url, text = fetched_document(app)
+    assert (source_format, url) == ("html", "http://news.example/article")
+    assert "Trump called Takaichi on Tuesday evening." in text
+    assert "The call lasted ten minutes, officials said." in text
+    assert "<p>" not in text
+
+
+@pytest.fixture(scope="module")
+def test_ca():
+    import trustme
+
+    return trustme.CA()
+
+
+def tls_for(ca, *names):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    return context
+
+
+def test_https_reaches_a_server_whose_certificate_the_ca_signed(
+    client, app, internet, test_ca, tmp_path, monkeypatch
+):
+    sites, dials, _ = internet
+    bundle = tmp_path / "ca.pem"
+    test_ca.cert_pem.write_to_path(str(bundle))
+    # OpenSSL reads the trust store named here when the fetch makes its default context.
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    with news_site(tls_for(test_ca, "news.example")) as site:
+        sites[443] = site
+        response = post_new(
+            client,
+            articles_=[{"text": "Trump called Takaichi."}, {"url": "https://news.example/article"}],
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert site.paths == ["/article"]
+    assert dials == [(PUBLIC, 443)]
+    source_format, url, text = fetched_document(app)
+    assert url == "https://news.example/article"
+    assert "Trump called Takaichi on Tuesday evening." in text
+
+
+@pytest.mark.parametrize("trusted, names", [(False, ("news.example",)), (True, ("other.example",))])
+def test_https_refuses_an_untrusted_or_misnamed_certificate(
+    client, app, internet, test_ca, tmp_path, monkeypatch, trusted, names
+):
+    sites, _, _ = internet
+    if trusted:
+        bundle = tmp_path / "ca.pem"
+        test_ca.cert_pem.write_to_path(str(bundle))
+        monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    else:
+        # A trust store without the test CA: only a certificate it signed would pass.
+        bundle = tmp_path / "other-ca.pem"
+        __import__("trustme").CA().cert_pem.write_to_path(str(bundle))
+        monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    with news_site(tls_for(test_ca, *names)) as site:
+        sites[443] = site
+        refused = post_new(
+            client, articles_=[{"text": "A."}, {"url": "https://news.example/article"}]
+        )
+        (message,) = fetch_errors(refused)
+        assert message.startswith("Article 2: secure connection to news.example failed")
+        assert "CERTIFICATE_VERIFY_FAILED" in message
+        assert site.paths == []
+    assert count(app, models.Document) == 0
+
+
+FILE_B = "Takaichi answered the call from Air Force One.\n\nShe thanked him \U0001f64f.\n"
+
+
+def kept_token(body, number):
+    name = f"articles-{number}-kept"
+    match = re.search(rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', body)
+    assert match, f"no kept field for article {number + 1}"
+    return match.group(1)
+
+
+def kept_files(app):
+    folder = Path(app.instance_path) / "kept-uploads"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def refused_with_a_file(client):
+    """Post article 2 as a file and a refused address for article 3; return the page."""
+    response = post_new(
+        client,
+        articles_=[
+            {"text": "Trump called Takaichi."},
+            {"file": (io.BytesIO(FILE_B.encode()), "call-b.txt")},
+            {"url": "ftp://files.example/c.txt"},
+        ],
+    )
+    assert response.status_code == 422
+    return response.get_data(as_text=True)
+
+
+def test_an_uploaded_file_survives_an_error_elsewhere_on_the_form(client, app):
+    body = refused_with_a_file(client)
+    _, errors = errors_of_body(body)
+    assert ("articles-2-url", "Give an address starting with http:// or https://.") in errors
+    # The file is kept, named, and the form says it will be used.
+    token = kept_token(body, 1)
+    assert len(token) >= 20
+    assert "Kept from your last try: <strong data-kept-name>call-b.txt</strong>" in body
+    assert "It is used unless you choose another file." in body
+    assert "Don\u2019t use this file" in body
+    assert kept_files(app) == sorted([f"{token}.bin", f"{token}.json"])
+    assert (
+        Path(app.instance_path) / "kept-uploads" / f"{token}.bin"
+    ).read_bytes() == FILE_B.encode()
+    # The user fixes article 3 (drops it) and sends the form again without choosing the file.
+    response = post_new(client, articles_=[{"text": "Trump called Takaichi."}, {"kept": token}])
+    assert response.status_code == 302, errors_of(response)[1]
+    with app.app_context():
+        a, b = db.get_session().scalars(select(models.Comparison)).one().documents
+        assert b.text == FILE_B
+    assert kept_files(app) == []
+
+
+def test_a_kept_file_can_be_replaced_or_dropped(client, app):
+    token = kept_token(refused_with_a_file(client), 1)
+    dropped = post_new(
+        client, articles_=[{"text": "Trump called Takaichi."}, {"kept": token, "forget": "y"}]
+    )
+    assert dropped.status_code == 422
+    assert ("articles-1-text", "Paste the text, upload a file or give an address.") in errors_of(
+        dropped
+    )[1]
+    assert "Kept from your last try" not in dropped.get_data(as_text=True)
+    assert kept_files(app) == []
+
+    token = kept_token(refused_with_a_file(client), 1)
+    replaced = post_new(
+        client,
+        articles_=[
+            {"text": "Trump called Takaichi."},
+            {"kept": token, "file": (io.BytesIO(b"Another text entirely."), "other.txt")},
+        ],
+    )
+    assert replaced.status_code == 302
+    with app.app_context():
+        b = db.get_session().scalars(select(models.Comparison)).one().documents[1]
+        assert b.text == "Another text entirely."
+    assert kept_files(app) == []
+
+
+def test_a_kept_file_is_its_senders_only_and_expires(client, app):
+    token = kept_token(refused_with_a_file(client), 1)
+    message = "The file you chose before is no longer kept"
+    add_teacher(app)
+    other = signed_in(app)
+    stolen = post_new(other, articles_=[{"text": "Trump called Takaichi."}, {"kept": token}])
+    assert stolen.status_code == 422
+    assert any(name == "articles-1-file" and message in text for name, text in errors_of(stolen)[1])
+    assert count(app, models.Document) == 0
+    # An hour later the file is gone, and the form says to choose it again.
+    folder = Path(app.instance_path) / "kept-uploads"
+    for path in folder.iterdir():
+        os.utime(path, (path.stat().st_atime - 3601, path.stat().st_mtime - 3601))
+    late = post_new(client, articles_=[{"text": "Trump called Takaichi."}, {"kept": token}])
+    assert late.status_code == 422
+    assert any(name == "articles-1-file" and message in text for name, text in errors_of(late)[1])
+    assert kept_files(app) == []
+
+
+def test_a_file_over_the_limit_or_of_the_wrong_kind_is_not_kept(client, app):
+    for upload in ((io.BytesIO(b"x" * (MAX_BYTES + 1)), "big.txt"), (io.BytesIO(b"%PDF"), "a.pdf")):
+        response = post_new(client, articles_=[{"text": "A."}, {"file": upload}])
+        assert response.status_code == 422
+        assert "Kept from your last try" not in response.get_data(as_text=True)
+    assert kept_files(app) == []
 
 
 def test_html_upload_and_markdown(client, app):
@@ -574,7 +841,7 @@ def test_posting_without_the_csrf_token_is_refused(csrf_client):
 
 
 def test_tag_set_picker_switches_the_readers_tag_set(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     page = client.get(f"/comparisons/{comparison_id}?tagset=policy-frames").get_data(as_text=True)
     assert 'data-tag-set-key="policy-frames"' in page
     assert '<option value="policy-frames" selected>' in page

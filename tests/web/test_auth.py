@@ -13,18 +13,12 @@ from annotations.storage import accounts
 from annotations.storage import models
 from tests.web.helpers import PASSWORD
 from tests.web.helpers import SLOGAN
-from tests.web.helpers import document_text
-from tests.web.helpers import seed_comparison
 from webapp import create_app
 from webapp import db
 from webapp.auth.access import _outside_the_limits
 
-pytestmark = pytest.mark.databases
-
-
-@pytest.fixture
-def client(auth_app):
-    return auth_app.test_client()
+# Signing in is what these tests do: their client starts signed out, with no teacher stored.
+pytestmark = [pytest.mark.databases, pytest.mark.signed_out]
 
 
 def add_user(app, username="ms.tanaka", name="Ms Tanaka", role="teacher", password=PASSWORD):
@@ -338,12 +332,6 @@ def test_the_limiter_skips_only_the_json_api(app):
 # -- who may change what ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def seeded(auth_app):
-    comparison_id, (_, document_id) = seed_comparison(auth_app)
-    return comparison_id, document_id, document_text(auth_app, document_id)
-
-
 def annotation_body(text, comparison_id):
     start = text.index(SLOGAN)
     return {
@@ -358,7 +346,8 @@ def annotation_body(text, comparison_id):
 
 
 def test_anonymous_api_writes_get_401_and_store_nothing(auth_app, client, seeded):
-    comparison_id, document_id, text = seeded
+    comparison_id, (_, document_id) = seeded
+    text = seeded.texts[1]
     body = annotation_body(text, comparison_id)
     response = client.post(f"/api/documents/{document_id}/annotations", json=body)
     assert response.status_code == 401
@@ -378,7 +367,8 @@ def test_anonymous_api_writes_get_401_and_store_nothing(auth_app, client, seeded
 
 
 def test_annotations_are_credited_to_the_signed_in_teacher(auth_app, client, seeded):
-    comparison_id, document_id, text = seeded
+    comparison_id, (_, document_id) = seeded
+    text = seeded.texts[1]
     add_user(auth_app)
     sign_in(client)
     body = annotation_body(text, comparison_id)
@@ -389,7 +379,8 @@ def test_annotations_are_credited_to_the_signed_in_teacher(auth_app, client, see
 
 
 def test_a_student_may_not_change_anything(auth_app, client, seeded):
-    comparison_id, document_id, text = seeded
+    comparison_id, (_, document_id) = seeded
+    text = seeded.texts[1]
     add_user(auth_app, username="kai", name="Kai", role="student")
     sign_in(client, username="kai")
     body = annotation_body(text, comparison_id)
@@ -429,7 +420,7 @@ def test_html_writes_send_anonymous_visitors_to_sign_in(client, method, path):
 
 
 def test_reading_pages_stay_public(client, seeded):
-    comparison_id, _, _ = seeded
+    comparison_id, _ = seeded
     for path in ("/comparisons", f"/comparisons/{comparison_id}", "/tag-sets"):
         assert client.get(path).status_code == 200, path
 

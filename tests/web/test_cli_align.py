@@ -58,27 +58,75 @@ def assert_user_error(result, *fragments):
         assert fragment in result.stderr
 
 
-def test_align_report_on_seeds(align, seed_docs):
-    result = align(SEED_A, SEED_B)
+# A pair small enough to align by hand: the first two sentences of A and B tell the same
+# facts; A's advert and B's slogan have no counterpart (2 pairs, 1 only in A, 1 only in B).
+SMALL_A = (
+    "Trump called Takaichi on Tuesday evening. The call lasted ten minutes, officials said."
+    "\n\nJoin a premium crypto trading community free for 30 days.\n"
+)
+SMALL_B = (
+    "Trump called Takaichi on Tuesday night from Air Force One. The call lasted just ten"
+    " minutes.\n\nMake Japan Great Again, the placards read.\n"
+)
+PAIRS = [
+    (
+        "Trump called Takaichi on Tuesday evening.",
+        "Trump called Takaichi on Tuesday night from Air Force One.",
+    ),
+    ("The call lasted ten minutes, officials said.", "The call lasted just ten minutes."),
+]
+ONLY_A = "Join a premium crypto trading community free for 30 days."
+ONLY_B = "Make Japan Great Again, the placards read."
+
+
+@pytest.fixture
+def small_pair(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(SMALL_A, encoding="utf-8")
+    b.write_text(SMALL_B, encoding="utf-8")
+    return a, b
+
+
+def where(text, quote):
+    start = text.index(quote)
+    return [start, start + len(quote)]
+
+
+def test_align_report_on_a_hand_aligned_pair(align, small_pair):
+    path_a, path_b = small_pair
+    result = align(path_a, path_b)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     report = result.stdout
-    assert report.startswith(f"A: {SEED_A}\nB: {SEED_B}\n")
-    assert "Only in A" in report and "Only in B" in report
-    alignment = align_documents(*seed_docs)
-    assert alignment.pairs
-    pairs = f"{len(alignment.pairs)} pair{'' if len(alignment.pairs) == 1 else 's'}"
-    assert report.splitlines()[-1] == (
-        f"Summary: {pairs}, {len(alignment.only_a)} only in A, {len(alignment.only_b)} only in B"
-    )
+    assert report.startswith(f"A: {path_a}\nB: {path_b}\n")
+    assert report.splitlines()[-1] == "Summary: 2 pairs, 1 only in A, 1 only in B"
     # The first row of the first pair starts both passages, A left of the bar, B right.
     lines = report.splitlines()
     first_row = lines[next(i for i, line in enumerate(lines) if line.startswith("---")) + 1]
     left, right = first_row.split(" | ")
-    a, b = seed_docs
-    assert alignment.pairs[0].a.slice(a.text).split()[:3] == left.split()[:3]
-    assert alignment.pairs[0].b.slice(b.text).split()[:3] == right.split()[:3]
-    assert "Join a premium crypto trading community" in report
+    assert left.split()[:3] == right.split()[:3] == ["Trump", "called", "Takaichi"]
+    only_a = report.split("Only in A")[1].split("Only in B")[0]
+    assert "crypto trading community" in only_a and "placards" not in only_a
+    assert "placards read" in report.split("Only in B")[1]
+
+
+def test_align_json_on_a_hand_aligned_pair(align, small_pair):
+    path_a, path_b = small_pair
+    result = align("--json", path_a, path_b)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == ["a", "b", "pairs", "only_a", "only_b"]
+    assert data["a"] == {"path": str(path_a), "length": len(SMALL_A)}
+    assert data["b"] == {"path": str(path_b), "length": len(SMALL_B)}
+    # Offsets found in the test's own texts with str.index.
+    assert [(pair["a"], pair["b"]) for pair in data["pairs"]] == [
+        (where(SMALL_A, a), where(SMALL_B, b)) for a, b in PAIRS
+    ]
+    assert data["only_a"] == [where(SMALL_A, ONLY_A)]
+    assert data["only_b"] == [where(SMALL_B, ONLY_B)]
+    for pair in data["pairs"]:
+        assert list(pair) == ["a", "b", "score", "kind"]
+        assert 0 < pair["score"] <= 100
 
 
 def test_align_json_on_seeds(align, seed_docs):
@@ -86,16 +134,12 @@ def test_align_json_on_seeds(align, seed_docs):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     a, b = seed_docs
-    assert data == alignment_to_json(align_documents(a, b), a, b)
-    assert list(data) == ["a", "b", "pairs", "only_a", "only_b"]
-    assert data["a"] == {"path": str(SEED_A), "length": len(a.text)}
-    assert data["b"] == {"path": str(SEED_B), "length": len(b.text)}
     for pair in data["pairs"]:
-        assert list(pair) == ["a", "b", "score", "kind"]
         for side, doc in (("a", a), ("b", b)):
             start, end = pair[side]
             assert 0 <= start < end <= len(doc.text)
             assert doc.text[start:end].strip()
+    assert "Join a premium crypto trading community" in a.text[slice(*data["only_a"][-1])]
     # Curly quotes stay readable instead of \\u escapes.
     assert "\\u" not in result.stdout
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import dataclasses
 import html
 import itertools
+import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -99,18 +101,52 @@ def sentence_with(parser, side, fragment):
     return found[0]
 
 
-def test_index_lists_the_seed_comparison(client, seeds):
-    title, a, b, alignment = seeds
+# A seed folder small enough to align by hand: sentence 1 of A and of B tell the same call,
+# sentence 2 of each its length; A's third sentence (an advert) and B's third (a slogan)
+# have no counterpart. So: 2 matched passages, 1 only in A, 1 only in B.
+SMALL_A = (
+    " date 2025-10-25 Trump called Takaichi on Tuesday evening. The call lasted ten minutes,"
+    " officials said.\n\nJoin a premium crypto trading community free for 30 days.\n"
+)
+SMALL_B = (
+    "Trump called Takaichi on Tuesday night from Air Force One. The call lasted just ten"
+    " minutes.\n\nMake Japan Great Again, the placards read.\n"
+)
+SMALL_PAIRS = [
+    ("Trump called Takaichi on Tuesday evening.", "Trump called Takaichi on Tuesday night"),
+    ("The call lasted ten minutes, officials said.", "The call lasted just ten minutes."),
+]
+
+
+@pytest.fixture
+def small_seeds(app, tmp_path):
+    """Point the app's seed folder at the small hand-aligned pair above."""
+    folder = tmp_path / "small-seeds"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SMALL_A, encoding="utf-8")
+    (folder / "b.txt").write_text(SMALL_B, encoding="utf-8")
+    manifest = {
+        "comparison": {"title": "One call & two tellings", "description": "Small."},
+        "articles": [
+            {"file": "a.txt", "label": "A", "outlet": "Wire <report>", "title": "A call"},
+            {"file": "b.txt", "label": "B", "outlet": "Opinion", "title": "Two & a call"},
+        ],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    app.config["SEEDS_DIR"] = str(folder)
+    return manifest
+
+
+def test_index_lists_the_seed_comparison(client, small_seeds):
     body = client.get("/").get_data(as_text=True)
-    assert html.escape(title) in body
-    for document in (a, b):
-        assert html.escape(document.meta.outlet) in body
-        assert html.escape(document.meta.title) in body
+    assert "One call &amp; two tellings" in body
+    for outlet, title in (("Wire &lt;report&gt;", "A call"), ("Opinion", "Two &amp; a call")):
+        assert outlet in body and title in body
     assert '<time datetime="2025-10-25">25 October 2025</time>' in body
-    assert "date not given" in body  # the second seed has no date
-    assert f"{len(alignment.pairs)} matched passages" in body
-    assert f"{len(alignment.only_a)} only in A" in body
-    assert f"{len(alignment.only_b)} only in B" in body
+    assert "date not given" in body  # B has no date marker
+    assert "2 matched passages" in body
+    assert "1 only in A" in body
+    assert "1 only in B" in body
     assert 'href="/compare/seeds"' in body
 
 
@@ -179,19 +215,26 @@ def test_paired_sentences_point_at_each_other(client, seeds):
     assert pair_ids["a"] == pair_ids["b"] == expected
 
 
-def test_matched_passages_table_and_only_lists(client, seeds):
-    _, a, b, alignment = seeds
+def test_matched_passages_table_and_only_lists(client, small_seeds):
     body = client.get("/compare/seeds").get_data(as_text=True)
-    assert f'Matched passages <span class="count">({len(alignment.pairs)})</span>' in body
-    for pair in alignment.pairs:
-        assert html.escape(pair.a.slice(a.text), quote=False) in body
-        assert html.escape(pair.b.slice(b.text), quote=False) in body
-        assert f'<span class="kind kind-{pair.kind}">{pair.kind}</span>' in body
-    assert body.count("<del>") > 0 and body.count("<ins>") > 0
+    assert 'Matched passages <span class="count">(2)</span>' in body
+    table = body.split('id="pairs-title"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr id="pair-(\d+)"[^>]*>(.*?)</tr>', table, re.S)
+    assert [number for number, _ in rows] == ["1", "2"]
+    for (_, row), (quote_a, quote_b) in zip(rows, SMALL_PAIRS, strict=True):
+        cells = re.findall(r'<span class="plain">(.*?)</span>', row)
+        assert cells[0] == quote_a and cells[1].startswith(quote_b)
+        assert '<span class="kind kind-' in row
+    # The second pair differs by "just" in B and ", officials said" in A.
+    assert "<ins>just</ins>" in rows[1][1]
+    assert "<del>, officials said</del>" in rows[1][1]
     assert 'id="show-diffs"' in body
-    assert f'Only in A <span class="count">({len(alignment.only_a)})</span>' in body
-    assert f'Only in B <span class="count">({len(alignment.only_b)})</span>' in body
-    assert "Join a premium crypto trading community" in body.split('id="only-a-title"')[1]
+    assert 'Only in A <span class="count">(1)</span>' in body
+    assert 'Only in B <span class="count">(1)</span>' in body
+    only_a = body.split('id="only-a-title"')[1].split("</section>")[0]
+    only_b = body.split('id="only-b-title"')[1].split("</section>")[0]
+    assert "Join a premium crypto trading community free for 30 days." in only_a
+    assert "Make Japan Great Again, the placards read." in only_b
 
 
 def test_alignment_is_computed_once_per_process(client, monkeypatch):

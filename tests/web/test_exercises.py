@@ -11,15 +11,22 @@ from sqlalchemy import select
 
 from annotations.storage import models
 from annotations.storage import saving
+from annotations.storage import tagsets
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
+from tests.web.helpers import add_small_comparison
 from tests.web.helpers import add_teacher
 from tests.web.helpers import document_text
 from tests.web.helpers import signed_in
+from tests.web.pdf_reading import read_pdf
+from tests.web.pdf_reading import squeeze
 from webapp import create_app
 from webapp import db
 
 STUDENT_PASSWORD = "my class password"
+SMALL_A1 = "Buy gold coins now."
+SMALL_B1 = "Make the country great again."
+EMOJI_NOTE = "A slogan \U0001f1ef\U0001f1f5 borrowed from a US campaign \U0001f914"
 
 pytestmark = pytest.mark.databases
 
@@ -524,7 +531,7 @@ def test_the_exercise_report_counts_students_not_the_key_and_is_the_teachers_onl
     doc_a, doc_b = classroom["doc_a"], classroom["doc_b"]
     ana, ben, teacher = classroom["ana"], classroom["ben"], classroom["teacher"]
     save(teacher, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid))
-    save(ana, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid))
+    save(ana, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid, note=EMOJI_NOTE))
     save(ben, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid))
     save(ben, doc_a, body(app, cid, doc_a, CRYPTO, exercise_id=eid, tags=("promotional",)))
     page = teacher.get(f"/exercises/{eid}/report").get_data(as_text=True)
@@ -534,11 +541,133 @@ def test_the_exercise_report_counts_students_not_the_key_and_is_the_teachers_onl
     assert re.search(r"Ana</th><td class=\"num\">1</td><td class=\"num\">0</td>", against)
     # Ana and Ben agree on the slogan sentence; Ben alone tagged the advertisement.
     assert 'data-alpha="' in page
-    pdf = teacher.get(f"/exercises/{eid}/report.pdf")
-    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF-")
+    response = teacher.get(f"/exercises/{eid}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = read_pdf(response.get_data())
+    text = squeeze(pdf.text)
+    # The PDF says what the page says, in the page's words ("students", not "annotators").
+    assert "Report: Spin" in text and "Exercise · 3 annotations by 2 students · key: 1 tag" in text
+    assert "By student" in text and "Agreement between students" in text
+    assert "annotator" not in text.lower()
+    # Hand count by source: the slogan twice in B, the advertisement once in A.
+    assert "Slogan or catchphrase 0 2 2" in text
+    assert "Promotional or advertising content 1 0 1" in text
+    assert "Annotations 1 2 3" in text
+    # By student: Ana 1 slogan; Ben 1 slogan, 1 promotional.
+    assert "Ana 1 1" in text and "Ben 1 1 2" in text
+    # Alpha by hand: N = sentences x 2 tags, 2 students, so 2N values; 3 are "tagged" (both
+    # on the slogan's sentence, Ben on the advertisement's) and one unit disagrees:
+    # alpha = 1 - (2N - 1) * o_01 / (n_0 * n_1) with o_01 = 1, n_1 = 3, n_0 = 2N - 3.
+    units = int(re.search(r"over (\d+) sentence-level decisions", text).group(1))
+    alpha = 1 - (2 * units - 1) / ((2 * units - 3) * 3)
+    assert f"Krippendorff’s alpha: {alpha:.2f}" in text
+    # Span F1 of Ana against Ben: 1 match, Ana 1 span, Ben 2: 2 * 1 / (1 + 2) = 67%.
+    assert "(1 pair): mean 67%" in text
+    assert "Ana 67%" in text and "Ben 67%" in text
+    # Against the key (1 tag): Ana matched it alone; Ben matched it and added one more.
+    assert "Ana 1 0 0 100% 100% 100%" in text
+    assert "Ben 1 0 1 50% 100% 67%" in text
+    assert "Class 2 0 1 67% 100% 80%" in text
+    for header in ("Matched", "Missed", "Extra", "Precision", "Recall", "F1"):
+        assert header.lower() in text.lower()
+    assert EMOJI_NOTE in text
+    assert pdf.overflow == []
+    assert pdf.marked and pdf.lang == "en" and pdf.title == "Report: Spin · Parallax"
     assert ana.get(f"/exercises/{eid}/report").status_code == 403
     assert ana.get(f"/exercises/{eid}/report.pdf").status_code == 403
     add_teacher(app, username="mr.sato", name="Mr Sato")
     other = signed_in(app, "mr.sato")
     assert other.get(f"/exercises/{eid}/report").status_code == 404
     assert other.get(f"/exercises/{eid}/report.pdf").status_code == 404
+
+
+def test_results_and_report_show_the_hand_counted_agreement(auth_app, seeded):
+    # The small comparison: A = "Buy gold coins now." (A1), "The minister spoke on Monday."
+    # (A2), "Rain is due tonight." (A3); B = "Make the country great again." (B1), "The
+    # minister spoke twice on Monday." (B2).
+    #   Key: A1 promotional, B1 slogan.   Ana: the same two.
+    #   Ben: A1 promotional, B1 promotional, A3 promotional.
+    # Against the key (same tag, half the shorter span overlapping): Ana matches 2, misses 0,
+    # adds 0: P = R = F1 = 100%. Ben matches 1 (A1), misses 1 (B1 slogan), adds 2: P = 1/3,
+    # R = 1/2, F1 = 2PR / (P + R) = 0.4. The class: 3 matched, 1 missed, 2 extra: P = 3/5,
+    # R = 3/4, F1 = 0.9 / 1.35 = 2/3 (67%).
+    # Alpha between the students (the key is not a student): 2 tags used x 5 sentences = 10
+    # decisions each, n = 20 values; ones 2 + 3 = 5, zeros 15; they differ on 3 cells (B1
+    # slogan, B1 promotional, A3 promotional), so o01 = 3 and
+    #   alpha = 1 - (n - 1) * o01 / (n0 * n1) = 1 - 19 * 3 / (15 * 5) = 0.24.
+    # Pairwise F1 (Ana as key, Ben as response) is Ben's against the key: 40%.
+    comparison_id, (doc_a, doc_b) = add_small_comparison(auth_app)
+    add_teacher(auth_app)
+    teacher = signed_in(auth_app)
+    eid = make_exercise(teacher, comparison_id)
+    ana, ben = student(auth_app, eid, "Ana"), student(auth_app, eid, "Ben")
+    tags = {
+        teacher: [(doc_a, SMALL_A1, "promotional"), (doc_b, SMALL_B1, "slogan")],
+        ana: [(doc_a, SMALL_A1, "promotional"), (doc_b, SMALL_B1, "slogan")],
+        ben: [
+            (doc_a, SMALL_A1, "promotional"),
+            (doc_b, SMALL_B1, "promotional"),
+            (doc_a, "Rain is due tonight.", "promotional"),
+        ],
+    }
+    for client, items in tags.items():
+        for document, quote, key in items:
+            payload = body(auth_app, comparison_id, document, quote, exercise_id=eid, tags=(key,))
+            assert save(client, document, payload).status_code == 201
+
+    page = teacher.get(f"/exercises/{eid}/results").get_data(as_text=True)
+    rows = {}
+    for name in ("Ana", "Ben"):
+        row = re.search(
+            rf'<tr data-student-id="{member_id(auth_app, eid, name)}">(.*?)</tr>', page, re.S
+        )
+        rows[name] = re.findall(r'<td class="num">(.*?)</td>', row.group(1))
+    assert rows["Ana"] == ["2", "0", "0", "100%", "100%", "100%"]
+    assert rows["Ben"] == ["1", "1", "2", "33%", "50%", "40%"]
+    overall = page.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert re.findall(r'<td class="num">(.*?)</td>', overall) == [
+        "3",
+        "1",
+        "2",
+        "60%",
+        "75%",
+        "67%",
+    ]
+    assert 'data-alpha="0.240"' in page
+    assert "Krippendorff&rsquo;s alpha: <strong>0.24</strong>" in page
+    assert "Over 10 decisions" in page
+
+    report = teacher.get(f"/exercises/{eid}/report").get_data(as_text=True)
+    assert 'data-alpha="0.240"' in report
+    assert "<strong data-mean-f1>40%</strong>" in report
+
+
+def test_a_wide_exercise_report_splits_its_student_table_and_cuts_off_no_column(classroom):
+    app, cid, eid = classroom["app"], classroom["comparison_id"], classroom["exercise_id"]
+    doc_a, doc_b = classroom["doc_a"], classroom["doc_b"]
+    ana, ben, teacher = classroom["ana"], classroom["ben"], classroom["teacher"]
+    with app.app_context():
+        tags = [
+            (tag.key, tag.name)
+            for tag in tagsets.get_tag_set(db.get_session(), "media-literacy").tags
+        ]
+    assert len(tags) == 12
+    keys = [key for key, _ in tags]
+    save(ana, doc_b, body(app, cid, doc_b, SLOGAN, exercise_id=eid, tags=keys))
+    save(ben, doc_a, body(app, cid, doc_a, CRYPTO, exercise_id=eid, tags=keys[:5]))
+    page = teacher.get(f"/exercises/{eid}/report").get_data(as_text=True)
+    response = teacher.get(f"/exercises/{eid}/report.pdf")
+    pdf = read_pdf(response.get_data())
+    text = squeeze(pdf.text)
+    # 12 tag columns: two tables of 6, each with the students' names, the last with the total.
+    for html_or_pdf in (page, text):
+        assert "Tags 1–6 of 12" in html_or_pdf and "Tags 7–12 of 12" in html_or_pdf
+    first = text.split("Tags 1–6 of 12")[1].split("Tags 7–12 of 12")[0]
+    second = text.split("Tags 7–12 of 12")[1]
+    for index, (_, name) in enumerate(tags):
+        assert name.upper() in (first if index < 6 else second).upper(), name
+    # Ana's one annotation has every tag; Ben's the first five. The last column counts
+    # annotations (one each) and comes once, in the second table.
+    assert "Ana 1 1 1 1 1 1 Ben 1 1 1 1 1 Tags 7–12" in text
+    assert "ANNOTATIONS Ana 1 1 1 1 1 1 1 Ben 1" in second
+    assert pdf.overflow == []

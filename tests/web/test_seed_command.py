@@ -13,6 +13,8 @@ from annotations.storage import models
 from annotations.storage.models import Base
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_manifest
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
 from webapp import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +78,15 @@ def test_seed_rows_hold_the_files_and_their_alignment(app, runner):
         assert rows[0].published.isoformat() == MANIFEST["articles"][0]["published"]
         (alignment,) = comparison.alignments
         assert (alignment.doc_a, alignment.doc_b) == (rows[0], rows[1])
-        assert comparisons.load_alignment(alignment) == align_documents(*documents)
+        stored = comparisons.load_alignment(alignment)
+        assert stored == align_documents(*documents)
+        # Read off the articles by hand: A's closing advert and B's slogan have no counterpart.
+        text_a, text_b = rows[0].text, rows[1].text
+        crypto = text_a.index(CRYPTO)
+        assert (crypto, crypto + len(CRYPTO)) in [(s.start, s.end) for s in stored.only_a]
+        slogan = text_b.index(SLOGAN)
+        assert any(s.start <= slogan < s.end for s in stored.only_b)
+        assert not any(p.b.start <= slogan < p.b.end for p in stored.pairs)
 
 
 def test_seed_without_tables_says_to_upgrade(app, runner):

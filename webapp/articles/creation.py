@@ -23,6 +23,7 @@ from annotations.text.ingest import MAX_BYTES
 from annotations.text.ingest import ingest_bytes
 from annotations.text.ingest import ingest_text
 from annotations.text.ingest import looks_like_html
+from webapp.articles import uploads
 from webapp.articles.forms import ArticleForm
 from webapp.articles.forms import ComparisonForm
 
@@ -115,3 +116,51 @@ def create_comparison(session: Session, form: ComparisonForm) -> tuple[models.Co
     alignment = align_documents(documents[0], documents[1])
     comparisons.save_alignment(session, comparison, rows[0], rows[1], alignment)
     return comparison, True
+
+
+def restore_kept_uploads(form: ComparisonForm, owner: str) -> None:
+    """Give each article the file kept from the last submit, unless replaced or dropped.
+
+    A new file replaces the kept one; "Don't use this file" drops it; a token whose file has
+    expired (or is someone else's) says so on the file field instead of vanishing quietly.
+    """
+    for entry in form.articles.entries:
+        article: Any = entry.form
+        token = (article.kept.data or "").strip()
+        article.kept.data = ""
+        if not token:
+            continue
+        if article.file.data or article.forget.data:
+            uploads.discard(token)
+            article.forget.data = False
+            continue
+        kept = uploads.load(token, owner)
+        if kept is None:
+            # Validation starts from process_errors, so the message outlives validate().
+            article.file.process_errors.append(
+                "The file you chose before is no longer kept (files are kept for an hour): "
+                "please choose it again."
+            )
+            continue
+        article.file.data = kept.as_file()
+        article.kept.data = kept.token
+        article.kept_upload = kept
+
+
+def keep_uploads(form: ComparisonForm, owner: str) -> None:
+    """Keep every article's valid uploaded file, so that the form shown again still has it."""
+    for entry in form.articles.entries:
+        article: Any = entry.form
+        if article.kept_upload is not None or not article.file.data or article.file.errors:
+            continue
+        kept = uploads.keep(article.file.data, owner)
+        if kept is not None:
+            article.kept.data = kept.token
+            article.kept_upload = kept
+
+
+def discard_kept_uploads(form: ComparisonForm) -> None:
+    """Remove the files kept for this form once the comparison is made."""
+    for entry in form.articles.entries:
+        if entry.form.kept_upload is not None:
+            uploads.discard(entry.form.kept_upload.token)

@@ -8,10 +8,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed
 from flask_wtf.file import FileField
 from flask_wtf.file import FileSize
+from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import FieldList
 from wtforms import Form
 from wtforms import FormField
+from wtforms import HiddenField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import URLField
@@ -23,6 +25,7 @@ from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
 from annotations.text.ingest import MAX_BYTES
+from webapp.articles.uploads import KeptUpload
 
 MIN_ARTICLES = 2
 MAX_ARTICLES = 4
@@ -60,6 +63,11 @@ class ArticleForm(Form):
         "Link to the original",
         validators=[Optional(), Length(max=2048), http_url, URL(message="Not a web address.")],
     )
+    # The token of a file kept from an earlier submit (webapp.articles.uploads), and the
+    # user's wish to drop it.
+    kept = HiddenField()
+    forget = BooleanField("Don’t use this file")
+    kept_upload: KeptUpload | None = None
 
     def sources(self) -> list[str]:
         """Return the names of the source fields filled in: text, file and/or url."""

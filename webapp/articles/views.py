@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from flask import Blueprint
@@ -11,6 +12,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session as session_cookie
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -28,6 +30,9 @@ from annotations.storage import models
 from annotations.storage import tagsets
 from annotations.text.align import align_documents
 from webapp.articles.creation import create_comparison
+from webapp.articles.creation import discard_kept_uploads
+from webapp.articles.creation import keep_uploads
+from webapp.articles.creation import restore_kept_uploads
 from webapp.articles.forms import MAX_ARTICLES
 from webapp.articles.forms import ComparisonForm
 from webapp.auth import teacher_required
@@ -190,11 +195,22 @@ def index() -> str:
     )
 
 
+def _upload_owner() -> str:
+    """Name who may use a kept upload: the signed-in user in this browser session."""
+    if "upload_owner" not in session_cookie:
+        session_cookie["upload_owner"] = secrets.token_urlsafe(16)
+    user = current_user.get_id() if current_user.is_authenticated else ""
+    return f"{user or 'anonymous'}:{session_cookie['upload_owner']}"
+
+
 @bp.route("/comparisons/new", methods=["GET", "POST"])
 @teacher_required
 def new() -> ResponseReturnValue:
     """Show the new-comparison form; on a valid POST store it and show the comparison."""
     form = ComparisonForm()
+    owner = _upload_owner()
+    if form.is_submitted():
+        restore_kept_uploads(form, owner)
     if form.validate_on_submit():
         try:
             with transaction() as session:
@@ -202,11 +218,14 @@ def new() -> ResponseReturnValue:
         except ValueError:
             pass
         else:
+            discard_kept_uploads(form)
             if created:
                 flash(f"Created the comparison \u201c{comparison.title}\u201d.", "success")
             else:
                 flash("This comparison was created a moment ago; here it is.", "info")
             return redirect(url_for("articles.show", comparison_id=comparison.id))
+    if form.is_submitted():
+        keep_uploads(form, owner)
     while len(form.articles) < MAX_ARTICLES:
         form.articles.append_entry()
     status = 422 if form.is_submitted() else 200

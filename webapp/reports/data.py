@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from annotations.classroom import exercises
 from annotations.classroom.agreement import LabeledSpan
 from annotations.classroom.grading import ClassResults
 from annotations.exchange.reports import AnnotationReport
@@ -48,6 +49,17 @@ class PairSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteLine:
+    """A note someone wrote on an annotation, with what it is about."""
+
+    label: str
+    annotator: str
+    quote: str
+    tags: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     """Everything a report page or PDF shows."""
 
@@ -61,6 +73,7 @@ class ReportData:
     pairs: PairSummary
     class_results: ClassResults | None
     key_count: int
+    notes: tuple[NoteLine, ...] = ()
 
 
 def _report_documents(
@@ -112,6 +125,29 @@ def _tag_info(
         for tag in row.tags:
             tags.setdefault(tag.key, TagInfo(tag.key, tag.name, tag.colour))
     return tags
+
+
+def _notes(
+    rows: Sequence[models.Annotation],
+    documents: Sequence[ReportDocument],
+    tags: dict[str, TagInfo],
+    fallback: str,
+) -> tuple[NoteLine, ...]:
+    labels = {document.id: document.label for document in documents}
+    noted = sorted(
+        (row for row in rows if row.note.strip() and row.document_id in labels),
+        key=lambda row: (labels[row.document_id], row.start, row.end, row.id),
+    )
+    return tuple(
+        NoteLine(
+            label=labels[row.document_id],
+            annotator=row.author.name if row.author is not None else fallback,
+            quote=row.quote,
+            tags=tuple(tags[t.key].name if t.key in tags else t.name for t in row.tags),
+            note=row.note.strip(),
+        )
+        for row in noted
+    )
 
 
 def summarize_pairs(report: AnnotationReport) -> PairSummary:
@@ -183,6 +219,7 @@ def comparison_report(
         pairs=summarize_pairs(report),
         class_results=None,
         key_count=0,
+        notes=_notes(rows, documents, tags, fallback_author),
     )
 
 
@@ -216,4 +253,14 @@ def exercise_report(session: Session, exercise: models.Exercise) -> ReportData:
         # The report measures alpha itself (report.alpha), over the same students.
         class_results=grade(exercise, work, with_alpha=False),
         key_count=len({item.item_id for item in work.key}),
+        notes=_notes(
+            [
+                row
+                for row in exercises.exercise_annotations(session, exercise)
+                if row.author_id is not None and row.author_id != exercise.teacher_id
+            ],
+            documents,
+            tags,
+            "Student",
+        ),
     )
