@@ -31,6 +31,7 @@ from annotations.records import Document
 from annotations.records import DocumentMeta
 from annotations.records import SourceFormat
 from annotations.text.segment import segment_text
+from annotations.text.untrusted import text_problem
 
 __all__ = [
     "EXTENSIONS",
@@ -272,6 +273,10 @@ def ingest_text(
     source: str | None = None
     if not text.strip():
         raise EmptyInputError("input holds no text")
+    # A NUL or a lone surrogate cannot be stored (PostgreSQL refuses it, SQLite cuts at it).
+    problem = text_problem(text)
+    if problem is not None:
+        raise InputError(f"the text {problem}")
     if source_format == "html":
         source = text
         text, found = _extract_html(source)

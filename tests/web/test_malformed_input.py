@@ -151,7 +151,11 @@ def test_nul_in_a_new_comparison_is_refused(app, client, field, value):
     data[field] = value
     response = client.post("/comparisons/new", data=data, content_type="multipart/form-data")
     assert 400 <= response.status_code < 500
-    assert "NUL" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "NUL" in page
+    if field == "articles-0-text":
+        # Beside the article, with the rest of the form kept.
+        assert "Article 1:" in page and "The second article says" in page
     assert counts(app) == before
 
 
