@@ -426,7 +426,10 @@ def _decode(data: bytes | str, max_bytes: int) -> str:
     else:
         size = len(data)
     if size > max_bytes:
-        raise ImportFormatError(f"the file is {size} bytes, over the limit of {max_bytes} bytes")
+        # Callers read at most one byte past the limit, so the size read is not the file's.
+        raise ImportFormatError(
+            f"the file is over the limit of {max_bytes} bytes ({max_bytes / 2**20:g} MiB)"
+        )
     if isinstance(data, str):
         return data.removeprefix(_BOM)
     try:

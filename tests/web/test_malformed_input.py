@@ -249,3 +249,17 @@ def test_nul_in_the_sign_in_name_is_a_4xx(auth_app):
     response = client.post("/login", data={"username": "ms\x00tanaka", "password": "x" * 12})
     assert 400 <= response.status_code < 500
     assert counts(auth_app) == before
+
+
+def test_an_import_over_the_limit_names_the_limit_not_the_bytes_read(app, client, seeded):
+    comparison_id, _ = seeded
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    response = client.post(
+        f"/comparisons/{comparison_id}/import",
+        data={"file": (io.BytesIO(b" " * 5000), "a.json")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500
+    assert "over the limit of 1000 bytes" in page
+    assert "1001" not in page
