@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import secrets
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 import uuid
+from pathlib import Path
 
 from sqlalchemy import make_url
 
@@ -148,6 +156,85 @@ def test_postgresql_outage_answers_503_and_service_resumes(postgres_url, tmp_pat
     finally:
         with app.app_context():
             proxy.restore()
+            drop_everything(db.get_engine())
+            db.get_engine().dispose()
+        proxy.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=20) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def test_gunicorn_answers_503_during_a_postgresql_outage_and_recovers(postgres_url, tmp_path):
+    # A dependency of the project, installed beside this Python.
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    url = make_url(postgres_url)
+    proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxied = url.set(host="127.0.0.1", port=proxy.port).update_query_dict({"connect_timeout": "2"})
+    database_url = proxied.render_as_string(hide_password=False)
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url}, instance_path=str(tmp_path / "i")
+    )
+    port = free_port()
+    server = None
+    try:
+        with app.app_context():
+            Base.metadata.create_all(db.get_engine())
+        comparison_id, _ = seed_comparison(app)
+        env = {
+            **os.environ,
+            "PARALLAX_DATABASE_URL": database_url,
+            "PARALLAX_SECRET_KEY": secrets.token_hex(32),
+            "PARALLAX_LOGIN_DISABLED": "true",
+        }
+        server = subprocess.Popen(
+            [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "webapp:create_app()"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        pages = [f"/comparisons/{comparison_id}", f"/api/comparisons/{comparison_id}/annotations"]
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if get(port, pages[0])[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.3)
+        # Every worker holds pooled connections before the outage.
+        for _ in range(8):
+            assert all(get(port, page)[0] == 200 for page in pages)
+        proxy.cut()
+        statuses = []
+        for _ in range(6):
+            for page in pages:
+                status, body = get(port, page)
+                statuses.append(status)
+                assert status == 503, (page, status, body[:300])
+                assert "cannot be reached" in body
+        assert get(port, "/static/css/app.css")[0] == 200
+        proxy.restore()
+        after = [get(port, page)[0] for _ in range(6) for page in pages]
+        assert after == [200] * len(after)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        proxy.restore()
+        with app.app_context():
             drop_everything(db.get_engine())
             db.get_engine().dispose()
         proxy.close()
