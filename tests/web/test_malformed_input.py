@@ -263,3 +263,26 @@ def test_an_import_over_the_limit_names_the_limit_not_the_bytes_read(app, client
     assert 400 <= response.status_code < 500
     assert "over the limit of 1000 bytes" in page
     assert "1001" not in page
+
+
+def test_reading_past_the_work_time_limit_answers_with_a_reason(app, client):
+    app.config["WORK_TIME_LIMIT"] = 0.05
+    before = counts(app)
+    long_text = " ".join(f"Sentence {n} says the tide is high today." for n in range(40_000))
+    data = {
+        "title": "Long",
+        "description": "",
+        "articles-0-file": (io.BytesIO(long_text.encode()), "long.txt"),
+        "articles-1-text": "The second article says the tide is low today. " * 3,
+    }
+    response = client.post("/comparisons/new", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500
+    assert "Reading article 1 took longer than 0.05 s" in page
+    assert counts(app) == before
+    # The timer is gone afterwards: a short comparison goes through.
+    app.config["WORK_TIME_LIMIT"] = 20
+    del data["articles-0-file"]
+    data["articles-0-text"] = "The first article says the tide is high today. " * 3
+    response = client.post("/comparisons/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
