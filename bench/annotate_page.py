@@ -304,6 +304,8 @@ def measure(base: str, page_path: str, repeats: int, annotations: int, words: in
                 page.evaluate(RESET)
                 page.evaluate(SELECT_SENTENCE, ["a" if attempt % 2 else "b", 3 + attempt * 2])
                 page.wait_for_selector("#ann-picker:not([hidden])")
+                # A tag's key works while the picker has the focus (a drag gives it the focus).
+                page.focus("#ann-picker")
                 page.keyboard.press("1")
                 page.evaluate("window.__bench.armed = true")
                 page.keyboard.press("Enter")

@@ -161,15 +161,12 @@ def screenshot():
     return take
 
 
-# Select text in one column as a person would: a Range over the text nodes.
-SELECT_TEXT = (Path(__file__).parent / "select_text.js").read_text(encoding="utf-8")
-
-
 @pytest.fixture
 def select_text():
-    """Return a function that selects ``text`` in column ``side`` ("a" or "b") of a page."""
+    """Return a function that selects ``text`` in column ``side`` ("a" or "b") with the mouse."""
+    from .mouse import drag_over
 
     def select(page, side, text):
-        page.evaluate(SELECT_TEXT, [side, text])
+        drag_over(page, side, text)
 
     return select

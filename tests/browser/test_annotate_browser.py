@@ -22,6 +22,11 @@ from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
 from webapp import db
 
+from .axe import axe_check
+from .mouse import character_boxes
+from .mouse import drag
+from .mouse import drag_over
+
 # Saving runs on SQLite and again on PostgreSQL (see `server_database`).
 pytestmark = [pytest.mark.browser, pytest.mark.databases]
 
@@ -29,32 +34,6 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 EMOJI_A = "Party news 🎉🎉 first. Then 🎉🎉 the Big Slogan Here appears 🎉 in the text.\n"
 EMOJI_B = "Another telling 🎉 of the party. The Big Slogan Here is repeated by all.\n"
-
-# Select `text` in one column as a person would (see select_text.js).
-SELECT_TEXT = (Path(__file__).parent / "select_text.js").read_text(encoding="utf-8")
-
-SELECT_ACROSS = """
-([startText, endText]) => {
-  const find = (side, text) => {
-    const root = document.querySelector(`.doc-column[data-side="${side}"] .doc-text`);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.data.indexOf(text);
-      if (at >= 0) {
-        return [node, at];
-      }
-    }
-    throw new Error(`not found: ${text}`);
-  };
-  const [startNode, startOffset] = find("a", startText);
-  const [endNode, endOffset] = find("b", endText);
-  const range = document.createRange();
-  range.setStart(startNode, startOffset);
-  range.setEnd(endNode, endOffset + endText.length);
-  getSelection().removeAllRanges();
-  getSelection().addRange(range);
-}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +77,8 @@ def open_comparison(page, base, comparison_id):
 
 
 def select_text(page, side, text, start_at=0):
-    page.evaluate(SELECT_TEXT, [side, text, start_at])
+    """Drag the mouse over ``text`` in column ``side``; the picker shows exactly it."""
+    drag_over(page, side, text, start_at=start_at)
     expect(page.locator("#ann-picker")).to_be_visible()
     expect(page.locator("#ann-picker [data-ann-quote]")).to_have_text(text.strip())
 
@@ -311,7 +291,7 @@ def test_a_tag_saved_while_the_server_is_unreachable_waits_and_is_sent_again(
     waiting = page.locator("mark.hl.is-pending")
     expect(waiting.filter(has_text=SLOGAN)).to_have_count(1)
     expect(waiting.filter(has_text=SLOGAN)).to_have_attribute(
-        "aria-label", "Annotation: Slogan or catchphrase (not saved yet)"
+        "aria-label", f"{SLOGAN}. Annotation: Slogan or catchphrase (not saved yet)"
     )
     screenshot(page, "annotate-waiting")
     assert stored(annotate_app) == []
@@ -457,7 +437,9 @@ def test_refuses_a_selection_over_both_columns(annotate_server, seed, browser_pa
     comparison_id, _, _ = seed
     page = browser_page
     open_comparison(page, annotate_server, comparison_id)
-    page.evaluate(SELECT_ACROSS, ["normally $100", "The call lasted"])
+    start = character_boxes(page, "a", "normally $100").first
+    end = character_boxes(page, "b", "The call lasted").last
+    drag(page, (start["left"] + 1, start["top"] + 5), (end["right"] - 1, end["top"] + 5))
     expect(page.get_by_role("status")).to_contain_text("within one article")
     expect(page.locator("#ann-picker")).to_be_hidden()
     assert_no_problems(page, problems)
@@ -532,7 +514,7 @@ def test_links_a_passage_to_its_counterpart(
     picker = page.get_by_role("dialog", name="Tag the selection")
     picker.get_by_label("Link to the other article").check()
     expect(picker.get_by_role("group", name="How does B tell it?")).to_be_visible()
-    page.evaluate(SELECT_TEXT, ["b", b_quote, 0])
+    drag_over(page, "b", b_quote)
     expect(picker.locator("[data-ann-link-quote]")).to_contain_text(b_quote)
     expect(picker.locator("[data-ann-quote]")).to_have_text(a_quote)
     picker.get_by_label("B sharpens").check()
@@ -559,3 +541,429 @@ def test_links_a_passage_to_its_counterpart(
     expect(near).to_have_class(re.compile("is-paired"))
     screenshot(page, "annotate-link")
     assert_no_problems(page, problems)
+
+
+SENTENCES = """
+(side) => Array.from(
+  document.querySelectorAll(`.doc-column[data-side="${side}"] .doc-text .s.sentence`),
+  (el) => ({ id: el.id, text: el.textContent.trim(), first: !el.previousElementSibling })
+)
+"""
+
+
+PICKER_INSIDE = """
+() => {
+  const box = document.getElementById("ann-picker").getBoundingClientRect();
+  return box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight
+    && box.right <= document.documentElement.clientWidth;
+}
+"""
+
+
+def picker_quote(page, timeout=2_000):
+    """Return the quote the open picker shows, or None when no picker opened."""
+    picker = page.locator("#ann-picker")
+    try:
+        expect(picker).to_be_visible(timeout=timeout)
+    except AssertionError:
+        return None
+    return picker.locator("[data-ann-quote]").text_content()
+
+
+def drag_and_save(page, texts, side, root, text, *, backwards=False):
+    """Drag over ``text``; save it with tag 1 if the picker shows it; return what went wrong."""
+    drag_over(page, root, text, backwards=backwards)
+    shown = picker_quote(page)
+    if shown != text:
+        if shown is not None:
+            page.keyboard.press("Escape")
+        return f"the picker showed {shown!r}"
+    if not page.evaluate(PICKER_INSIDE):
+        page.keyboard.press("Escape")
+        return "the picker is not wholly inside the viewport"
+    page.keyboard.press("1")
+    sent, answer = save_with(page, lambda: page.keyboard.press("Enter"))
+    if texts[side][sent["start"] : sent["end"]] != text or answer["quote"] != text:
+        return f"saved {answer['quote']!r}"
+    return None
+
+
+@pytest.mark.parametrize("viewport", [(1400, 900), (1024, 768)], ids=["wide", "1024x768"])
+def test_drags_over_every_sentence_both_ways_save_exactly_the_dragged_text(
+    annotate_app, annotate_server, seed, browser_page, problems, viewport
+):
+    comparison_id, doc_a, doc_b = seed
+    page = browser_page
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    open_comparison(page, annotate_server, comparison_id)
+    texts = {"a": doc_a.text, "b": doc_b.text}
+    failures = []
+    tried = 0
+    for side in ("a", "b"):
+        sentences = page.evaluate(SENTENCES, side)
+        assert len(sentences) > 20
+        for sentence in sentences:
+            for backwards in (False, True):
+                tried += 1
+                root = f"#{sentence['id']}"
+                wrong = drag_and_save(
+                    page, texts, side, root, sentence["text"], backwards=backwards
+                )
+                if wrong:
+                    failures.append((sentence["id"], backwards, sentence["first"], wrong))
+    print(f"{tried} drags, {len(failures)} failed")
+    assert failures == []
+    # Every drag saved one annotation of exactly its sentence.
+    rows = stored(annotate_app)
+    assert len(rows) == tried
+    assert all(
+        texts["a" if row["document_id"] == doc_a.id else "b"][row["start"] : row["end"]]
+        == row["quote"]
+        for row in rows
+    )
+    assert_no_problems(page, problems)
+
+
+# A click elsewhere just before a drag: on the page title, on a sentence of the other column
+# (which scrolls to its counterpart) and on a highlight's text (which opens the editor).
+@pytest.mark.parametrize("delay", [0, 50, 150, 300])
+def test_drags_started_right_after_a_click_elsewhere_save_the_whole_drag(
+    annotate_app, annotate_server, seed, browser_page, problems, delay
+):
+    comparison_id, doc_a, doc_b = seed
+    page = browser_page
+    # A click on a sentence scrolls the other column to its counterpart, smoothly unless the
+    # reader asks for less motion; a drag aimed while the text still moves misses by design.
+    page.emulate_media(reduced_motion="reduce")
+    open_comparison(page, annotate_server, comparison_id)
+    texts = {"a": doc_a.text, "b": doc_b.text}
+    failures = []
+    sentences = page.evaluate(SENTENCES, "b")[1:9]
+    for index, sentence in enumerate(sentences):
+        if index % 2:
+            page.locator("h1").click()
+        else:
+            other = page.locator("#a-s3")
+            other.scroll_into_view_if_needed()
+            other.click()
+        page.wait_for_timeout(delay)
+        wrong = drag_and_save(
+            page, texts, "b", f"#{sentence['id']}", sentence["text"], backwards=bool(index % 3)
+        )
+        if wrong:
+            failures.append((sentence["id"], wrong))
+    assert failures == []
+    assert sorted(row["quote"] for row in stored(annotate_app)) == sorted(
+        sentence["text"] for sentence in sentences
+    )
+    assert_no_problems(page, problems)
+
+
+def test_a_double_click_tags_a_word_and_a_triple_click_a_sentence(
+    annotate_app, annotate_server, seed, browser_page, problems
+):
+    comparison_id, _, doc_b = seed
+    page = browser_page
+    open_comparison(page, annotate_server, comparison_id)
+    word = "nationalism"
+    boxes = character_boxes(page, "b", word)
+    middle = ((boxes.first["left"] + boxes.last["right"]) / 2, boxes.first["top"] + 8)
+    page.mouse.dblclick(*middle)
+    assert picker_quote(page) == word
+    page.keyboard.press("Escape")
+    expect(page.locator("#ann-picker")).to_be_hidden()
+
+    sentence = page.locator("#b-s3")
+    text = sentence.text_content().strip()
+    # The sentence shares its paragraph with others: the browser alone would take them all.
+    assert sentence.evaluate("el => el.parentElement.textContent.trim()") != text
+    boxes = character_boxes(page, "#b-s3", text)
+    page.mouse.click(boxes.first["right"] + 20, boxes.first["top"] + 8, click_count=3)
+    assert picker_quote(page) == text
+    page.keyboard.press("4")
+    sent, _ = save_with(page, lambda: page.keyboard.press("Enter"))
+    assert doc_b.text[sent["start"] : sent["end"]] == text
+    assert_no_problems(page, problems)
+
+
+FOCUS_IN_PICKER = "document.getElementById('ann-picker').contains(document.activeElement)"
+
+DIALOG_INSIDE = """
+(id) => {
+  const dialog = document.getElementById(id);
+  const box = dialog.getBoundingClientRect();
+  return {
+    inside: box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight
+      && box.right <= document.documentElement.clientWidth,
+    scrolls: dialog.scrollHeight > dialog.clientHeight,
+    overflow: getComputedStyle(dialog).overflowY,
+  };
+}
+"""
+
+
+# 1024x768 and 1280x720 screens, 1280x720 at 200 % zoom (640x360 CSS px) and a tablet held
+# upright (768x1024, touch).
+@pytest.mark.parametrize(
+    "viewport, scale, touch",
+    [
+        ((1024, 768), 1, False),
+        ((1280, 720), 1, False),
+        ((640, 360), 2, False),
+        ((768, 1024), 2, True),
+    ],
+    ids=["1024x768", "1280x720", "1280x720-zoom200", "tablet-768"],
+)
+def test_the_picker_and_the_editor_stay_inside_the_viewport_and_keep_the_focus(
+    annotate_app, annotate_server, seed, chromium, viewport, scale, touch, screenshot
+):
+    comparison_id, _, doc_b = seed
+    context = chromium.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]},
+        device_scale_factor=scale,
+        has_touch=touch,
+    )
+    page = context.new_page()
+    try:
+        add_annotation(annotate_app, doc_b, EDITED, ["loaded-language"], comparison_id)
+        open_comparison(page, annotate_server, comparison_id)
+        name = f"annotate-dialogs-{viewport[0]}x{viewport[1]}@{scale}"
+        # Near the bottom of the viewport, where the picker used to open partly off screen.
+        last = page.evaluate(SENTENCES, "b")[-2]
+        select_text(page, "b", last["text"])
+        picker = page.locator("#ann-picker")
+        found = page.evaluate(DIALOG_INSIDE, "ann-picker")
+        assert found["inside"], found
+        assert found["overflow"] == "auto"
+        screenshot(page, f"{name}-picker")
+        # Modal: Tab and Shift+Tab stay inside, Esc gives the focus back to the sentence.
+        picker.focus()
+        for _ in range(25):
+            page.keyboard.press("Tab")
+            assert page.evaluate(FOCUS_IN_PICKER)
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUS_IN_PICKER)
+        page.keyboard.press("Escape")
+        expect(picker).to_be_hidden()
+        focused = page.evaluate("document.activeElement.id")
+        assert focused == last["id"]
+
+        mark = page.locator("mark.hl[data-first]", has_text="bold rhetoric")
+        mark.focus()
+        page.keyboard.press("Enter")
+        editor = page.get_by_role("dialog", name="Edit annotation")
+        expect(editor).to_be_focused()
+        found = page.evaluate(DIALOG_INSIDE, "ann-editor")
+        assert found["inside"], found
+        screenshot(page, f"{name}-editor")
+        # A tag's key does nothing while the focus is outside the dialog.
+        page.keyboard.press("Escape")
+        expect(mark).to_be_focused()
+        page.keyboard.press("6")
+        assert stored(annotate_app)[0]["tags"][0]["key"] == "loaded-language"
+        expect(page.locator("#ann-picker")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_the_reading_page_passes_axe_with_the_picker_and_the_editor_open(
+    annotate_app, annotate_server, seed, chromium
+):
+    comparison_id, _, doc_b = seed
+    add_annotation(annotate_app, doc_b, EDITED, ["loaded-language"], comparison_id, note="old")
+    # Two highlights that overlap, one inside the other.
+    add_annotation(
+        annotate_app, doc_b, "sharper nationalism and a promise to", ["slogan"], comparison_id
+    )
+    add_annotation(annotate_app, doc_b, "sharper nationalism", ["speculation"], comparison_id)
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        open_comparison(page, annotate_server, comparison_id)
+        # Tags read without colour: the highlight starts with its tag's marker, the legend
+        # pairs every marker with its tag.
+        mark = page.locator("mark.hl[data-first]", has_text="bold rhetoric")
+        expect(mark).to_have_attribute("data-marker", "3")
+        marker = mark.evaluate("el => getComputedStyle(el, '::before').content")
+        assert marker == '"3"'
+        page.get_by_text("Tags and markers").click()
+        legend = page.locator("[data-ann-legend-list] mark")
+        expect(legend).to_have_count(12)
+        assert legend.evaluate_all("els => els.map((el) => el.dataset.marker)") == list(
+            "1234567890ab"
+        )
+        expect(legend.nth(2)).to_have_text("Loaded or emotive language")
+        axe_check(page, "the reading page")
+        page.get_by_text("Tags and markers").click()
+        select_text(page, "b", SLOGAN)
+        axe_check(page, "the reading page with the tag picker open")
+        page.get_by_label("Link to the other article").check()
+        axe_check(page, "the tag picker linking to the other article")
+        page.keyboard.press("Escape")
+        mark = page.locator("mark.hl[data-first]", has_text="bold rhetoric")
+        mark.focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("dialog", name="Edit annotation")).to_be_visible()
+        axe_check(page, "the reading page with the editor open")
+        page.keyboard.press("Escape")
+        page.keyboard.press("?")
+        expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+        axe_check(page, "the keyboard shortcuts")
+    finally:
+        context.close()
+
+
+FOCUS_SHOWN = """
+() => {
+  const el = document.activeElement;
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    id: el.id,
+    tag: el.tagName.toLowerCase(),
+    text: (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 80),
+    inside: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
+      && box.bottom <= window.innerHeight && box.right <= document.documentElement.clientWidth,
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+  };
+}
+"""
+
+
+def test_tags_edits_links_deletes_and_restores_with_the_keyboard_only(
+    annotate_app, annotate_server, seed, chromium, tmp_path
+):
+    comparison_id, doc_a, doc_b = seed
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    shots = []
+
+    def step(name):
+        """Screenshot the viewport; the focused element is on screen with a visible outline."""
+        shown = page.evaluate(FOCUS_SHOWN)
+        path = tmp_path / f"{len(shots) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), animations="disabled")
+        shots.append(path)
+        assert shown["inside"] and shown["outline"], (name, shown)
+        return shown
+
+    try:
+        open_comparison(page, annotate_server, comparison_id)
+        # The skip links come first; the one to article A lands on its first sentence.
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        expect(page.locator(":focus")).to_have_text("Skip to article A")
+        step("skip-link")
+        page.keyboard.press("Enter")
+        first_a, first_b = (page.evaluate(SENTENCES, side)[0]["id"] for side in "ab")
+        expect(page.locator(f"#{first_a}")).to_be_focused()
+        # One Tab stop per article: the next Tab goes to article B, not to sentence 2.
+        tab_stops = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.doc-text [tabindex="0"]'),
+                 (el) => el.id)"""
+        )
+        assert tab_stops == [first_a, first_b]
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        third = page.evaluate(SENTENCES, "a")[2]
+        expect(page.locator(f"#{third['id']}")).to_be_focused()
+        sentence = third["text"]
+        step("sentence")
+
+        # Tag the sentence: a, a tag's key, Enter. The focus lands on the new highlight.
+        page.keyboard.press("a")
+        picker = page.get_by_role("dialog", name="Tag the selection")
+        expect(picker).to_be_focused()
+        page.keyboard.press("3")
+        step("picker")
+        sent, answer = save_with(page, lambda: page.keyboard.press("Enter"))
+        assert doc_a.text[sent["start"] : sent["end"]] == sentence
+        mark = page.locator(f'mark.hl[data-annotation-id="{answer["id"]}"]')
+        expect(mark).to_be_focused()
+        shown = step("saved")
+        assert shown["text"].startswith(sentence[:40])
+
+        # Edit it: Enter opens the editor, a key adds a tag, Enter in the note saves.
+        page.keyboard.press("Enter")
+        editor = page.get_by_role("dialog", name="Edit annotation")
+        expect(editor).to_be_focused()
+        page.keyboard.press("6")
+        editor.locator("#ann-editor-note").focus()
+        page.keyboard.type("Says what will happen as if it had.")
+        step("editor")
+        with page.expect_response(lambda r: r.request.method == "PATCH") as info:
+            page.keyboard.press("Enter")
+        assert info.value.status == 200
+        expect(mark).to_be_focused()
+        step("edited")
+        (row,) = stored(annotate_app)
+        assert [tag["key"] for tag in row["tags"]] == ["loaded-language", "speculation"]
+
+        # Link the next sentence to its counterpart in B, choosing it from the list.
+        # Down from the highlight: the sentence it lies in, then the next one.
+        page.keyboard.press("ArrowDown")
+        fourth = page.evaluate(SENTENCES, "a")[3]
+        expect(page.locator(f"#{fourth['id']}")).to_be_focused()
+        page.keyboard.press("a")
+        expect(picker).to_be_focused()
+        page.keyboard.press("7")
+        link = picker.get_by_label("Link to the other article")
+        while not link.evaluate("el => el === document.activeElement"):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        choose = picker.get_by_label("Or choose the matching sentence")
+        expect(choose).to_be_focused()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        b_sentence = page.evaluate(SENTENCES, "b")[1]["text"]
+        expect(picker.locator("[data-ann-link-quote]")).to_contain_text(b_sentence)
+        page.keyboard.press("Tab")
+        page.keyboard.press("ArrowRight")  # B softens
+        step("link")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        expect(picker.get_by_role("button", name="Save")).to_be_focused()
+        sent, linked = save_with(page, lambda: page.keyboard.press("Enter"))
+        assert sent["relation"] == "b-softens"
+        assert doc_b.text[sent["link_start"] : sent["link_end"]] == b_sentence
+        linked_mark = page.locator(f'mark.hl[data-first][data-annotation-id="{linked["id"]}"]')
+        expect(linked_mark.first).to_be_focused()
+        step("linked")
+
+        # Delete it from the editor (Shift+Tab from the dialog wraps to its last buttons).
+        page.keyboard.press("Enter")
+        expect(editor).to_be_focused()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        expect(editor.get_by_role("button", name="Delete")).to_be_focused()
+        with page.expect_response(lambda r: r.request.method == "DELETE") as info:
+            page.keyboard.press("Enter")
+        assert info.value.status == 200
+        expect(page.get_by_role("status").get_by_role("button", name="Undo")).to_be_focused()
+        step("deleted")
+
+        # Thirty seconds later it can still be restored, from the recently deleted list.
+        page.wait_for_timeout(30_500)
+        page.keyboard.press("Tab")
+        recent = page.locator("[data-ann-deleted] > summary")
+        expect(recent).to_be_focused()
+        expect(recent).to_have_text("Recently deleted (1)")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        restore = page.get_by_role("button", name=re.compile("^Restore"))
+        expect(restore).to_be_focused()
+        step("recently-deleted")
+        with page.expect_response(lambda r: r.url.endswith("/restore")) as info:
+            page.keyboard.press("Enter")
+        assert info.value.status == 200
+        expect(linked_mark.first).to_be_focused()
+        step("restored")
+        rows = {row["id"]: row for row in stored(annotate_app)}
+        assert rows[linked["id"]]["deleted_at"] is None
+        assert rows[linked["id"]]["relation"] == "b-softens"
+        expect(page.locator("[data-ann-deleted]")).to_be_hidden()
+    finally:
+        print("screenshots:", *shots, sep="\n  ")
+        context.close()

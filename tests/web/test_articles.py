@@ -165,7 +165,7 @@ def test_seed_page_keeps_the_dom_contract(client, seeded):
     assert len(slogan) == 1 and slogan[0]["attrs"]["data-only"] == "b"
     assert any("data-pairs" in p["attrs"] for p in sentences)
     assert '<link rel="stylesheet" href="/static/css/annotate.css">' in body
-    assert '<script src="/static/js/annotate.js" defer></script>' in body
+    assert '<script type="module" src="/static/js/annotate/main.js"></script>' in body
     assert 'class="annotator"' in body.split('id="reader"')[1].split("</main>")[0]
     assert "Join a premium crypto trading community" in body.split('id="only-a-title"')[1]
 
@@ -798,7 +798,7 @@ def test_hostile_article_text_shows_as_text(client, app):
     scripts = re.findall(r"<script\b[^>]*>", body)
     assert scripts == [
         '<script src="/static/js/compare.js" defer>',
-        '<script src="/static/js/annotate.js" defer>',
+        '<script type="module" src="/static/js/annotate/main.js">',
     ]
     listing = client.get("/comparisons").get_data(as_text=True)
     assert "<i>Hostile</i>" not in listing and "&lt;i&gt;Hostile" in listing

@@ -215,6 +215,114 @@
     }
   });
 
+  // A press on a focusable sentence (or highlight) focuses it, but Chromium resolves the caret
+  // to the end of the space before it, outside the focused element, and then never extends
+  // that selection: a drag from a sentence's first letter selected nothing. While the button
+  // is down the pressed element lends out its tabindex, so the press focuses the article
+  // text around it (tabindex -1) and the drag selects; the tabindex comes back on release.
+  let lent = [];
+
+  function giveBack() {
+    lent.forEach((el) => {
+      if (el.dataset.lentTabindex !== undefined) {
+        el.setAttribute("tabindex", el.dataset.lentTabindex);
+        delete el.dataset.lentTabindex;
+      }
+    });
+    lent = [];
+  }
+
+  document.addEventListener(
+    "mousedown",
+    (event) => {
+      giveBack();
+      const text = event.target instanceof Element ? event.target.closest(".doc-text") : null;
+      if (!text || event.button !== 0) {
+        return;
+      }
+      for (let el = event.target; el && el !== text; el = el.parentElement) {
+        if (el.hasAttribute("tabindex")) {
+          el.dataset.lentTabindex = el.getAttribute("tabindex");
+          el.removeAttribute("tabindex");
+          lent.push(el);
+        }
+      }
+    },
+    true,
+  );
+  document.addEventListener("mouseup", giveBack, true);
+  window.addEventListener("blur", giveBack);
+
+  // One Tab stop per article, where the reader left off (tabindex 0); the other sentences
+  // and the highlights in it are reached with the arrow keys (a roving tabindex).
+  const ITEMS = ".s[data-start], mark.hl";
+
+  function makeStop(item) {
+    const text = item.closest(".doc-text");
+    const sentence = item.closest(".s") || item;
+    if (!text) {
+      return;
+    }
+    text.querySelectorAll('.s[tabindex="0"]').forEach((el) => {
+      if (el !== sentence) {
+        el.setAttribute("tabindex", "-1");
+      }
+    });
+    sentence.setAttribute("tabindex", "0");
+  }
+
+  function stopOf(text) {
+    return text.querySelector('.s[tabindex="0"]') || text.querySelector(".s[data-start]");
+  }
+
+  root.querySelectorAll(".doc-text").forEach((text) => {
+    text.querySelectorAll(".s[tabindex]").forEach((el, index) => {
+      el.setAttribute("tabindex", index === 0 ? "0" : "-1");
+    });
+  });
+
+  root.addEventListener("focusin", (event) => {
+    const item = event.target instanceof Element ? event.target.closest(ITEMS) : null;
+    if (item && item === event.target && item.closest(".doc-text")) {
+      makeStop(item);
+    }
+  });
+
+  const MOVES = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: "first", End: "last" };
+
+  root.addEventListener("keydown", (event) => {
+    const move = MOVES[event.key];
+    const target = event.target;
+    if (move === undefined || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    if (!(target instanceof Element) || !target.matches(ITEMS) || !target.closest(".doc-text")) {
+      return;
+    }
+    const items = Array.from(target.closest(".doc-text").querySelectorAll(ITEMS));
+    const at = items.indexOf(target);
+    const next =
+      move === "first" ? items[0] : move === "last" ? items[items.length - 1] : items[at + move];
+    event.preventDefault();
+    if (next) {
+      next.focus({ preventScroll: true });
+      next.scrollIntoView({ block: "nearest" });
+    }
+  });
+
+  // The skip links land on the article's Tab stop, not just on its heading.
+  document.querySelectorAll("a[data-skip]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const text = document.querySelector(`.doc-text[data-side="${link.dataset.skip}"]`);
+      const stop = text ? stopOf(text) : null;
+      if (stop) {
+        event.preventDefault();
+        stop.focus({ preventScroll: true });
+        stop.scrollIntoView({ block: "nearest" });
+      }
+    });
+  });
+
   root.addEventListener("animationend", (event) => {
     if (event.target instanceof Element) {
       event.target.classList.remove("is-target");
