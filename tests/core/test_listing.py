@@ -92,7 +92,7 @@ def test_one_annotation_as_the_client_reads_it(session, documents):
                 {
                     "key": "loaded-language",
                     "name": "Loaded or emotive language",
-                    "colour": "#f69a9d",
+                    "colour": "#e68c9b",
                 },
             ],
             "tag_set": "media-literacy",
