@@ -18,6 +18,7 @@ __all__ = [
     "AlignSettings",
     "Alignment",
     "AnnotationRecord",
+    "Confidence",
     "DiffOp",
     "DiffTag",
     "Document",
@@ -36,6 +37,7 @@ __all__ = [
 
 SourceFormat = Literal["text", "markdown", "html"]
 PairKind = Literal["identical", "paraphrase", "partial"]
+Confidence = Literal["high", "medium", "low"]
 DiffTag = Literal["equal", "replace", "insert", "delete"]
 ParagraphKind = Literal["prose", "heading"]
 
@@ -144,7 +146,9 @@ class PassagePair:
     """Two passages, one per document, that report the same content.
 
     ``a`` and ``b`` cover runs of adjacent sentences, listed by index in
-    ``a_sentences``/``b_sentences``. ``score`` is 0-100.
+    ``a_sentences``/``b_sentences``. ``score`` is 0-100. ``evidence`` lists what the two
+    passages share (numbers, names, words; ``"A word ≈ B word"`` where they differ in form)
+    and ``confidence`` how sure the link is; pairs stored before they existed have none.
     """
 
     a: Span
@@ -153,6 +157,8 @@ class PassagePair:
     kind: PairKind
     a_sentences: tuple[int, ...]
     b_sentences: tuple[int, ...]
+    evidence: tuple[str, ...] = ()
+    confidence: Confidence | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,33 +4,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 
-from flask import Flask
-from flask import Response
-from flask import render_template
-from flask_wtf import CSRFProtect
-from werkzeug.exceptions import BadRequest
-from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
+from webapp import locations
 
-from annotations.errors import AnnotationError
-from webapp import api
-from webapp import articles
-from webapp import auth
-from webapp import compare
-from webapp import db
-from webapp import exercises
-from webapp import faults
-from webapp import inputs
-from webapp import reports
-from webapp import settings
-from webapp import tagsets
-from webapp import transfer
-from webapp.auth.access import is_api_request
-from webapp.cli import register_commands
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask import Response
+    from werkzeug.exceptions import BadRequest
+    from werkzeug.exceptions import HTTPException
 
-csrf = CSRFProtect()
+    from annotations.errors import AnnotationError
+
+# Flask, SQLAlchemy and the blueprints are imported inside create_app(): `parallax --help`
+# and `parallax align` import this package and should not pay for the web app.
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -55,6 +43,29 @@ def create_app(
     test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
 ) -> Flask:
     """Build and configure the Parallax Flask app."""
+    from flask import Flask
+    from flask_wtf import CSRFProtect
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from annotations.errors import AnnotationError
+    from webapp import api
+    from webapp import articles
+    from webapp import auth
+    from webapp import compare
+    from webapp import db
+    from webapp import exercises
+    from webapp import faults
+    from webapp import health
+    from webapp import inputs
+    from webapp import logs
+    from webapp import reports
+    from webapp import settings
+    from webapp import tagsets
+    from webapp import transfer
+    from webapp.cli import register_commands
+
+    if instance_path is None:
+        instance_path = str(locations.default_instance_path())
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
@@ -74,10 +85,12 @@ def create_app(
         )
 
     inputs.init_app(app)
+    logs.init_app(app)
     db.init_app(app)
     faults.init_app(app)
-    csrf.init_app(app)
+    CSRFProtect(app)
     auth.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(articles.bp)
@@ -97,12 +110,21 @@ def create_app(
 
 
 def _not_found(error: HTTPException) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp.auth.access import is_api_request
+
     if is_api_request():
         return {"error": "not_found", "message": error.description}, 404
     return render_template("errors/404.html"), 404
 
 
 def _server_error(error: Exception) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp import faults
+    from webapp.auth.access import is_api_request
+
     # The request's transaction may be what failed: no statement on it, no user look-up.
     faults.discard_session()
     faults.without_user_lookup()
@@ -112,6 +134,10 @@ def _server_error(error: Exception) -> tuple[Any, int]:
 
 
 def _bad_request(error: BadRequest) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp.auth.access import is_api_request
+
     if is_api_request():
         return {"error": "bad_request", "message": error.description}, 400
     return render_template("errors/problem.html", message=error.description), 400
@@ -120,6 +146,11 @@ def _bad_request(error: BadRequest) -> tuple[Any, int]:
 def _core_error(error: AnnotationError) -> tuple[Any, int]:
     # Views show the errors they expect beside the form; this answers the rest (a value
     # the storage check refused, say) with the core's status and message.
+    from flask import render_template
+
+    from webapp import faults
+    from webapp.auth.access import is_api_request
+
     faults.discard_session()
     if is_api_request():
         body = {"error": error.code, "message": str(error)}
@@ -130,6 +161,11 @@ def _core_error(error: AnnotationError) -> tuple[Any, int]:
 
 
 def _unavailable(error: HTTPException) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp import faults
+    from webapp.auth.access import is_api_request
+
     faults.without_user_lookup()
     if is_api_request():
         return {"error": "service_unavailable", "message": error.description}, 503

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import sqlite3
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from alembic import command as alembic_command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from filelock import FileLock
 from flask import Flask
 from flask import current_app
 from flask import g
@@ -31,19 +30,28 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from annotations.storage import storable
 from annotations.storage.models import Base
+from webapp import locations
 
 EXTENSION = "parallax_db"
 SCHEMA_EXTENSION = "parallax_schema"
 # Any fixed number: the PostgreSQL advisory lock that lets one process at a time migrate.
 _MIGRATION_LOCK = 0x7061726C
-PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+# New revision files are named like 20261201_80cb0a84a5c3_classroom_exercises.py.
+REVISION_FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url``; SQLite connections enforce foreign keys and use WAL."""
-    # pool_pre_ping: a pooled connection the server dropped (a restart) is replaced before
-    # use, so service resumes on the first request after the database returns.
-    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        # pool_pre_ping: a pooled connection the server dropped (a restart) is replaced
+        # before use, so service resumes on the first request after the database returns.
+        engine = create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        # PostgreSQL's driver is an extra: say how to get it rather than show a traceback.
+        raise RuntimeError(
+            f"the database driver {exc.name!r} is not installed; for PostgreSQL run "
+            "`pip install 'parallax[postgresql]'`"
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
@@ -139,8 +147,13 @@ def missing_tables(connection: Connection) -> list[str]:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
-    """Return the Alembic configuration from pyproject.toml, bound to ``connection`` if given."""
-    config = Config(toml_file=PYPROJECT)
+    """Return the Alembic configuration of the installed package, bound to ``connection`` if given.
+
+    Built in code, not read from a file, so a wheel installed anywhere migrates as a checkout does.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(locations.migrations_dir()))
+    config.set_main_option("file_template", REVISION_FILE_TEMPLATE)
     if connection is not None:
         config.attributes["connection"] = connection
     return config
@@ -179,12 +192,9 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
     if not path or path == ":memory:" or path.startswith("file:"):
         yield
         return
-    with open(f"{path}.migrate-lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    # filelock works the same on Windows, macOS and Linux (fcntl is POSIX only).
+    with FileLock(f"{path}.migrate-lock"):
+        yield
 
 
 def _ensure_schema() -> None:

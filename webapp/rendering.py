@@ -8,6 +8,7 @@ given and every piece can carry its ``[start, end)`` offsets for later selection
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -16,13 +17,17 @@ from markupsafe import Markup
 from markupsafe import escape
 
 from annotations.records import Alignment
+from annotations.records import Confidence
 from annotations.records import DiffOp
 from annotations.records import Document
 from annotations.records import PairKind
 from annotations.records import Sentence
 from annotations.records import Span
 from annotations.text.align import align_documents
+from annotations.text.align import explain_alignment
 from annotations.text.diff import diff_passages
+from annotations.text.languages import cross_language_notice
+from annotations.text.languages import detect_language
 
 Side = Literal["a", "b"]
 PieceKind = Literal["marker", "heading", "sentence", "text", "gap"]
@@ -54,6 +59,8 @@ class Piece:
     pairs: tuple[int, ...] = ()
     family: int | None = None
     label: str | None = None
+    confidence: Confidence | None = None
+    """The strongest confidence among the sentence's links (weak links are drawn paler)."""
 
     @property
     def is_only(self) -> bool:
@@ -107,6 +114,13 @@ class PairView:
     a_diff: tuple[DiffPiece, ...]
     b_diff: tuple[DiffPiece, ...]
     a_first: int
+    evidence: tuple[str, ...] = ()
+    confidence: Confidence = "low"
+
+    @property
+    def summary(self) -> str:
+        """Return the pair for a screen reader, such as ``"partial, low confidence"``."""
+        return f"{self.kind}, {self.confidence} confidence"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,17 +160,19 @@ class OverviewLink:
     path: str
     a_sentences: tuple[int, ...]
     b_sentences: tuple[int, ...]
+    confidence: Confidence = "low"
 
     @property
     def title(self) -> str:
-        """Return a tooltip such as ``"Pair 3 (paraphrase): A 4-5, B 2"`` (sentences from 1)."""
+        """Return a tooltip such as ``"Pair 3 (paraphrase, high confidence): A 4-5, B 2"``."""
 
         def numbers(indices: tuple[int, ...]) -> str:
             first, last = min(indices) + 1, max(indices) + 1
             return str(first) if first == last else f"{first}\u2013{last}"
 
         return (
-            f"Pair {self.number} ({self.kind}): A {numbers(self.a_sentences)}, "
+            f"Pair {self.number} ({self.kind}, {self.confidence} confidence): "
+            f"A {numbers(self.a_sentences)}, "
             f"B {numbers(self.b_sentences)}"
         )
 
@@ -185,6 +201,10 @@ class ComparisonView:
     only_a: tuple[OnlyView, ...]
     only_b: tuple[OnlyView, ...]
     overview: Overview
+    languages: tuple[str, str] = ("en", "en")
+    """The two articles' ISO 639-1 codes, as detected from their text."""
+    cross_language: str | None = None
+    """What a reader must know when the two languages differ (None when they don't)."""
 
 
 def html_text(text: str) -> Markup:
@@ -262,10 +282,20 @@ def _labelled_spans(
                 paragraph=sentence.paragraph,
                 pairs=tuple(n + 1 for n in numbers),
                 family=families[numbers[0]] % FAMILY_COLOURS if numbers else None,
+                confidence=_strongest(alignment.pairs[n].confidence for n in numbers),
             )
         )
     pieces.sort(key=lambda piece: (piece.start, piece.end))
     return pieces
+
+
+_RANK: dict[Confidence, int] = {"low": 0, "medium": 1, "high": 2}
+
+
+def _strongest(bands: Iterable[Confidence | None]) -> Confidence | None:
+    """Return the strongest band among ``bands`` (None when there is none)."""
+    known = [band for band in bands if band is not None]
+    return max(known, key=_RANK.__getitem__) if known else None
 
 
 def _fillers(text: str, start: int, end: int) -> list[Piece]:
@@ -455,6 +485,7 @@ def build_overview(a: Document, b: Document, alignment: Alignment) -> Overview:
                 path=path,
                 a_sentences=pair.a_sentences,
                 b_sentences=pair.b_sentences,
+                confidence=pair.confidence or "low",
             )
         )
     return Overview(OVERVIEW_WIDTH, OVERVIEW_HEIGHT, OVERVIEW_BAR, bars_a, bars_b, tuple(links))
@@ -471,7 +502,9 @@ def build_comparison(
     """Prepare everything the comparison pages display; align ``a`` and ``b`` unless given."""
     if alignment is None:
         alignment = align_documents(a, b)
+    alignment = explain_alignment(alignment, a, b)
     a_id, b_id = document_ids if document_ids is not None else (None, None)
+    languages = (detect_language(a.text), detect_language(b.text))
     families = pair_families(alignment)
     pairs = []
     for number, pair in enumerate(alignment.pairs, start=1):
@@ -487,6 +520,8 @@ def build_comparison(
                 a_diff=diff_pieces(a.text, pair.a, ops, "a"),
                 b_diff=diff_pieces(b.text, pair.b, ops, "b"),
                 a_first=min(pair.a_sentences),
+                evidence=pair.evidence,
+                confidence=pair.confidence or "low",
             )
         )
     return ComparisonView(
@@ -498,6 +533,8 @@ def build_comparison(
         only_a=_only(a, alignment.only_a),
         only_b=_only(b, alignment.only_b),
         overview=build_overview(a, b, alignment),
+        languages=languages,
+        cross_language=cross_language_notice(*languages),
     )
 
 

@@ -14,9 +14,10 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from typing import Final
+
+from webapp import locations
 
 __all__ = [
     "DEFAULT_AUTHOR",
@@ -29,7 +30,6 @@ __all__ = [
 
 DEFAULT_AUTHOR: Final = "Annotator"
 IMPORT_MAX_BYTES: Final = 32 * 1024 * 1024
-SEEDS_DIR: Final = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     # Signs sessions and CSRF tokens; set a long random value outside development.
     Setting("SECRET_KEY", "dev"),
     Setting("DATABASE_URL", None, shown="`sqlite:///<instance>/parallax.sqlite3`"),
-    Setting("SEEDS_DIR", str(SEEDS_DIR), shown="the repository's `seeds/` folder"),
+    Setting(
+        "SEEDS_DIR",
+        str(locations.seeds_dir()),
+        shown="the seeds shipped with Parallax",
+    ),
     # Credited with the annotations when LOGIN_DISABLED is set.
     Setting("DEFAULT_AUTHOR", DEFAULT_AUTHOR),
     # Set when Parallax is served over HTTPS: cookies then say Secure.
@@ -69,6 +73,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     # A CSRF token holds as long as the session: people keep the annotation page open for
     # hours, and a token that ran out after an hour would refuse their next save.
     Setting("WTF_CSRF_TIME_LIMIT", None, shown="`null` (the session's lifetime)"),
+    # Where sign-in failures are counted: memory:// counts per process; redis://host:6379
+    # shares the counts between every worker and server.
+    Setting("RATELIMIT_STORAGE_URI", "memory://"),
+    Setting("RATELIMIT_KEY_PREFIX", ""),
+    # PARALLAX_LOG_LEVEL: DEBUG, INFO (every request), WARNING or ERROR.
+    Setting("LOG_LEVEL", "INFO"),
 )
 
 FIXED: Final[Mapping[str, Any]] = {
@@ -76,8 +86,6 @@ FIXED: Final[Mapping[str, Any]] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    # Each process counts for itself (README, "Serving a class").
-    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 

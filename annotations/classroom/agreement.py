@@ -8,9 +8,10 @@ document, carry the same tag, and share at least ``min_overlap`` of the shorter 
 :func:`score` turns the result into precision, recall and F1.
 
 Agreement among several annotators is measured two ways: :func:`krippendorff_alpha` over the
-yes/no decision "does this sentence carry this tag" (nominal alpha, via the ``krippendorff``
-package), and :func:`pairwise_f1` between every two annotators. :func:`coverage` counts how
-many people tagged each stretch of a document, for a class heatmap.
+yes/no decision "does this sentence carry this tag" (nominal alpha, computed by
+:func:`reliability_alpha` from Krippendorff's coincidence matrix), and :func:`pairwise_f1`
+between every two annotators. :func:`coverage` counts how many people tagged each stretch
+of a document, for a class heatmap.
 
 Every span is half-open ``[start, end)`` in code points. An empty span matches nothing.
 """
@@ -27,10 +28,34 @@ from dataclasses import dataclass
 from itertools import combinations
 from itertools import pairwise
 from typing import Final
+from typing import Literal
 
-import krippendorff
+import numpy as np
+import numpy.typing as npt
 
 from annotations.errors import SpanError
+
+__all__ = [
+    "AlphaResult",
+    "CoverageRun",
+    "LabeledSpan",
+    "Level",
+    "MatchResult",
+    "PairAgreement",
+    "Scores",
+    "SpanMatch",
+    "Unit",
+    "coverage",
+    "krippendorff_alpha",
+    "match_spans",
+    "micro_scores",
+    "pairwise_f1",
+    "reliability_alpha",
+    "score",
+    "scores_by_tag",
+    "sentence_decisions",
+    "spans_match",
+]
 
 # Lets an overlap of exactly ``min_overlap`` count although ``0.1 * 10`` is not exactly 1.0.
 _TOLERANCE: Final = 1e-12
@@ -421,6 +446,62 @@ def sentence_decisions(
     return matrix
 
 
+Level = Literal["nominal", "interval"]
+
+
+def reliability_alpha(
+    data: Sequence[Sequence[float | None]] | npt.ArrayLike, *, level: Level = "nominal"
+) -> float | None:
+    """Return Krippendorff's alpha of reliability data: one row per coder, one column per unit.
+
+    Missing values are NaN or None. Units with fewer than two values carry no pairs and are
+    left out. ``nominal`` counts every two different values as a full disagreement;
+    ``interval`` weighs them by their squared difference. Follows Krippendorff, "Computing
+    Krippendorff's Alpha-Reliability" (2011): the coincidence matrix ``o[c, k]`` sums, over
+    units with ``m`` values, each ordered pair of values of different coders with weight
+    ``1 / (m - 1)``; then ``alpha = 1 - (n - 1) * sum(o * d) / sum(n_c * n_k * d)``.
+    Written here rather than taken from the ``krippendorff`` package, whose GPL licence would
+    bind all of Parallax. Returns None when no unit has two values or every pairable value is
+    the same (alpha is then 0/0).
+
+    >>> coder_a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    >>> coder_b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    >>> round(reliability_alpha([coder_a, coder_b]), 3)
+    0.095
+    """
+    if level not in ("nominal", "interval"):
+        raise ValueError(f"level must be 'nominal' or 'interval', not {level!r}")
+    matrix = np.array(data, dtype=float)
+    if matrix.ndim != 2:
+        raise ValueError("reliability data must be a table: one row per coder")
+    present = ~np.isnan(matrix)
+    values, codes = np.unique(matrix[present], return_inverse=True)
+    if values.size < 2:
+        return None
+    # counts[u, v]: how many coders gave unit u the value v.
+    counts = np.zeros((matrix.shape[1], values.size))
+    units = np.nonzero(present)[1]
+    np.add.at(counts, (units, codes), 1)
+    pairable = counts.sum(axis=1)
+    counts = counts[pairable >= 2]
+    pairable = pairable[pairable >= 2]
+    if counts.size == 0:
+        return None
+    weighted = counts / (pairable - 1)[:, None]
+    coincidences = weighted.T @ counts - np.diag(weighted.sum(axis=0))
+    totals = coincidences.sum(axis=1)
+    n = totals.sum()
+    if level == "nominal":
+        distance = 1.0 - np.eye(values.size)
+    else:
+        distance = np.subtract.outer(values, values) ** 2
+    expected = float(totals @ distance @ totals)
+    if expected == 0:
+        return None
+    observed = float((coincidences * distance).sum())
+    return 1.0 - float(n - 1) * observed / expected
+
+
 def krippendorff_alpha(
     annotators: Mapping[str, Sequence[LabeledSpan]],
     units: Sequence[Unit],
@@ -449,13 +530,8 @@ def krippendorff_alpha(
     values = {value for row in decisions for value in row}
     if len(values) < 2:
         return undefined("Every decision is the same: alpha is undefined.")
-    try:
-        value = float(
-            krippendorff.alpha(reliability_data=decisions, level_of_measurement="nominal")
-        )
-    except ValueError as error:
-        return undefined(f"Alpha cannot be computed: {error}")
-    if not math.isfinite(value):
+    value = reliability_alpha(decisions, level="nominal")
+    if value is None or not math.isfinite(value):
         return undefined("Alpha is undefined for these decisions.")
     return AlphaResult(alpha=value, annotators=len(annotators), units=count)
 

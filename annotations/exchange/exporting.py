@@ -29,6 +29,8 @@ from annotations.exchange.formats import W3C_CONTEXT
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
+from annotations.text.align import explain_alignment
+from annotations.text.languages import detect_language
 
 __all__ = [
     "alignment_to_json",
@@ -53,15 +55,21 @@ _CSV_LINES: Final = 128
 
 
 def _document_to_json(document: Document) -> dict[str, Any]:
-    return {"path": document.path or "", "length": len(document.text)}
+    return {
+        "path": document.path or "",
+        "length": len(document.text),
+        "language": detect_language(document.text),
+    }
 
 
 def alignment_to_json(alignment: Alignment, a: Document, b: Document) -> dict[str, Any]:
     """Return the alignment of ``a`` and ``b`` as the documented ``parallax align --json`` dict.
 
     Keys come in a fixed order: ``a``, ``b``, ``pairs``, ``only_a``, ``only_b``; each span is
-    ``[start, end]`` and each score is rounded to one decimal.
+    ``[start, end]`` and each score is rounded to one decimal. Each pair lists its
+    ``evidence`` (never empty) and ``confidence``; ``a`` and ``b`` give their ``language``.
     """
+    alignment = explain_alignment(alignment, a, b)
     return {
         "a": _document_to_json(a),
         "b": _document_to_json(b),
@@ -71,6 +79,8 @@ def alignment_to_json(alignment: Alignment, a: Document, b: Document) -> dict[st
                 "b": pair.b.as_list(),
                 "score": round(float(pair.score), 1),
                 "kind": pair.kind,
+                "evidence": list(pair.evidence),
+                "confidence": pair.confidence,
             }
             for pair in alignment.pairs
         ],
@@ -274,6 +284,8 @@ def iter_csv(records: Iterable[AnnotationRecord]) -> Iterator[str]:
 
 
 def _alignment_rows(alignment: Alignment, a: Document, b: Document) -> Iterator[list[object]]:
+    alignment = explain_alignment(alignment, a, b)
+    languages = [detect_language(a.text), detect_language(b.text)]
     for pair in alignment.pairs:
         yield [
             pair.kind,
@@ -284,18 +296,28 @@ def _alignment_rows(alignment: Alignment, a: Document, b: Document) -> Iterator[
             int(pair.b.start),
             int(pair.b.end),
             pair.b.slice(b.text),
+            pair.confidence or "",
+            _TAG_SEPARATOR.join(pair.evidence),
+            *languages,
         ]
     for span in alignment.only_a:
-        yield ["only_a", "", int(span.start), int(span.end), span.slice(a.text), "", "", ""]
+        yield [
+            "only_a", "", int(span.start), int(span.end), span.slice(a.text), "", "", "", "", "",
+            *languages,
+        ]  # fmt: skip
     for span in alignment.only_b:
-        yield ["only_b", "", "", "", "", int(span.start), int(span.end), span.slice(b.text)]
+        yield [
+            "only_b", "", "", "", "", int(span.start), int(span.end), span.slice(b.text), "", "",
+            *languages,
+        ]  # fmt: skip
 
 
 def iter_alignment_csv(alignment: Alignment, a: Document, b: Document) -> Iterator[str]:
     """Yield the alignment as CSV: a BOM and header, the pairs, then the one-sided passages.
 
     Columns are :data:`ALIGNMENT_CSV_COLUMNS`. ``kind`` is the pair kind, or ``only_a`` /
-    ``only_b`` for a passage found in one document, whose other side stays empty. Scores
+    ``only_b`` for a passage found in one document, whose other side stays empty. A pair's
+    ``evidence`` items are joined by ``"; "``; each row gives both documents' languages. Scores
     have one decimal. Text cells are guarded against formulas as in :func:`iter_csv`.
     """
     return _csv_chunks(ALIGNMENT_CSV_COLUMNS, _alignment_rows(alignment, a, b))

@@ -75,6 +75,10 @@ ALIGNMENT_CSV_COLUMNS: Final = (
     "b_start",
     "b_end",
     "b_text",
+    "confidence",
+    "evidence",
+    "a_language",
+    "b_language",
 )
 
 ImportFormat = Literal["parallax-json", "w3c-jsonld"]

@@ -136,6 +136,8 @@ def _pair_to_json(pair: records.PassagePair) -> dict[str, Any]:
         "kind": pair.kind,
         "a_sentences": [int(i) for i in pair.a_sentences],
         "b_sentences": [int(i) for i in pair.b_sentences],
+        "evidence": list(pair.evidence),
+        "confidence": pair.confidence,
     }
 
 
@@ -147,6 +149,9 @@ def _pair_from_json(data: dict[str, Any]) -> records.PassagePair:
         kind=data["kind"],
         a_sentences=tuple(data["a_sentences"]),
         b_sentences=tuple(data["b_sentences"]),
+        # Alignments stored before links carried evidence have neither key.
+        evidence=tuple(data.get("evidence", ())),
+        confidence=data.get("confidence"),
     )
 
 

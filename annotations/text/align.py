@@ -4,7 +4,8 @@ Two articles about one event share their topic everywhere, so surface similarity
 nearly everything with everything. Parallax therefore scores sentence pairs on *fact-level
 evidence*: the content words they share, each weighted by how rare it is in these two
 documents (a name that occurs in most sentences carries no signal) and, more mildly, in
-English at large; numbers count extra. The weighted overlap is computed for all sentence
+the language at large; numbers count extra (terms per language: ``tokens``; weights:
+``weighing``). The weighted overlap is computed for all sentence
 pairs at once with RapidFuzz: every content word becomes one character, repeated as often as
 its weight, and the sorted characters of a sentence form a short string, so the longest
 common subsequence of two such strings is exactly their weighted word overlap
@@ -16,30 +17,23 @@ least one of their two sentences are kept: near that sentence's best score and c
 its background, the score that merely sharing the topic earns. This allows n:1 and 1:n
 links; adjacent sentences that add new shared facts to a kept pair join it (one sentence of
 an opinion piece often condenses several of a report), and adjacent runs are merged into
-one passage. Everything not kept is reported as only in A or
-only in B.
+one passage. Everything not kept is reported as only in A or only in B. Each passage pair
+carries its evidence and a confidence band (``evidence``).
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain
-from itertools import pairwise
-from operator import itemgetter
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
-import snowballstemmer
 from rapidfuzz import fuzz
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
-from wordfreq import get_frequency_dict
 
 from annotations.records import Alignment
 from annotations.records import AlignSettings
@@ -47,281 +41,47 @@ from annotations.records import Document
 from annotations.records import PairKind
 from annotations.records import PassagePair
 from annotations.records import Span
+from annotations.text.evidence import explain
+from annotations.text.languages import detect_language
+from annotations.text.tokens import content_terms
+from annotations.text.tokens import name_phrases
+from annotations.text.tokens import surface_forms
+from annotations.text.weighing import Side
+from annotations.text.weighing import Weighed
+from annotations.text.weighing import weigh
+
+__all__ = [
+    "ALGORITHM_VERSION",
+    "DEFAULT_NEAR_BEST",
+    "DEFAULT_THRESHOLD",
+    "align_documents",
+    "align_sentences",
+    "aligned_sentences",
+    "explain_alignment",
+]
 
 DEFAULT_THRESHOLD = 25.0
 """Minimum pair score (0-100) for two passages to count as reporting the same content."""
 DEFAULT_NEAR_BEST = 0.6
 """A pair is kept only if its score is at least this share of the best score of one side."""
-ALGORITHM_VERSION = "lexical-3"
+ALGORITHM_VERSION = "lexical-4"
 
-_MAX_WEIGHT = 6
 _MIN_EVIDENCE = 3
-_MIN_GAIN = 3
+_MIN_GAIN = 4
 _INFORMATIVE = 2
 _RARE = 3
 _BACKGROUND_RANK = 5
 _STANDOUT = 0.4
 _MIN_SHARED_TERMS = 2
-_NUMBER_WEIGHT = 4
 _NUMBER_ROUTE = 0.6  # share of the threshold a pair needs when it shares a rare number
+# A neighbour of a kept pair joins it from 60 % of the threshold (the floor a shared rare
+# number gets) when it brings new rare shared terms weighing at least _MIN_GAIN: at half the
+# threshold and a gain of 3 (one common-ish word) growing added more false pairs than true
+# ones (bench/neighbours.py).
+_GROW_FLOOR = 0.6
 _BLOCK_ROWS = 512
-_CHUNK_CACHE_SIZE = 131072
-_BYTE_CHARS = 256  # terms that get one-byte characters, which RapidFuzz matches fastest
-_CHAR_BASE = 0x10000  # the other terms' characters lie above the BMP, clear of surrogates
 
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
-_NUMBER_WORDS = {
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "twenty": "20", "thirty": "30", "fifty": "50", "hundred": "100", "thousand": "1000",
-}  # fmt: skip
-# A fixed list keeps the core offline and deterministic; it holds only function words,
-# since content words are down-weighted by frequency instead.
-_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not of off on once only or other
-    our ours ourselves out over own same she should so some such than that the their theirs
-    them themselves then there these they this those through to too under until up very was
-    we were what when where which while who whom why will with would you your yours yourself
-    s t d ll m re ve y mr mrs ms dr said says say told tells according""".split()
-)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.Stemmer:
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=1)
-def _english_frequencies() -> dict[str, float]:
-    return get_frequency_dict("en")
-
-
-@lru_cache(maxsize=65536)
-def _term(word: str) -> str:
-    lowered = word.lower()
-    if "." in lowered and lowered.replace(".", "").isalpha():
-        return lowered.replace(".", "") + "."
-    if lowered in _NUMBER_WORDS:
-        return _NUMBER_WORDS[lowered]
-    if lowered[0].isdigit():
-        return lowered.replace(",", "")
-    return str(_stemmer().stemWord(lowered))
-
-
-@lru_cache(maxsize=65536)
-def _global_rarity(word: str) -> float:
-    """Return 0 for the most frequent English words up to 1 for rare ones and names."""
-    frequency = _english_frequencies().get(word.lower(), 0.0)
-    if frequency <= 0.0:
-        return 1.0
-    zipf = math.log10(frequency) + 9.0
-    return min(1.0, max(0.0, (6.5 - zipf) / 3.5))
-
-
-def content_terms(text: str) -> dict[str, float]:
-    """Return the content terms of ``text`` (stemmed, no function words) and their rarity.
-
-    >>> sorted(content_terms("Trump congratulated her on the U.S. deal."))
-    ['congratul', 'deal', 'trump', 'us.']
-    """
-    words = list(chain.from_iterable(map(_CHUNKS.__getitem__, text.split())))
-    terms = dict(words)
-    if len(terms) < len(words):  # a repeated term keeps its lowest rarity
-        for term, rarity in words:
-            terms[term] = min(terms[term], rarity)
-    return terms
-
-
-class _ChunkTerms(dict[str, tuple[tuple[str, float], ...]]):
-    """The terms and rarities of the words in whitespace-free chunks of text, cached.
-
-    No word pattern matches whitespace, so the words of a text are those of its chunks.
-    Chunks repeat ("Trump," "said"), and a hit is a plain dict lookup: this skips most of
-    the pattern matching, and is faster than ``lru_cache``. The cache is emptied when full.
-    """
-
-    def __missing__(self, chunk: str) -> tuple[tuple[str, float], ...]:
-        if len(self) >= _CHUNK_CACHE_SIZE:
-            self.clear()
-        terms = tuple(filter(None, map(_word_info, _WORD.findall(chunk))))
-        self[chunk] = terms
-        return terms
-
-
-_CHUNKS = _ChunkTerms()
-
-
-@lru_cache(maxsize=131072)
-def _word_info(word: str) -> tuple[str, float] | None:
-    """Return a word's term and rarity, or None for a function word."""
-    lowered = word.lower()
-    if lowered in _STOPWORDS or (len(word) == 1 and not word.isdigit()):
-        return None
-    term = _term(word)
-    return term, 1.0 if term[0].isdigit() else _global_rarity(lowered)
-
-
-@dataclass(frozen=True, slots=True)
-class _Side:
-    """The weighed sentences of one document, as parallel lists indexed by sentence."""
-
-    terms: list[frozenset[int]]
-    """Ids of each sentence's terms of positive weight."""
-    totals: list[int]
-    """The sum of those weights."""
-    common: list[str]
-    """The sentence's terms shared most widely with the other document, for RapidFuzz."""
-    rare: list[str]
-    """Its other terms that also occur in the other document."""
-    numbers: list[str]
-    """Its rare numbers that also occur in the other document, one character each."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Weighed:
-    a: _Side
-    b: _Side
-    weight: list[int]
-    """Weight by term id; a term weighs the same in every sentence of both documents."""
-
-
-def _weigh(a_terms: Sequence[dict[str, float]], b_terms: Sequence[dict[str, float]]) -> _Weighed:
-    """Turn term rarities into integer weights using document frequency in both texts.
-
-    Each sentence also gets its encodings for RapidFuzz: one character per term, repeated
-    by the term's weight, sorted, so that the longest common subsequence of two encodings
-    is the weighted overlap of the two term sets. Only terms found in both documents can
-    overlap, so only they are encoded. The ``_BYTE_CHARS`` terms shared by the most sentence
-    pairs get the characters below 256, for which RapidFuzz looks up a table instead of a
-    hash map (several times faster); the rest go to a second string, and a pair's overlap
-    is the sum of the two.
-    """
-    everything = (*a_terms, *b_terms)
-    n_a, n = len(a_terms), len(everything)
-    df = Counter(chain.from_iterable(everything))
-    term_ids = {term: term_id for term_id, term in enumerate(df)}
-    # The work is done on flat arrays of (sentence, term) entries, in sentence order: loops
-    # in Python over every term of every sentence were most of the time of this step.
-    sizes = np.fromiter(map(len, everything), dtype=np.intp, count=n)
-    n_entries = int(sizes.sum())
-    entry_ids = np.fromiter(
-        map(term_ids.__getitem__, chain.from_iterable(everything)), dtype=np.intp, count=n_entries
-    )
-    entry_rarity = np.fromiter(
-        chain.from_iterable(terms.values() for terms in everything),
-        dtype=np.float64,
-        count=n_entries,
-    )
-    is_number = np.fromiter(map(str.isdigit, map(itemgetter(0), df)), dtype=bool, count=len(df))
-    weight = _term_weights(
-        np.fromiter(df.values(), dtype=np.intp, count=len(df)),
-        entry_ids,
-        entry_rarity,
-        is_number,
-        n,
-    )
-
-    positive = weight[entry_ids] > 0
-    sentence = np.repeat(np.arange(n), sizes)[positive]
-    ids = entry_ids[positive]
-    weights = weight[ids]
-    bounds = np.searchsorted(sentence, np.arange(n + 1)).tolist()
-    cumulative = np.concatenate(([0], np.cumsum(weights)))[bounds].tolist()
-    id_list = ids.tolist()
-    terms = [frozenset(id_list[first:last]) for first, last in pairwise(bounds)]
-    totals = [last - first for first, last in pairwise(cumulative)]
-
-    on_a = np.bincount(ids[sentence < n_a], minlength=len(df))
-    on_b = np.bincount(ids[sentence >= n_a], minlength=len(df))
-    code = _codes(on_a * on_b)
-    shared = code >= 0
-    common = shared[ids] & (code[ids] < _BYTE_CHARS)
-    rare = shared[ids] & ~common
-    number = shared & is_number & (weight >= _NUMBER_WEIGHT)
-    number_code = _codes(number.astype(np.intp))[ids]
-    with_number = number[ids]
-    encodings = [
-        _encode(sentence[mask], codes[mask], repeats[mask], n)
-        for mask, codes, repeats in (
-            (common, code[ids], weights),
-            (rare, code[ids], weights),
-            (with_number, number_code, np.ones_like(weights)),
-        )
-    ]
-    sides = [
-        _Side(
-            terms=terms[part],
-            totals=totals[part],
-            common=encodings[0][part],
-            rare=encodings[1][part],
-            numbers=encodings[2][part],
-        )
-        for part in (slice(0, n_a), slice(n_a, n))
-    ]
-    return _Weighed(sides[0], sides[1], weight.tolist())
-
-
-def _term_weights(
-    counts: npt.NDArray[np.intp],
-    entry_ids: npt.NDArray[np.intp],
-    entry_rarity: npt.NDArray[np.float64],
-    is_number: npt.NDArray[np.bool_],
-    n_sentences: int,
-) -> npt.NDArray[np.intp]:
-    """Return the integer weight (0 to ``_MAX_WEIGHT``) of every term, by term id.
-
-    ``counts`` holds the number of sentences each term occurs in; ``entry_rarity`` the
-    global rarity of each (sentence, term) entry, of which a term takes its lowest.
-    """
-    rarity = np.full(len(counts), 2.0)
-    np.minimum.at(rarity, entry_ids, entry_rarity)
-    # Local specificity in [0, 1]: 1 for a term in at most two sentences (one on each side is
-    # the ideal evidence of a match), falling to 0 for a term in all of them. It is computed
-    # with math.log once per distinct count, so every weight is the scalar formula's exactly.
-    log_half_n = math.log(max(n_sentences, 3) / 2.0)
-    distinct, by_term = np.unique(counts, return_inverse=True)
-    local = np.array(
-        [1.0 - math.log(max(count, 2) / 2.0) / log_half_n for count in distinct.tolist()],
-        dtype=np.float64,
-    )[by_term]
-    value = local * (0.25 + 0.75 * rarity) + np.where(is_number, 0.2, 0.0)
-    # np.rint rounds half to even, as round() does.
-    weights: npt.NDArray[np.intp] = np.minimum(_MAX_WEIGHT, np.rint(value * _MAX_WEIGHT)).astype(
-        np.intp
-    )
-    return weights
-
-
-def _codes(pairs: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
-    """Give the terms with ``pairs > 0`` character codes, most pairs first; -1 for the rest.
-
-    The first ``_BYTE_CHARS`` codes are one-byte characters; the others lie above the BMP,
-    so they never collide with surrogates.
-    """
-    ranked = np.argsort(-pairs, kind="stable")[: int(np.count_nonzero(pairs > 0))]
-    rank = np.arange(len(ranked))
-    code = np.full(len(pairs), -1, dtype=np.intp)
-    code[ranked] = np.where(rank < _BYTE_CHARS, rank, _CHAR_BASE + rank)
-    return code
-
-
-def _encode(
-    sentence: npt.NDArray[np.intp],
-    codes: npt.NDArray[np.intp],
-    repeats: npt.NDArray[np.intp],
-    n_sentences: int,
-) -> list[str]:
-    """Return each sentence's string of its entries' characters, repeated, in code order."""
-    order = np.lexsort((codes, sentence))
-    sentence, codes, repeats = sentence[order], codes[order], repeats[order]
-    text = np.repeat(codes, repeats).astype("<u4").tobytes().decode("utf-32-le")
-    ends = np.concatenate(([0], np.cumsum(repeats)))
-    bounds = ends[np.searchsorted(sentence, np.arange(n_sentences + 1))].tolist()
-    return [text[first:last] for first, last in pairwise(bounds)]
 
 
 def _weighted(term_ids: Iterable[int], weight: Sequence[int]) -> int:
@@ -353,7 +113,7 @@ class _Candidates:
     background_b: npt.NDArray[np.float32]
 
 
-def _candidates(a: _Side, b: _Side, floor: float) -> _Candidates:
+def _candidates(a: Side, b: Side, floor: float) -> _Candidates:
     """Score all sentence pairs in row blocks; keep those at or above ``floor``.
 
     Pairs that share a rare number (an amount, a count, a year) are kept from a lower floor:
@@ -462,7 +222,7 @@ def _shared_terms(a: frozenset[int], b: frozenset[int], weight: Sequence[int]) -
 
 
 def _select(
-    found: _Candidates, weighed: _Weighed, threshold: float, near_best: float
+    found: _Candidates, weighed: Weighed, threshold: float, near_best: float
 ) -> set[tuple[int, int]]:
     """Keep pairs above the threshold, backed by two shared facts, that stand out.
 
@@ -505,8 +265,13 @@ def _runs(indices: Iterable[int]) -> list[tuple[int, ...]]:
     return [tuple(r) for r in runs]
 
 
-def _extend(kept: set[tuple[int, int]], weighed: _Weighed, floor: float) -> set[tuple[int, int]]:
-    """Add adjacent sentences that bring new shared facts to a kept pair (n:1 condensation)."""
+def _extend(kept: set[tuple[int, int]], weighed: Weighed, floor: float) -> set[tuple[int, int]]:
+    """Add adjacent sentences that bring new shared facts to a kept pair (n:1 condensation).
+
+    A neighbour joins when its own pair scores at least ``floor`` and brings rare shared
+    terms the kept sentence lacks; it need not stand out from its background, since a
+    sentence that condenses two is near both and stands out for neither.
+    """
     a, b, weight = weighed.a, weighed.b, weighed.weight
     extended = set(kept)
     for i, j in sorted(kept):
@@ -526,9 +291,7 @@ def _extend(kept: set[tuple[int, int]], weighed: _Weighed, floor: float) -> set[
     return extended
 
 
-def _run_terms(
-    side: _Side, run: Sequence[int], weight: Sequence[int]
-) -> tuple[frozenset[int], int]:
+def _run_terms(side: Side, run: Sequence[int], weight: Sequence[int]) -> tuple[frozenset[int], int]:
     """Return the terms of a run of adjacent sentences and their summed weight."""
     if len(run) == 1:  # most runs
         return side.terms[run[0]], side.totals[run[0]]
@@ -574,6 +337,53 @@ def _passages(kept: set[tuple[int, int]]) -> list[tuple[tuple[int, ...], tuple[i
     return passages
 
 
+def _pair(
+    run_a: tuple[int, ...],
+    run_b: tuple[int, ...],
+    weighed: Weighed,
+    side_a: tuple[str, Sequence[Span]],
+    side_b: tuple[str, Sequence[Span]],
+    languages: tuple[str, str],
+    threshold: float,
+) -> PassagePair:
+    """Build the passage pair of two runs of sentences, with its evidence and confidence."""
+    weight, names = weighed.weight, weighed.names
+    (a_text, a_sentences), (b_text, b_sentences) = side_a, side_b
+    span_a = Span(a_sentences[run_a[0]].start, a_sentences[run_a[-1]].end)
+    span_b = Span(b_sentences[run_b[0]].start, b_sentences[run_b[-1]].end)
+    passage_a, total_a = _run_terms(weighed.a, run_a, weight)
+    passage_b, total_b = _run_terms(weighed.b, run_b, weight)
+    common = passage_a & passage_b
+    shared = _weighted(common, weight)
+    cover_a = shared / total_a if total_a else 0.0
+    cover_b = shared / total_b if total_b else 0.0
+    score = round(_pair_score(shared, total_a, total_b), 1)
+    a_passage, b_passage = span_a.slice(a_text), span_b.slice(b_text)
+    cross = languages[0] != languages[1]
+    shared_terms = [(names[t], weight[t]) for t in common]
+    explanation = explain(
+        shared_terms,
+        surface_forms(a_passage, languages[0], cross_language=cross),
+        surface_forms(b_passage, languages[1], cross_language=cross),
+        score=score,
+        threshold=threshold,
+        kind=_kind(a_passage, b_passage, cover_a, cover_b),
+        names=name_phrases(
+            a_passage, {term for term, _ in shared_terms}, languages[0], cross_language=cross
+        ),
+    )
+    return PassagePair(
+        a=span_a,
+        b=span_b,
+        score=score,
+        kind=explanation.kind,
+        a_sentences=run_a,
+        b_sentences=run_b,
+        evidence=explanation.evidence,
+        confidence=explanation.confidence,
+    )
+
+
 def align_sentences(
     a_text: str,
     a_sentences: Sequence[Span],
@@ -582,8 +392,12 @@ def align_sentences(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     near_best: float = DEFAULT_NEAR_BEST,
+    languages: tuple[str, str] = ("en", "en"),
 ) -> Alignment:
     """Align two lists of sentence spans and report pairs and one-source sentences.
+
+    ``languages`` are the two texts' ISO 639-1 codes; when they differ, only names, numbers
+    and initialisms are compared (see :mod:`annotations.text.tokens`).
 
     >>> a = "Trump spoke from Air Force One. Prices rose 5% in May."
     >>> b = "Shares fell. Aboard Air Force One, Trump spoke warmly."
@@ -595,33 +409,27 @@ def align_sentences(
     """
     if not 0 <= threshold <= 100:
         raise ValueError("threshold must be between 0 and 100")
-    terms_a = [content_terms(s.slice(a_text)) for s in a_sentences]
-    terms_b = [content_terms(s.slice(b_text)) for s in b_sentences]
-    weighed = _weigh(terms_a, terms_b)
+    cross = languages[0] != languages[1]
+    lang_a, lang_b = languages
+    terms_a = [content_terms(s.slice(a_text), lang_a, cross_language=cross) for s in a_sentences]
+    terms_b = [content_terms(s.slice(b_text), lang_b, cross_language=cross) for s in b_sentences]
+    weighed = weigh(terms_a, terms_b)
     found = _candidates(weighed.a, weighed.b, floor=threshold)
     kept = _select(found, weighed, threshold, near_best)
-    kept = _extend(kept, weighed, floor=0.5 * threshold)
+    kept = _extend(kept, weighed, floor=_GROW_FLOOR * threshold)
 
-    pairs: list[PassagePair] = []
-    weight = weighed.weight
-    for run_a, run_b in _passages(kept):
-        span_a = Span(a_sentences[run_a[0]].start, a_sentences[run_a[-1]].end)
-        span_b = Span(b_sentences[run_b[0]].start, b_sentences[run_b[-1]].end)
-        passage_a, total_a = _run_terms(weighed.a, run_a, weight)
-        passage_b, total_b = _run_terms(weighed.b, run_b, weight)
-        shared = _weighted(passage_a & passage_b, weight)
-        cover_a = shared / total_a if total_a else 0.0
-        cover_b = shared / total_b if total_b else 0.0
-        pairs.append(
-            PassagePair(
-                a=span_a,
-                b=span_b,
-                score=round(_pair_score(shared, total_a, total_b), 1),
-                kind=_kind(span_a.slice(a_text), span_b.slice(b_text), cover_a, cover_b),
-                a_sentences=run_a,
-                b_sentences=run_b,
-            )
+    pairs = [
+        _pair(
+            run_a,
+            run_b,
+            weighed,
+            (a_text, a_sentences),
+            (b_text, b_sentences),
+            languages,
+            threshold,
         )
+        for run_a, run_b in _passages(kept)
+    ]
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     paired_a = {i for i, _ in kept}
     paired_b = {j for _, j in kept}
@@ -636,6 +444,48 @@ def align_sentences(
 def aligned_sentences(document: Document) -> tuple[Span, ...]:
     """Return the spans of a document's prose sentences, the units that get aligned."""
     return tuple(s.span for s in document.segmentation.sentences)
+
+
+def explain_alignment(alignment: Alignment, a: Document, b: Document) -> Alignment:
+    """Return ``alignment`` with evidence and confidence on every pair.
+
+    Alignments stored before links carried evidence have none; their pairs get it from the
+    documents' terms, weighed as at alignment time (their scores are kept).
+    """
+    if all(pair.confidence is not None for pair in alignment.pairs):
+        return alignment
+    a_sentences, b_sentences = aligned_sentences(a), aligned_sentences(b)
+    languages = (detect_language(a.text), detect_language(b.text))
+    cross = languages[0] != languages[1]
+    weighed = weigh(
+        [content_terms(s.slice(a.text), languages[0], cross_language=cross) for s in a_sentences],
+        [content_terms(s.slice(b.text), languages[1], cross_language=cross) for s in b_sentences],
+    )
+    threshold = alignment.settings.threshold
+    pairs = []
+    for pair in alignment.pairs:
+        fits = (
+            pair.a_sentences
+            and pair.b_sentences
+            and max(pair.a_sentences) < len(a_sentences)
+            and max(pair.b_sentences) < len(b_sentences)
+        )
+        if pair.confidence is None and fits:
+            made = _pair(
+                pair.a_sentences,
+                pair.b_sentences,
+                weighed,
+                (a.text, a_sentences),
+                (b.text, b_sentences),
+                languages,
+                threshold,
+            )
+            kind = (
+                "partial" if made.confidence == "low" and pair.kind == "paraphrase" else pair.kind
+            )
+            pair = replace(pair, evidence=made.evidence, confidence=made.confidence, kind=kind)
+        pairs.append(pair)
+    return replace(alignment, pairs=tuple(pairs))
 
 
 def align_documents(
@@ -653,4 +503,5 @@ def align_documents(
         aligned_sentences(b),
         threshold=threshold,
         near_best=near_best,
+        languages=(detect_language(a.text), detect_language(b.text)),
     )

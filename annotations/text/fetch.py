@@ -5,10 +5,17 @@ loopback, link-local, multicast, reserved and unspecified addresses are refused 
 any connection is made. The connection then goes to the address that was checked (not to a
 second lookup of the name), redirects are followed by hand and checked the same way, and
 the body is read in chunks up to a byte cap.
+
+Behind a school's web proxy (``HTTPS_PROXY``, ``HTTP_PROXY`` and ``NO_PROXY``, or the system's
+proxy settings on Windows and macOS) the same checks come first. An https address is then
+tunnelled through the proxy with ``CONNECT`` to the address that was checked, and the
+certificate is still checked against the host name; an http address is handed to the proxy
+by name, so the proxy makes the last lookup for those.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import ipaddress
@@ -16,10 +23,12 @@ import socket
 import ssl
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
 from typing import NamedTuple
+from urllib.parse import unquote
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
@@ -50,6 +59,8 @@ CHUNK = 64 * 1024
 USER_AGENT = "Parallax/0.1 (article comparison; +https://example.invalid/parallax)"
 REDIRECTS = {301, 302, 303, 307, 308}
 TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+# A proxy's answer to CONNECT is a few headers; more than this is not a proxy talking.
+MAX_PROXY_REPLY = 64 * 1024
 
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]
 Connector = Callable[[tuple[str, int], float], socket.socket]
@@ -170,6 +181,109 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
+class Proxy(NamedTuple):
+    """A web proxy to reach the internet through: its address and optional credentials."""
+
+    host: str
+    port: int
+    authorization: str | None
+
+    def headers(self) -> dict[str, str]:
+        """Return the Proxy-Authorization header when the proxy has credentials."""
+        return {} if self.authorization is None else {"Proxy-Authorization": self.authorization}
+
+
+def proxy_for(scheme: str, host: str) -> Proxy | None:
+    """Return the proxy configured for ``scheme`` (``HTTPS_PROXY``, ``HTTP_PROXY``...), or None.
+
+    None when no proxy is set or ``host`` is listed in ``NO_PROXY`` (or the system's bypass
+    list). Only ``http://`` proxies are supported: the proxy URL names host, port and
+    optional ``user:password``.
+    """
+    url = urllib.request.getproxies().get(scheme)
+    if not url or urllib.request.proxy_bypass(host):
+        return None
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError(f"the {scheme} proxy setting {url!r} is not a valid address") from exc
+    if parts.scheme.lower() != "http" or not parts.hostname:
+        raise FetchError(
+            f"the {scheme} proxy setting {url!r} is not supported; give an http:// proxy address"
+        )
+    authorization = None
+    if parts.username is not None:
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        authorization = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    return Proxy(parts.hostname, port or 8080, authorization)
+
+
+def _read_proxy_reply(sock: socket.socket) -> tuple[int, str]:
+    reply = b""
+    while b"\r\n\r\n" not in reply:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+        if len(reply) > MAX_PROXY_REPLY:
+            break
+    status_line = reply.split(b"\r\n", 1)[0].decode("latin-1")
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+        raise FetchError("the proxy gave an answer that is not HTTP")
+    return int(parts[1]), parts[2] if len(parts) > 2 else ""
+
+
+def _tunnel(
+    proxy: Proxy, address: str, port: int, connector: Connector, timeout: float
+) -> socket.socket:
+    """Return a socket tunnelled through ``proxy`` to the checked ``address``."""
+    sock = connector((proxy.host, proxy.port), timeout)
+    target = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    lines = [f"CONNECT {target} HTTP/1.1", f"Host: {target}"]
+    lines += [f"{name}: {value}" for name, value in proxy.headers().items()]
+    try:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
+        status, reason = _read_proxy_reply(sock)
+    except BaseException:
+        sock.close()
+        raise
+    if status == 200:
+        return sock
+    sock.close()
+    if status == 407:
+        raise FetchError(
+            "the proxy asks for a user name and password: put them in the proxy setting "
+            "(http://user:password@proxy:port)"
+        )
+    raise FetchError(f"the proxy refused the connection: {status} {reason}".rstrip())
+
+
+class _TunnelledHTTPSConnection(_PinnedHTTPSConnection):
+    """An HTTPS connection to a checked address, through a proxy's CONNECT tunnel."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        address: str,
+        proxy: Proxy,
+        connector: Connector,
+        timeout: float,
+        context: ssl.SSLContext,
+    ):
+        super().__init__(host, port, address, connector, timeout, context)
+        self._proxy = proxy
+
+    def connect(self) -> None:
+        address, port = self._pinned
+        sock = _tunnel(self._proxy, address, port, self._connector, self._timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
 def _connect(address: tuple[str, int], timeout: float) -> socket.socket:
     return socket.create_connection(address, timeout=timeout)
 
@@ -222,6 +336,11 @@ class _Watchdog:
         self._timer.cancel()
 
 
+def _absolute(host: str, port: int, target: str) -> str:
+    authority = f"[{host}]" if ":" in host else host
+    return f"http://{authority}{'' if port == 80 else f':{port}'}{target}"
+
+
 def _read_capped(response: http.client.HTTPResponse, max_bytes: int, deadline: float) -> bytes:
     length = response.getheader("Content-Length")
     if length is not None and length.isdigit() and int(length) > max_bytes:
@@ -248,36 +367,48 @@ def fetch_url(
     max_bytes: int = MAX_BYTES,
     resolver: Resolver = socket.getaddrinfo,
     connector: Connector = _connect,
+    context: ssl.SSLContext | None = None,
 ) -> FetchedPage:
     """Fetch ``url`` (http or https) and return its body, content type and final URL.
 
-    Each hop of up to ``MAX_REDIRECTS`` redirects is checked like the first address. The
-    whole download, redirects included, must finish within four times ``timeout``.
+    Each hop of up to ``MAX_REDIRECTS`` redirects is checked like the first address, and
+    goes through the proxy the environment names for it (see :func:`proxy_for`). The whole
+    download, redirects included, must finish within four times ``timeout``. ``context``
+    replaces the default TLS settings (a school's own certificate authority, say).
     """
     deadline = time.monotonic() + 4 * timeout
-    context = ssl.create_default_context()
+    context = context or ssl.create_default_context()
     current = url.strip()
     for _ in range(MAX_REDIRECTS + 1):
         scheme, host, port, target = _split(current)
         address = resolve_public(host, port, resolver=resolver)
+        proxy = proxy_for(scheme, host)
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html, text/plain;q=0.9, text/*;q=0.8",
+            "Accept-Encoding": "identity",
+        }
         connection: http.client.HTTPConnection
-        if scheme == "https":
+        if scheme == "https" and proxy is not None:
+            connection = _TunnelledHTTPSConnection(
+                host, port, address, proxy, connector, timeout, context
+            )
+        elif scheme == "https":
             connection = _PinnedHTTPSConnection(host, port, address, connector, timeout, context)
+        elif proxy is not None:
+            # A plain-http request goes to the proxy whole (absolute URL); the proxy connects.
+            connection = _PinnedHTTPConnection(
+                proxy.host, proxy.port, proxy.host, connector, timeout
+            )
+            target = _absolute(host, port, target)
+            headers.update(proxy.headers())
         else:
             connection = _PinnedHTTPConnection(host, port, address, connector, timeout)
         too_long = FetchError(f"the page took too long to download (over {4 * timeout:g} s)")
         watchdog = _Watchdog(connection, deadline)
         try:
             watchdog.start()
-            connection.request(
-                "GET",
-                target,
-                headers={
-                    "User-Agent": USER_AGENT,
-                    "Accept": "text/html, text/plain;q=0.9, text/*;q=0.8",
-                    "Accept-Encoding": "identity",
-                },
-            )
+            connection.request("GET", target, headers=headers)
             response = connection.getresponse()
             if response.status in REDIRECTS:
                 location = response.getheader("Location")

@@ -1,18 +1,24 @@
 """Split a text into metadata markers, paragraphs, headings and sentences, as offsets.
 
 The text is never modified: every result is a ``[start, end)`` span into it. Sentence
-boundaries come from pysbd, a maintained rule-based splitter that keeps "U.S.", "Mr." and
-multi-sentence quotations whole; this module only decides *where* pysbd runs (inside prose
-paragraphs, after any leading metadata marker) and maps its sentences back to offsets.
+boundaries come from sentencex, a maintained rule-based splitter with abbreviation lists for
+some 300 languages (it keeps "U.S.", "Sen.", "R-Fla." and "a.m." inside sentences, and ends
+Japanese and Chinese sentences at 。！？), chosen by measurement (``bench/segmenters.py``).
+This module decides *where* it runs (inside prose paragraphs, after any leading metadata
+marker; a block of short lines such as "Story highlights" bullets gives one unit per line),
+and adds three rules of its own: quotation marks are hidden from the splitter so that a
+multi-sentence quotation is split into its sentences, a piece that starts in lower case
+continues the sentence before it (``"Why?" she asked.``), and a few abbreviations it splits
+after ("a.m. Eastern", French "M.", Dutch "o.a.", initials before a non-Latin script) are
+joined back.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
-import pysbd
+from sentencex import segment as sentencex_segment
 
 from annotations.records import MetadataMarker
 from annotations.records import Paragraph
@@ -21,6 +27,15 @@ from annotations.records import Segmentation
 from annotations.records import Sentence
 from annotations.records import SourceFormat
 from annotations.records import Span
+from annotations.text.languages import detect_language
+
+__all__ = [
+    "find_blank_runs",
+    "find_marker",
+    "segment_text",
+    "split_paragraphs",
+    "split_sentences",
+]
 
 # A leading marker such as " date 2025-10-25" glued to the first sentence by a scraper.
 _MARKER = re.compile(
@@ -32,16 +47,32 @@ _BLANK_RUN = re.compile(r"\n[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)*")
 _LINE = re.compile(r"[^\n]*\n?")
 _MD_HEADING = re.compile(r"#{1,6}\s+\S")
 _MD_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s+\S")
+_BULLET = re.compile(r"[-*+•·▪◦‣–—]\s+\S")
+_MIN_LIST_LINES = 3
 # A line ending like this closes a sentence, so the next line starts a new paragraph.
-_LINE_CLOSES = re.compile(r"""[.!?…:;]["'”’»)\]]*\s*\Z""")
-_HEADING_END_PUNCT = re.compile(r"""[.!?…,;]["'”’»)\]]*\Z""")
+_LINE_CLOSES = re.compile(r"""[.!?…:;。！？：；]["'”’»)\]」』）]*\s*\Z""")
+_HEADING_END_PUNCT = re.compile(r"""[.!?…,;。！？，、；]["'”’»)\]」』）]*\Z""")
 _MAX_HEADING_WORDS = 14
 _MAX_HEADING_CHARS = 120
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+# Quotation marks, each replaced by one space (so offsets stay put) before splitting.
+_QUOTE_MARKS = str.maketrans({q: " " for q in '"“”„‟«»‹›「」『』'})
+# A split after "a.m." before a time zone or day, or inside initials ("U.S." in Japanese
+# text), falls inside a sentence.
+_CLOCK_END = re.compile(r"\b[ap]\.m\.\s*\Z")
+_CLOCK_NEXT = re.compile(
+    r"(?:Eastern|Central|Mountain|Pacific|ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_INITIAL_END = re.compile(r"(?<![A-Za-z])[A-Z]\.\s*\Z")
+_INITIAL_NEXT = re.compile(r"[A-Za-z]\.")
+# Abbreviations that sentencex's lists lack, by language (the word before the final period).
+_MORE_ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "fr": frozenset({"M", "MM", "Mme", "Mlle"}),
+    "nl": frozenset({"o.a", "dhr", "mevr", "mw", "bijv", "d.w.z"}),
+}
+_LAST_WORD = re.compile(r"(\S+)\.\s*\Z")
 
 
 def find_marker(text: str) -> MetadataMarker | None:
@@ -95,7 +126,34 @@ def _is_heading(line: str, source_format: SourceFormat) -> bool:
     if _HEADING_END_PUNCT.search(line) or line.endswith(":"):
         return False
     first = line[0]
-    return first.isupper() or first.isdigit() or first in "\"“‘'"
+    # Scripts without case (Japanese, Chinese) count as capitals.
+    return not first.islower() and (first.isalnum() or first in "\"“‘'「『")
+
+
+def _is_list(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Return whether a block's lines are items of their own (bullets, "Story highlights").
+
+    Either every line after the first starts with a bullet mark, or the block has at least
+    ``_MIN_LIST_LINES`` lines that all start with a capital, digit or bullet and none closes
+    a sentence or runs on with a comma: a hard-wrapped paragraph breaks lines mid-sentence,
+    so most of its lines start in lower case or end on a comma.
+    """
+    if len(lines) < 2:
+        return False
+    items = [text[ls:le] for ls, le in lines]
+    if all(_BULLET.match(item) for item in items[1:]):
+        return True
+    if len(items) < _MIN_LIST_LINES:
+        return False
+    return (
+        all(
+            (item[0].isupper() or item[0].isdigit() or _BULLET.match(item) is not None)
+            and len(item) <= 2 * _MAX_HEADING_CHARS
+            and not item.endswith((",", ";", "-"))
+            for item in items
+        )
+        and sum(1 for item in items if _LINE_CLOSES.search(item)) <= len(items) // 2
+    )
 
 
 def _blocks(text: str, start: int) -> Iterator[tuple[int, int]]:
@@ -121,6 +179,10 @@ def _split_block(
     """
     lines = [_strip(text, ls, le) for ls, le in _lines(text, start, end)]
     lines = [(ls, le) for ls, le in lines if ls < le]
+    if _is_list(text, lines):
+        for line_start, line_end in lines:
+            yield Paragraph(line_start, line_end, "prose")
+        return
     open_lines = sum(1 for ls, le in lines[:-1] if not _LINE_CLOSES.search(text[ls:le]))
     # Mostly lines that stop mid-sentence: a hard-wrapped block, where a short line is a
     # wrapped fragment, not a heading.
@@ -159,7 +221,9 @@ def split_paragraphs(
 
     A heading is a line of its own: a Markdown ``#`` line, or a short line that starts with a
     capital and ends without sentence punctuation. A lone block in the whole text is never
-    taken for a heading.
+    taken for a heading, nor are ``_MIN_LIST_LINES`` or more such lines in a row (outside
+    Markdown; the text's first line aside, taken for its title): those are items such as
+    "Story highlights" bullets, each kept as a unit.
 
     >>> [p.kind for p in split_paragraphs("Title here\\n\\nA sentence. Another one.\\n")]
     ['heading', 'prose']
@@ -170,30 +234,80 @@ def split_paragraphs(
     if len(paragraphs) == 1 and paragraphs[0].kind == "heading":
         only = paragraphs[0]
         paragraphs[0] = Paragraph(only.start, only.end, "prose")
+    run: list[int] = []
+    for index in range(len(paragraphs) + 1):
+        plain_heading = (
+            index < len(paragraphs)
+            and paragraphs[index].kind == "heading"
+            and not _MD_HEADING.match(text, paragraphs[index].start)
+        )
+        if plain_heading:
+            run.append(index)
+            continue
+        if run and run[0] == 0:
+            run = run[1:]  # the text's first line is its title
+        if len(run) >= _MIN_LIST_LINES:
+            for item in run:
+                paragraphs[item] = Paragraph(paragraphs[item].start, paragraphs[item].end, "prose")
+        run = []
     return tuple(paragraphs)
 
 
-def split_sentences(text: str, start: int, end: int) -> tuple[Span, ...]:
-    """Split ``text[start:end]`` into sentence spans with pysbd, whitespace trimmed.
+def _continues(previous: str, following: str, language: str) -> bool:
+    """Return whether a split between two pieces falls inside one sentence."""
+    first = following.lstrip()[:1]
+    if first.islower():
+        return True
+    following = following.lstrip()
+    if _CLOCK_END.search(previous) and _CLOCK_NEXT.match(following):
+        return True
+    if _INITIAL_END.search(previous) and _INITIAL_NEXT.match(following):
+        return True
+    if previous.rstrip()[-1:] != ".":
+        return False
+    last = _LAST_WORD.search(previous)
+    extra = _MORE_ABBREVIATIONS.get(language)
+    return bool(extra and last and last.group(1).lstrip("(") in extra)
 
-    >>> t = "The U.S. envoy arrived. Mr. Abe left."
+
+def split_sentences(text: str, start: int, end: int, *, language: str = "en") -> tuple[Span, ...]:
+    """Split ``text[start:end]`` into sentence spans, whitespace trimmed.
+
+    >>> t = 'Sen. Rubio, R-Fla., spoke at 9 a.m. "No. Never." The U.S. agreed.'
     >>> [t[s.start:s.end] for s in split_sentences(t, 0, len(t))]
-    ['The U.S. envoy arrived.', 'Mr. Abe left.']
+    ['Sen. Rubio, R-Fla., spoke at 9 a.m.', '"No.', 'Never."', 'The U.S. agreed.']
     """
     chunk = text[start:end]
-    spans: list[Span] = []
+    masked = chunk.translate(_QUOTE_MARKS)
+    pieces: list[list[int]] = []
     cursor = 0
-    for piece in _segmenter().segment(chunk):
+    for piece in sentencex_segment(language, masked):
         stripped = piece.strip()
         if not stripped:
             continue
-        # pysbd (clean=False) returns the pieces in order; locating each from a cursor
-        # keeps offsets exact even where its own char_span option miscounts repeats.
-        found = chunk.find(stripped, cursor)
+        # sentencex returns the pieces in order; locating each from a cursor keeps
+        # offsets exact whatever its whitespace handling.
+        found = masked.find(stripped, cursor)
         if found < 0:
             continue
-        spans.append(Span(start + found, start + found + len(stripped)))
-        cursor = found + len(stripped)
+        piece_end = found + len(stripped)
+        if pieces and _continues(masked[pieces[-1][0] : found], stripped, language):
+            pieces[-1][1] = piece_end
+        else:
+            pieces.append([found, piece_end])
+        cursor = piece_end
+    spans: list[Span] = []
+    previous_end = 0
+    for piece_start, piece_end in pieces:
+        # Give back the quotation marks hidden from the splitter: those right after a
+        # piece close it, those right before one open it.
+        s, e = piece_start, piece_end
+        while e < len(chunk) and chunk[e] != masked[e]:
+            e += 1
+        while s > previous_end and chunk[s - 1] != masked[s - 1]:
+            s -= 1
+        spans.append(Span(start + s, start + e))
+        previous_end = e
     if not spans:
         s, e = _strip(text, start, end)
         if s < e:
@@ -201,13 +315,19 @@ def split_sentences(text: str, start: int, end: int) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def segment_text(text: str, *, source_format: SourceFormat = "text") -> Segmentation:
+def segment_text(
+    text: str, *, source_format: SourceFormat = "text", language: str | None = None
+) -> Segmentation:
     """Segment ``text`` into markers, paragraphs, headings, sentences and blank-line runs.
+
+    Sentences are split by the rules of ``language`` (detected from the text if not given).
 
     >>> seg = segment_text(" date 2025-10-25 First one. Second one.\\n\\nSub head\\n\\nLast.")
     >>> [m.value for m in seg.markers], len(seg.sentences), len(seg.headings)
     (['2025-10-25'], 3, 1)
     """
+    if language is None:
+        language = detect_language(text)
     marker = find_marker(text)
     body_start = marker.end if marker else 0
     paragraphs = split_paragraphs(text, start=body_start, source_format=source_format)
@@ -215,7 +335,7 @@ def segment_text(text: str, *, source_format: SourceFormat = "text") -> Segmenta
     for index, paragraph in enumerate(paragraphs):
         if paragraph.kind != "prose":
             continue
-        for span in split_sentences(text, paragraph.start, paragraph.end):
+        for span in split_sentences(text, paragraph.start, paragraph.end, language=language):
             sentences.append(Sentence(span.start, span.end, index))
     return Segmentation(
         paragraphs=paragraphs,

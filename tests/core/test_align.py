@@ -12,11 +12,11 @@ from annotations.records import Document
 from annotations.records import Span
 from annotations.text.align import _overlaps
 from annotations.text.align import _top
-from annotations.text.align import _weigh
 from annotations.text.align import align_documents
 from annotations.text.align import align_sentences
-from annotations.text.align import content_terms
 from annotations.text.segment import segment_text
+from annotations.text.tokens import content_terms
+from annotations.text.weighing import weigh as _weigh
 
 
 def doc(text: str) -> Document:
@@ -285,3 +285,67 @@ def test_a_number_alone_is_not_enough():
     a = doc("Ticket prices rose 7 percent at the stadium. Fans protested outside the gates.")
     b = doc("Seven ministers resigned over the budget. Parliament sat late into the night.")
     assert align_documents(a, b).pairs == ()
+
+
+# --- evidence and confidence ----------------------------------------------------------------
+
+REID_A = (
+    "Senate leaders met on Tuesday to discuss gun control. Harry Reid said all options "
+    "should be on the table. Reid spoke to reporters after the meeting. A vote is expected "
+    "next week. Reid's office declined further comment."
+)
+REID_B = (
+    "Harry Reid, the Senate majority leader, is a longtime supporter of gun rights. Reid met "
+    "senators on Tuesday to discuss gun control. Lawmakers plan a vote next week. The bill "
+    "faces opposition from Reid's own party."
+)
+PLEDGE_A = (
+    "Japan pledged $550 billion in investment in the United States. Takaichi and Trump spoke "
+    "by phone on Saturday. Takaichi thanked Trump for his support on the abduction issue."
+)
+PLEDGE_B = (
+    "Japan pledged to raise defense spending to 2% of GDP. Takaichi and Trump spoke by phone "
+    "on Saturday from Malaysia. Takaichi's approval rating stands at 71%."
+)
+
+
+@pytest.mark.parametrize(
+    ("text_a", "text_b", "fact_a", "fact_b"),
+    [
+        (REID_A, REID_B, "all options should be on the table", "supporter of gun rights"),
+        (PLEDGE_A, PLEDGE_B, "$550 billion in investment", "defense spending to 2%"),
+    ],
+)
+def test_same_topic_different_fact_is_low_confidence_or_unlinked(text_a, text_b, fact_a, fact_b):
+    a, b = doc(text_a), doc(text_b)
+    alignment = align_documents(a, b)
+    at_a, at_b = text_a.index(fact_a), text_b.index(fact_b)
+    linking = [
+        p for p in alignment.pairs if p.a.start <= at_a < p.a.end and p.b.start <= at_b < p.b.end
+    ]
+    assert all(p.confidence == "low" and p.kind != "paraphrase" for p in linking)
+    # The same articles' real shared facts are linked with more confidence.
+    assert any(p.confidence in ("medium", "high") for p in alignment.pairs)
+
+
+def test_evidence_names_the_shared_words_as_written():
+    a = doc("Trump congratulated Takaichi aboard Air Force One on Saturday. Markets rose.")
+    b = doc(
+        "Prices fell. On Saturday, Trump offered his congratulations to Takaichi from "
+        "Air Force One."
+    )
+    (pair,) = align_documents(a, b).pairs
+    assert "congratulated ≈ congratulations" in pair.evidence
+    # A name is cited once, as written, rather than word by word.
+    assert {"Air Force One", "Saturday"} <= set(pair.evidence)
+    assert "Air" not in pair.evidence and "Force" not in pair.evidence
+    assert pair.confidence in ("medium", "high")
+
+
+def test_a_link_sharing_nothing_says_so_and_is_low():
+    from annotations.text.evidence import NOTHING_SHARED
+    from annotations.text.evidence import explain
+
+    explanation = explain([], {}, {}, score=40.0, threshold=25.0, kind="paraphrase")
+    assert explanation.evidence == (NOTHING_SHARED,)
+    assert (explanation.confidence, explanation.kind) == ("low", "partial")

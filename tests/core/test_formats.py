@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -63,7 +64,11 @@ def handmade():
         TEXT_B, "She called the talk \u201cgood and candid\u201d \u2014 a phrase she repeated."
     )
     alignment = Alignment(
-        pairs=(PassagePair(pair_a, pair_b, 87.26, "paraphrase", (0,), (0,)),),
+        pairs=(
+            PassagePair(
+                pair_a, pair_b, 87.26, "paraphrase", (0,), (0,), ("good", "candid"), "medium"
+            ),
+        ),
         only_a=(
             find(TEXT_A, "Officials later published a transcript."),
             find(TEXT_A, f"Read more at {LONG_WORD} today."),
@@ -85,19 +90,34 @@ def test_alignment_json_exact(handmade):
     alignment, a, b = handmade
     pair_a, pair_b = alignment.pairs[0].a, alignment.pairs[0].b
     assert alignment_to_json(alignment, a, b) == {
-        "a": {"path": "a.txt", "length": len(TEXT_A)},
-        "b": {"path": "b.txt", "length": len(TEXT_B)},
+        "a": {"path": "a.txt", "length": len(TEXT_A), "language": "en"},
+        "b": {"path": "b.txt", "length": len(TEXT_B), "language": "en"},
         "pairs": [
             {
                 "a": [pair_a.start, pair_a.end],
                 "b": [pair_b.start, pair_b.end],
                 "score": 87.3,
                 "kind": "paraphrase",
+                "evidence": ["good", "candid"],
+                "confidence": "medium",
             }
         ],
         "only_a": [s.as_list() for s in alignment.only_a],
         "only_b": [s.as_list() for s in alignment.only_b],
     }
+
+
+def test_alignment_stored_without_evidence_gets_it_from_the_texts(handmade):
+    alignment, a, b = handmade
+    old = dataclasses.replace(
+        alignment,
+        pairs=tuple(dataclasses.replace(p, evidence=(), confidence=None) for p in alignment.pairs),
+    )
+    (pair,) = alignment_to_json(old, a, b)["pairs"]
+    # The two passages share "good" and "candid" (and nothing else but function words).
+    assert set(pair["evidence"]) == {"good", "candid"}
+    assert pair["confidence"] == "low"
+    assert pair["kind"] == "partial"
 
 
 def test_alignment_json_length_counts_code_points():
@@ -113,11 +133,14 @@ def test_alignment_json_length_counts_code_points():
 def check_shape(data, a, b):
     assert list(data) == ["a", "b", "pairs", "only_a", "only_b"]
     for side, doc in (("a", a), ("b", b)):
-        assert list(data[side]) == ["path", "length"]
+        assert list(data[side]) == ["path", "length", "language"]
         assert isinstance(data[side]["path"], str)
         assert data[side]["length"] == len(doc.text)
     for pair in data["pairs"]:
-        assert list(pair) == ["a", "b", "score", "kind"]
+        assert list(pair) == ["a", "b", "score", "kind", "evidence", "confidence"]
+        assert pair["evidence"] and all(isinstance(item, str) for item in pair["evidence"])
+        assert pair["confidence"] in {"high", "medium", "low"}
+        assert pair["kind"] != "paraphrase" or pair["confidence"] != "low"
         assert isinstance(pair["score"], float)
         assert pair["score"] == round(pair["score"], 1)
         assert 0 <= pair["score"] <= 100
@@ -1046,7 +1069,10 @@ def test_alignment_csv(handmade):
     alignment, a, b = handmade
     text = joined(iter_alignment_csv(alignment, a, b))
     rows = csv_rows(text)
-    assert rows[0] == ["kind", "score", "a_start", "a_end", "a_text", "b_start", "b_end", "b_text"]
+    assert rows[0] == [
+        "kind", "score", "a_start", "a_end", "a_text", "b_start", "b_end", "b_text",
+        "confidence", "evidence", "a_language", "b_language",
+    ]  # fmt: skip
     assert len(rows) == 1 + 1 + 2 + 1
     pair = alignment.pairs[0]
     assert rows[1] == [
@@ -1058,9 +1084,13 @@ def test_alignment_csv(handmade):
         str(pair.b.start),
         str(pair.b.end),
         pair.b.slice(TEXT_B),
+        "medium",
+        "good; candid",
+        "en",
+        "en",
     ]
     assert rows[2][:2] == ["only_a", ""] and rows[2][4] == "Officials later published a transcript."
-    assert rows[2][5:] == ["", "", ""]
+    assert rows[2][5:] == ["", "", "", "", "", "en", "en"]
     assert rows[4][:5] == ["only_b", "", "", "", ""]
     assert rows[4][7] == "Critics called the call a stunt."
     assert "\u201cgood and candid\u201d" in rows[1][4]

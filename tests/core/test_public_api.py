@@ -12,3 +12,7 @@ def test_all_names_exist_and_are_documented():
 
 def test_all_is_sorted_and_unique():
     assert list(core.__all__) == sorted(set(core.__all__), key=lambda n: (not n.isupper(), n))
+
+
+def test_all_matches_the_lazy_names():
+    assert set(core.__all__) == set(core._MODULE_OF)

@@ -90,7 +90,7 @@ def test_facts_only_in_the_opinion_piece(quote):
             "spoke with President Trump from Malaysia",
         ),
         ("sees itself as indispensable to the United States", "indispensable partner in America"),
-        ("I just finished a phone call with President Trump", "top foreign-policy priority"),
+        ("Alliance is the top priority for my administration", "top foreign-policy priority"),
         (
             "place the alliance at the center of her foreign and security policy",
             "top foreign-policy priority",
@@ -116,3 +116,21 @@ def test_pairs_are_not_made_of_topic_words():
         b_text = B.text[pair.b.start : pair.b.end].lower()
         assert "make japan great again" not in b_text
         assert "crypto" not in a_text
+
+
+def test_every_seed_link_has_evidence_and_no_weak_paraphrase():
+    assert ALIGNMENT.pairs
+    for pair in ALIGNMENT.pairs:
+        assert pair.evidence
+        assert pair.confidence in ("high", "medium", "low")
+        assert not (pair.confidence == "low" and pair.kind == "paraphrase")
+
+
+def test_a_shared_topic_word_alone_is_low_confidence():
+    ended = A.text.index("She ended the statement")
+    for pair in ALIGNMENT.pairs:
+        if pair.a.start <= ended < pair.a.end:
+            assert pair.confidence == "low", pair.evidence
+            assert B.text[pair.b.start : pair.b.end] == (
+                "In the end, one phone call became a statement of intent."
+            )

@@ -69,7 +69,9 @@ def test_seed_a_headings_and_sentences():
     )
     assert "Takaichi later expanded on the conversation." in texts
     assert not any(h in t for h in headings for t in texts)
-    assert len(texts) == 33
+    # The four-sentence quotation of Takaichi's statement gives four sentences.
+    assert "First of all, he warmly" in texts[8] and texts[7].endswith("President Trump.")
+    assert len(texts) == 36
 
 
 def test_seed_b_one_paragraph_per_line_and_trailing_blank_lines():
@@ -107,6 +109,100 @@ def test_single_line_is_never_a_heading():
     assert len(seg.sentences) == 1
 
 
+def test_news_abbreviations_stay_inside_sentences():
+    text = (
+        "Sen. Marco Rubio, R-Fla., accused Obama on Tuesday. The U.S. Senate voted at 11 a.m. "
+        "on the plan. J. R. Smith arrived at 9:30 p.m. Eastern time. Rep. John Lewis, D-Ga., "
+        "agreed."
+    )
+    assert sentences(text) == [
+        "Sen. Marco Rubio, R-Fla., accused Obama on Tuesday.",
+        "The U.S. Senate voted at 11 a.m. on the plan.",
+        "J. R. Smith arrived at 9:30 p.m. Eastern time.",
+        "Rep. John Lewis, D-Ga., agreed.",
+    ]
+
+
+def test_multi_sentence_quotation_is_split_into_its_sentences():
+    text = '"NO TEXTING AT AMC. Won\'t happen. You spoke. We listened," the company wrote.'
+    assert sentences(text) == [
+        '"NO TEXTING AT AMC.',
+        "Won't happen.",
+        "You spoke.",
+        'We listened," the company wrote.',
+    ]
+
+
+def test_a_quoted_question_continues_into_its_attribution():
+    text = "“Is this the end?” she asked. Nobody answered."
+    assert sentences(text) == ["“Is this the end?” she asked.", "Nobody answered."]
+
+
+def test_story_highlights_and_bullet_lines_are_units():
+    text = (
+        "Story highlights\nObama says the deal protects the middle class\n"
+        "Republicans call it a tax increase\nThe vote is expected next week\n\n"
+        "The Senate met.\n\n- Prices rose 3.2% in May\n- Unemployment fell"
+    )
+    seg = segment_text(text)
+    assert seg.headings == ()
+    assert sentences(text) == [
+        "Story highlights",
+        "Obama says the deal protects the middle class",
+        "Republicans call it a tax increase",
+        "The vote is expected next week",
+        "The Senate met.",
+        "- Prices rose 3.2% in May",
+        "- Unemployment fell",
+    ]
+
+
+def test_highlight_lines_between_blank_lines_are_units_not_headings():
+    text = (
+        "Senate passes the bill\n\nStory highlights\n\nObama says the deal protects the "
+        "middle class\n\nRepublicans call it a tax increase\n\nThe Senate voted on Tuesday."
+    )
+    seg = segment_text(text)
+    assert [text[h.start : h.end] for h in seg.headings] == ["Senate passes the bill"]
+    assert sentences(text) == [
+        "Story highlights",
+        "Obama says the deal protects the middle class",
+        "Republicans call it a tax increase",
+        "The Senate voted on Tuesday.",
+    ]
+
+
+def test_japanese_and_chinese_sentences_end_at_full_stops():
+    ja = "首相は「日米同盟を強化したい。一緒に頑張りましょう」と述べた。会談は約25分間だった。"
+    seg = segment_text(ja, language="ja")
+    assert [ja[s.start : s.end] for s in seg.sentences] == [
+        "首相は「日米同盟を強化したい。",
+        "一緒に頑張りましょう」と述べた。",
+        "会談は約25分間だった。",
+    ]
+    zh = "日本首相\n\n双方同意加强日美同盟。通话持续约25分钟吗？是的！"
+    seg = segment_text(zh, language="zh")
+    assert [zh[h.start : h.end] for h in seg.headings] == ["日本首相"]
+    assert [zh[s.start : s.end] for s in seg.sentences] == [
+        "双方同意加强日美同盟。",
+        "通话持续约25分钟吗？",
+        "是的！",
+    ]
+
+
+def test_language_specific_abbreviations():
+    fr = "Le Sénat a voté par 195 voix contre 112. M. Dupont a salué le vote."
+    assert [fr[s.start : s.end] for s in segment_text(fr, language="fr").sentences] == [
+        "Le Sénat a voté par 195 voix contre 112.",
+        "M. Dupont a salué le vote.",
+    ]
+    de = "Das kostet z. B. Geld. Am 3. Oktober ist Feiertag."
+    assert [de[s.start : s.end] for s in segment_text(de, language="de").sentences] == [
+        "Das kostet z. B. Geld.",
+        "Am 3. Oktober ist Feiertag.",
+    ]
+
+
 def test_blank_runs():
     text = "One.\n\n\nTwo.\n \nThree."
     assert [text[s.start : s.end] for s in find_blank_runs(text)] == ["\n\n\n", "\n \n"]
@@ -134,11 +230,21 @@ words = st.sampled_from(
         "2.5",
         "\n",
         "\n\n",
+        '"No.',
+        'Never."',
+        "«Oui.»",
+        "she",
+        "a.m.",
+        "R-Fla.,",
+        "「はい。",
+        "いいえ。」",
+        "中文。",
+        "- item",
     ]
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(words, max_size=40).map(" ".join), st.sampled_from([" date 2025-01-02 ", "", "  "]))
 def test_spans_are_exact_ordered_and_cover_all_prose(body, prefix):
     text = prefix + body

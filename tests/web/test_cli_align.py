@@ -116,8 +116,8 @@ def test_align_json_on_a_hand_aligned_pair(align, small_pair):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert list(data) == ["a", "b", "pairs", "only_a", "only_b"]
-    assert data["a"] == {"path": str(path_a), "length": len(SMALL_A)}
-    assert data["b"] == {"path": str(path_b), "length": len(SMALL_B)}
+    assert data["a"] == {"path": str(path_a), "length": len(SMALL_A), "language": "en"}
+    assert data["b"] == {"path": str(path_b), "length": len(SMALL_B), "language": "en"}
     # Offsets found in the test's own texts with str.index.
     assert [(pair["a"], pair["b"]) for pair in data["pairs"]] == [
         (where(SMALL_A, a), where(SMALL_B, b)) for a, b in PAIRS
@@ -125,7 +125,7 @@ def test_align_json_on_a_hand_aligned_pair(align, small_pair):
     assert data["only_a"] == [where(SMALL_A, ONLY_A)]
     assert data["only_b"] == [where(SMALL_B, ONLY_B)]
     for pair in data["pairs"]:
-        assert list(pair) == ["a", "b", "score", "kind"]
+        assert list(pair) == ["a", "b", "score", "kind", "evidence", "confidence"]
         assert 0 < pair["score"] <= 100
 
 
@@ -134,7 +134,12 @@ def test_align_json_on_seeds(align, seed_docs):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     a, b = seed_docs
+    assert list(data) == ["a", "b", "pairs", "only_a", "only_b"]
+    assert data["a"] == {"path": str(SEED_A), "length": len(a.text), "language": "en"}
+    assert data["b"] == {"path": str(SEED_B), "length": len(b.text), "language": "en"}
     for pair in data["pairs"]:
+        assert list(pair) == ["a", "b", "score", "kind", "evidence", "confidence"]
+        assert pair["evidence"] and pair["confidence"] in {"high", "medium", "low"}
         for side, doc in (("a", a), ("b", b)):
             start, end = pair[side]
             assert 0 <= start < end <= len(doc.text)
@@ -260,3 +265,36 @@ def test_console_script_bad_input_has_no_traceback(tmp_path):
     assert completed.returncode == 2
     assert completed.stdout == ""
     assert completed.stderr == f"Error: file not found: {missing}\n"
+
+
+ENGLISH = (
+    "Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Friday. "
+    "Car sales rose 4.5 percent. It rained."
+)
+GERMAN = (
+    "Bundeskanzler Olaf Scholz hat am Freitag in Paris Präsident Emmanuel Macron getroffen. "
+    "Die beiden sprachen über die Ukraine und den Handel. Der Umsatz stieg um 4,5 Prozent."
+)
+CROSS_NOTICE = "Cross-language comparison (en and de): only shared names, numbers and initialisms"
+
+
+def test_align_says_when_the_comparison_is_cross_language(align, tmp_path):
+    english, german = tmp_path / "en.txt", tmp_path / "de.txt"
+    english.write_text(ENGLISH, encoding="utf-8")
+    german.write_text(GERMAN, encoding="utf-8")
+    report = align(english, german)
+    assert report.exit_code == 0, report.output
+    assert report.stdout.startswith(CROSS_NOTICE)
+    assert "Olaf Scholz" in report.stdout
+    as_json = align("--json", english, german)
+    assert as_json.exit_code == 0, as_json.output
+    assert as_json.stderr.startswith(CROSS_NOTICE)
+    data = json.loads(as_json.stdout)
+    assert (data["a"]["language"], data["b"]["language"]) == ("en", "de")
+    (pair,) = data["pairs"]
+    assert {"Olaf Scholz", "Emmanuel Macron", "Paris"} <= set(pair["evidence"])
+
+
+def test_align_same_language_has_no_cross_language_notice(align):
+    result = align(SEED_A, SEED_B)
+    assert "Cross-language" not in result.output

@@ -459,3 +459,66 @@ def test_article_text_is_escaped(app):
     parser = parse(body)
     for side, document in (("a", a), ("b", b)):
         assert "".join(p["text"] for p in parser.pieces[side]) == document.text
+
+
+def test_cross_language_page_says_what_the_links_mean(app):
+    english = ingest_text(
+        "Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Friday. It rained."
+    )
+    german = ingest_text(
+        "Bundeskanzler Olaf Scholz hat am Freitag in Paris Präsident Emmanuel Macron "
+        "getroffen. Der Umsatz stieg um 4,5 Prozent."
+    )
+    view = build_comparison("Two languages", english, german)
+    assert view.languages == ("en", "de")
+    with app.test_request_context("/compare/seeds"):
+        body = render_template("compare/show.html", comparison=view)
+    assert "Cross-language comparison (en and de)" in body
+    assert "only shared names, numbers and initialisms are linked" in body
+
+
+def test_same_language_page_has_no_cross_language_notice(client):
+    body = client.get("/compare/seeds").get_data(as_text=True)
+    assert "Cross-language" not in body
+
+
+def test_every_link_shows_its_evidence_and_confidence(client, seeds):
+    _, a, b, alignment = seeds
+    body = client.get("/compare/seeds").get_data(as_text=True)
+    assert "Why linked" in body
+    assert 'id="evidence-card"' in body
+    for number, pair in enumerate(alignment.pairs, start=1):
+        assert pair.evidence
+        source = body.split(f'id="evidence-p{number}"')[1].split("</div>")[0]
+        assert f"{pair.confidence} confidence" in source
+        assert [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", source)] == list(
+            pair.evidence
+        )
+        description = body.split(f'id="a-desc-p{number}"')[1].split("</span>")[0]
+        assert f"{pair.confidence} confidence" in description
+        assert html.unescape(description).count(", ".join(pair.evidence)) == 1
+        row = body.split(f'<tr id="pair-{number}"')[1].split(">")[0]
+        assert f"conf-{pair.confidence}" in row
+
+
+def test_a_sentence_is_drawn_weak_only_when_all_its_links_are_weak(client, seeds):
+    _, a, b, alignment = seeds
+    parser = parse(client.get("/compare/seeds").get_data(as_text=True))
+    sentences = [p for p in parser.pieces["a"] if "paired" in p["attrs"]["class"].split()]
+    assert sentences
+    rank = {"low": 0, "medium": 1, "high": 2}
+    seen = set()
+    for piece in sentences:
+        numbers = [int(i[1:]) for i in piece["attrs"]["data-pairs"].split()]
+        strongest = max((alignment.pairs[n - 1].confidence for n in numbers), key=rank.get)
+        assert f"conf-{strongest}" in piece["attrs"]["class"].split()
+        seen.add(strongest)
+    assert "low" in seen and seen - {"low"}
+
+
+def test_a_weak_link_is_never_called_a_paraphrase_on_the_page(client, seeds):
+    body = client.get("/compare/seeds").get_data(as_text=True)
+    for row in body.split('<tr id="pair-')[1:]:
+        row = row.split("</tr>")[0]
+        if "conf-low" in row.split(">")[0]:
+            assert "kind-paraphrase" not in row

@@ -283,7 +283,10 @@ def test_alignment_downloads_are_the_cli_json_and_a_csv(classroom, runner):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = response.get_data()
-    assert body.startswith(b"\xef\xbb\xbfkind,score,a_start,a_end,a_text,b_start,b_end,b_text\r\n")
+    assert body.startswith(
+        b"\xef\xbb\xbfkind,score,a_start,a_end,a_text,b_start,b_end,b_text,"
+        b"confidence,evidence,a_language,b_language\r\n"
+    )
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     # B on the left now: the first pair's spans are the JSON's, swapped.
     first = web["pairs"][0]
@@ -491,7 +494,7 @@ def test_unreadable_files_are_one_clear_line(classroom, tmp_path):
 
 def test_the_export_command_shows_progress_on_large_exports(classroom, tmp_path, monkeypatch):
     from annotations.exchange import transfer
-    from webapp import cli
+    from webapp import manage as cli
 
     app, comparison_id = classroom["app"], classroom["comparison_id"]
     runner = app.test_cli_runner()

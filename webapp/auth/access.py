@@ -39,7 +39,8 @@ login_manager.login_view = "auth.login"
 # limiter is one object per process and takes its settings from the last app given to
 # init_app: one app per process in production; tests that build several apps set
 # RATELIMIT_ENABLED on each (create_app's default is True, so none inherits another's).
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# Storage from RATELIMIT_STORAGE_URI (memory:// by default; Redis shares counts between servers).
+limiter = Limiter(key_func=get_remote_address)
 
 
 @limiter.request_filter

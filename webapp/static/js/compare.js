@@ -1,15 +1,17 @@
 "use strict";
 
 // Side-by-side comparison: pointing at or focusing a sentence lights up the sentences it is
-// paired with; clicking it (or Enter/Space on it) scrolls the other column to them. In the
-// overview graphic, pointing at a band or a bar lights up its passages, and clicking it
-// scrolls both columns to them.
+// paired with and shows why they are linked (the evidence card); clicking it (or
+// Enter/Space on it) scrolls the other column to them. In the overview graphic, pointing at
+// a band or a bar lights up its passages, and clicking it scrolls both columns to them.
 (function () {
   const root = document.querySelector("[data-compare]");
   if (!root) {
     return;
   }
   const overview = root.querySelector("[data-overview]");
+  const card = document.querySelector("[data-evidence-card]");
+  let shown = null;
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   let lit = [];
   let litShapes = [];
@@ -44,7 +46,50 @@
     return linkedTo(sentence).filter((el) => el.dataset.side !== sentence.dataset.side);
   }
 
+  // The evidence of the pairs `ids`, shown next to `anchor` (a sentence or a band). The card
+  // is only a visual aid: screen readers hear the same through aria-describedby.
+  function showEvidence(ids, anchor) {
+    if (!card) {
+      return;
+    }
+    const sources = ids
+      .map((id) => document.getElementById(`evidence-${id}`))
+      .filter(Boolean);
+    if (sources.length === 0) {
+      hideEvidence();
+      return;
+    }
+    card.replaceChildren(
+      ...sources.map((source) => {
+        const item = document.createElement("div");
+        item.className = "evidence-item";
+        item.append(...Array.from(source.childNodes, (node) => node.cloneNode(true)));
+        return item;
+      })
+    );
+    card.hidden = false;
+    const rects = anchor.getClientRects();
+    const box = rects.length ? rects[rects.length - 1] : anchor.getBoundingClientRect();
+    const width = card.offsetWidth;
+    const left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - width - 8));
+    let top = box.bottom + 6;
+    if (top + card.offsetHeight > window.innerHeight - 8) {
+      top = Math.max(8, (rects.length ? rects[0] : box).top - card.offsetHeight - 6);
+    }
+    card.style.left = `${left}px`;
+    card.style.top = `${top}px`;
+    shown = { ids, anchor };
+  }
+
+  function hideEvidence() {
+    if (card) {
+      card.hidden = true;
+    }
+    shown = null;
+  }
+
   function clear() {
+    hideEvidence();
     lit.forEach((el) => el.classList.remove("is-active", "is-linked"));
     lit = [];
     litShapes.forEach((el) => el.classList.remove("is-lit"));
@@ -82,6 +127,7 @@
       lit.push(el);
     });
     lightShapes(lit, pairIds(sentence));
+    showEvidence(pairIds(sentence), sentence);
   }
 
   // The sentences a band (a pair) or a bar (one sentence) of the overview stands for.
@@ -107,6 +153,7 @@
       lit.push(el);
     });
     lightShapes(sentences, pairIds(shape));
+    showEvidence(pairIds(shape), shape);
   }
 
   // Scroll only the column that holds `target`, so the sentence just clicked stays put;
@@ -322,6 +369,18 @@
       }
     });
   });
+
+  // The card sits in the viewport (position: fixed): keep it next to its sentence when the
+  // page or a column scrolls.
+  document.addEventListener(
+    "scroll",
+    () => {
+      if (shown) {
+        showEvidence(shown.ids, shown.anchor);
+      }
+    },
+    { capture: true, passive: true }
+  );
 
   root.addEventListener("animationend", (event) => {
     if (event.target instanceof Element) {
