@@ -37,11 +37,16 @@ def work_budget(what: str) -> Iterator[None]:
         yield
         return
 
+    error = WorkTooLongError(
+        f"{what} took longer than {limit:g} s, the limit for one request; "
+        "try a shorter text, or split it into parts"
+    )
+    expired = False
+
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise WorkTooLongError(
-            f"{what} took longer than {limit:g} s, the limit for one request; "
-            "try a shorter text, or split it into parts"
-        )
+        nonlocal expired
+        expired = True
+        raise error
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, limit)
@@ -50,3 +55,7 @@ def work_budget(what: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    # The signal may land in a callback (a weakref's, a __del__), where Python prints the
+    # exception and goes on: the work then ends late, but still as a refusal.
+    if expired:
+        raise error

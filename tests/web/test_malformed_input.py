@@ -265,6 +265,9 @@ def test_an_import_over_the_limit_names_the_limit_not_the_bytes_read(app, client
     assert "1001" not in page
 
 
+# The timer's signal may land in a weakref callback, where Python reports the exception as
+# unraisable and goes on; the budget then refuses at the end of the block (webapp/budget.py).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_reading_past_the_work_time_limit_answers_with_a_reason(app, client):
     app.config["WORK_TIME_LIMIT"] = 0.05
     before = counts(app)
@@ -278,7 +281,7 @@ def test_reading_past_the_work_time_limit_answers_with_a_reason(app, client):
     response = client.post("/comparisons/new", data=data, content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert 400 <= response.status_code < 500
-    assert "Reading article 1 took longer than 0.05 s" in page
+    assert "took longer than 0.05 s, the limit for one request" in page
     assert counts(app) == before
     # The timer is gone afterwards: a short comparison goes through.
     app.config["WORK_TIME_LIMIT"] = 20
