@@ -30,6 +30,7 @@ __all__ = [
     "InvalidUsernameError",
     "JoinError",
     "SpanError",
+    "StaleVersionError",
     "TaxonomyError",
     "UnknownTagError",
     "UnsupportedFormatError",
@@ -112,6 +113,12 @@ class ConflictError(AnnotationError):
 
     code = "conflict"
     status = 409
+
+
+class StaleVersionError(ConflictError):
+    """An edit or delete that started from an older version than the stored annotation."""
+
+    code = "stale_version"
 
 
 class AnnotationNotFoundError(AnnotationError):

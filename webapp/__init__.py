@@ -12,7 +12,10 @@ from webapp import locations
 if TYPE_CHECKING:
     from flask import Flask
     from flask import Response
+    from werkzeug.exceptions import BadRequest
     from werkzeug.exceptions import HTTPException
+
+    from annotations.errors import AnnotationError
 
 # Flask, SQLAlchemy and the blueprints are imported inside create_app(): `parallax --help`
 # and `parallax align` import this package and should not pay for the web app.
@@ -44,13 +47,16 @@ def create_app(
     from flask_wtf import CSRFProtect
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from annotations.errors import AnnotationError
     from webapp import api
     from webapp import articles
     from webapp import auth
     from webapp import compare
     from webapp import db
     from webapp import exercises
+    from webapp import faults
     from webapp import health
+    from webapp import inputs
     from webapp import logs
     from webapp import reports
     from webapp import settings
@@ -80,8 +86,10 @@ def create_app(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
 
+    inputs.init_app(app)
     logs.init_app(app)
     db.init_app(app)
+    faults.init_app(app)
     CSRFProtect(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)
@@ -96,6 +104,8 @@ def create_app(
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
     app.register_error_handler(503, _unavailable)
+    app.register_error_handler(400, _bad_request)
+    app.register_error_handler(AnnotationError, _core_error)
     app.after_request(_add_security_headers)
     register_commands(app)
     return app
@@ -114,18 +124,51 @@ def _not_found(error: HTTPException) -> tuple[Any, int]:
 def _server_error(error: Exception) -> tuple[Any, int]:
     from flask import render_template
 
+    from webapp import faults
     from webapp.auth.access import is_api_request
 
+    # The request's transaction may be what failed: no statement on it, no user look-up.
+    faults.discard_session()
+    faults.without_user_lookup()
     if is_api_request():
         return {"error": "internal_server_error", "message": "The server failed."}, 500
     return render_template("errors/500.html"), 500
 
 
-def _unavailable(error: HTTPException) -> tuple[Any, int]:
+def _bad_request(error: BadRequest) -> tuple[Any, int]:
     from flask import render_template
 
     from webapp.auth.access import is_api_request
 
+    if is_api_request():
+        return {"error": "bad_request", "message": error.description}, 400
+    return render_template("errors/problem.html", message=error.description), 400
+
+
+def _core_error(error: AnnotationError) -> tuple[Any, int]:
+    # Views show the errors they expect beside the form; this answers the rest (a value
+    # the storage check refused, say) with the core's status and message.
+    from flask import render_template
+
+    from webapp import faults
+    from webapp.auth.access import is_api_request
+
+    faults.discard_session()
+    if is_api_request():
+        body = {"error": error.code, "message": str(error)}
+        if error.field is not None:
+            body["field"] = error.field
+        return body, error.status
+    return render_template("errors/problem.html", message=str(error)), error.status
+
+
+def _unavailable(error: HTTPException) -> tuple[Any, int]:
+    from flask import render_template
+
+    from webapp import faults
+    from webapp.auth.access import is_api_request
+
+    faults.without_user_lookup()
     if is_api_request():
         return {"error": "service_unavailable", "message": error.description}, 503
     return render_template("errors/503.html", message=error.description), 503

@@ -9,7 +9,9 @@ teacher (401 otherwise).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 from typing import cast
 
@@ -21,9 +23,11 @@ from flask import request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from annotations.errors import AnnotationError
+from annotations.errors import StaleVersionError
 from annotations.storage import accounts
 from annotations.storage import checks
 from annotations.storage import listing
@@ -119,7 +123,8 @@ def handle_core_error(exc: AnnotationError) -> tuple[Any, int]:
 
 
 def _json_object() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    # A body that is JSON but unusable (too deep, a NUL, a huge number) is a 400 that says so.
+    data = request.get_json() if request.is_json else None
     if not isinstance(data, dict):
         raise BadRequest("the request body must be a JSON object (Content-Type: application/json)")
     return data
@@ -270,7 +275,7 @@ def create_annotation(document_id: int) -> tuple[dict[str, Any], int]:
 def edit_annotation(public_id: str) -> dict[str, Any]:
     """Change an annotation's tags or note."""
     data = _json_object()
-    accepted = {"tags": (list,), "tag_keys": (list,), "note": (str,)}
+    accepted = {"tags": (list,), "tag_keys": (list,), "note": (str,), "version": (int,)}
     for name in data:
         if name not in accepted:
             raise BadRequest(f"{name}: unknown field (give tags and/or note)", name)
@@ -278,19 +283,67 @@ def edit_annotation(public_id: str) -> dict[str, Any]:
     if "tags" in data and "tag_keys" in data:
         raise BadRequest("tags: give tags or tag_keys, not both", "tags")
     tag_keys = data.get("tags", data.get("tag_keys"))
-    with transaction() as session:
+    with _versioned(public_id), transaction() as session:
         check_may_change(session, public_id)
-        row = saving.update_annotation(session, public_id, tag_keys=tag_keys, note=data.get("note"))
+        row = saving.update_annotation(
+            session,
+            public_id,
+            tag_keys=tag_keys,
+            note=data.get("note"),
+            version=data.get("version"),
+        )
     return presenter.annotation_to_dict(row)
+
+
+class StaleEdit(Exception):
+    """An edit or delete of an older version: answered 409 with the stored annotation."""
+
+    def __init__(self, message: str, public_id: str) -> None:
+        super().__init__(message)
+        self.public_id = public_id
+
+
+@contextlib.contextmanager
+def _versioned(public_id: str) -> Iterator[None]:
+    try:
+        yield
+    except StaleVersionError as exc:
+        raise StaleEdit(str(exc), public_id) from exc
+    except StaleDataError as exc:
+        # Another request changed the row between this one's read and its write.
+        raise StaleEdit(
+            "the annotation was changed elsewhere at the same moment", public_id
+        ) from exc
+
+
+@bp.errorhandler(StaleEdit)
+def handle_stale_edit(exc: StaleEdit) -> tuple[Any, int]:
+    """Answer a stale edit with 409 and the annotation as stored, so the editor can show both."""
+    session = get_session()
+    session.rollback()
+    row = saving.find_annotation(session, exc.public_id)
+    body, status = _error("stale_version", str(exc), 409, "version")
+    body["annotation"] = presenter.annotation_to_dict(row) if row is not None else None
+    return body, status
+
+
+def _version_argument() -> int | None:
+    text = request.args.get("version")
+    if text is None:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise BadRequest("version: expected a whole number", "version")
+    return int(text)
 
 
 @bp.delete("/annotations/<public_id>")
 @annotator_required
 def delete_annotation(public_id: str) -> dict[str, Any]:
-    """Delete an annotation so that it can still be restored."""
-    with transaction() as session:
+    """Delete an annotation so that it can still be restored (``?version=`` it started from)."""
+    version = _version_argument()
+    with _versioned(public_id), transaction() as session:
         check_may_change(session, public_id)
-        row = saving.delete_annotation(session, public_id)
+        row = saving.delete_annotation(session, public_id, version=version)
     return presenter.annotation_to_dict(row)
 
 

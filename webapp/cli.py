@@ -8,6 +8,7 @@ each only when it runs.
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -63,6 +64,9 @@ class NumberRange(click.ParamType):
             number = self.kind(value)
         except (TypeError, ValueError):
             raise InputProblem(f"{option} must be a number {bounds}, got {value!r}") from None
+        # NaN compares false with every bound, so it would pass the range check below.
+        if not math.isfinite(number):
+            raise InputProblem(f"{option} must be a number {bounds}, got {value!r}")
         if number < self.low or (self.high is not None and number > self.high):
             raise InputProblem(f"{option} must be {bounds}, got {value}")
         return number

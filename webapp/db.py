@@ -16,6 +16,7 @@ from filelock import FileLock
 from flask import Flask
 from flask import current_app
 from flask import g
+from flask import request
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from werkzeug.exceptions import ServiceUnavailable
 
+from annotations.storage import storable
 from annotations.storage.models import Base
 from webapp import locations
 
@@ -41,7 +43,9 @@ REVISION_FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url``; SQLite connections enforce foreign keys and use WAL."""
     try:
-        engine = create_engine(url)
+        # pool_pre_ping: a pooled connection the server dropped (a restart) is replaced
+        # before use, so service resumes on the first request after the database returns.
+        engine = create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         # PostgreSQL's driver is an extra: say how to get it rather than show a traceback.
         raise RuntimeError(
@@ -67,7 +71,9 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, connection_record:
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory and close the session on teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions[EXTENSION] = sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    storable.watch_flushes(factory)
+    app.extensions[EXTENSION] = factory
     app.extensions[SCHEMA_EXTENSION] = {"ready": False, "lock": threading.Lock()}
     app.teardown_appcontext(close_session)
     app.before_request(_ensure_schema)
@@ -198,7 +204,8 @@ def _ensure_schema() -> None:
     that advice until it has been run.
     """
     state = current_app.extensions[SCHEMA_EXTENSION]
-    if state["ready"]:
+    # Static files (the error page's styling among them) need no database.
+    if state["ready"] or request.endpoint == "static":
         return
     with state["lock"]:
         if state["ready"]:

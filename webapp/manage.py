@@ -33,6 +33,7 @@ from annotations.storage import presenter
 from annotations.storage import tagsets
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_manifest
+from annotations.text.untrusted import MAX_INTEGER
 from webapp import db
 from webapp.cli import InputProblem
 from webapp.console import HELP_OPTIONS
@@ -360,12 +361,20 @@ def import_command(file: str, comparison_id: int, partial: bool, author: str) ->
         batch = importing.read_annotations(data)
     except AnnotationError as exc:
         raise InputProblem(f"{file}: {exc}") from exc
+    if (
+        not 0 < comparison_id <= MAX_INTEGER
+        or session.get(models.Comparison, comparison_id) is None
+    ):
+        raise InputProblem(f"--comparison: no comparison has the id {comparison_id}")
     try:
         report = transfer.import_records(
             session, batch, comparison_id=comparison_id, author_fallback=author
         )
-    except ValueError as exc:
-        raise InputProblem(f"--comparison: {exc}") from exc
+        # Flushed here, so that a value the database cannot store is named before the report.
+        session.flush()
+    except (AnnotationError, ValueError) as exc:
+        session.rollback()
+        raise InputProblem(f"{file}: {exc}") from exc
     for line in report_lines(report):
         click.echo(line)
     counts = (

@@ -72,6 +72,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60),
     Setting("LOGIN_DISABLED", False),
     Setting("IMPORT_MAX_BYTES", IMPORT_MAX_BYTES, shown=f"`{IMPORT_MAX_BYTES}` (32 MiB)"),
+    # Under gunicorn's 30 s worker timeout, so a long article gets a 413 and not a killed worker.
+    Setting("WORK_TIME_LIMIT", 20),
     # A CSRF token holds as long as the session: people keep the annotation page open for
     # hours, and a token that ran out after an hour would refuse their next save.
     Setting("WTF_CSRF_TIME_LIMIT", None, shown="`null` (the session's lifetime)"),

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from annotations.errors import ImportFormatError
+from annotations.errors import InputError
 from annotations.exchange.formats import _BOM
 from annotations.exchange.formats import _PX
 from annotations.exchange.formats import FORMAT_NAME
@@ -20,6 +21,8 @@ from annotations.framing.editing import slugify
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
+from annotations.text.untrusted import check_json_value
+from annotations.text.untrusted import parse_json_int
 
 __all__ = [
     "ImportBatch",
@@ -423,7 +426,10 @@ def _decode(data: bytes | str, max_bytes: int) -> str:
     else:
         size = len(data)
     if size > max_bytes:
-        raise ImportFormatError(f"the file is {size} bytes, over the limit of {max_bytes} bytes")
+        # Callers read at most one byte past the limit, so the size read is not the file's.
+        raise ImportFormatError(
+            f"the file is over the limit of {max_bytes} bytes ({max_bytes / 2**20:g} MiB)"
+        )
     if isinstance(data, str):
         return data.removeprefix(_BOM)
     try:
@@ -442,7 +448,7 @@ def _parse_json(text: str) -> Any:
     if not text.strip():
         raise ImportFormatError("the file is empty")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_int=parse_json_int)
     except RecursionError:
         raise ImportFormatError("not valid JSON: nested too deeply to read") from None
     except json.JSONDecodeError as error:
@@ -452,6 +458,16 @@ def _parse_json(text: str) -> Any:
                 f"the file ends in the middle of its JSON (truncated?): {error.msg} at {where}"
             ) from None
         raise ImportFormatError(f"not valid JSON at {where}: {error.msg}") from None
+    except ValueError as error:
+        # parse_json_int refused a number with thousands of digits.
+        raise ImportFormatError(f"not valid JSON: {error}") from None
+    try:
+        # A NUL, a lone surrogate or a number no database column holds, named by its place.
+        return check_json_value(value)
+    except InputError as error:
+        raise ImportFormatError(
+            f"{error.field}: {error.problem}" if error.field else error.problem
+        ) from None
 
 
 def _page_items(first: object, included: Sequence[Any]) -> list[Any]:

@@ -231,6 +231,7 @@ def annotation_dicts(
             *(table.c[name] for name in ANNOTATION_COLUMNS if name != "author_id"),
             _USER.c.name,
             *times,
+            table.c.version,
             tag_ids_column(session),
         )
         .outerjoin(_USER, _USER.c.id == table.c.author_id)
@@ -269,6 +270,7 @@ def annotation_dicts(
         author,
         created_at,
         updated_at,
+        version,
         tag_ids,
     ) in rows:
         tag_set, tags = tag_lists[tag_ids]
@@ -296,6 +298,7 @@ def annotation_dicts(
                 created=to_iso(created_at),
                 updated=to_iso(updated_at),
                 deleted=False,
+                version=version,
             )
         )
     return answer

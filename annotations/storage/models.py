@@ -371,6 +371,9 @@ class Annotation(Base):
     imported_annotator: Mapped[str | None] = mapped_column(String(200))
     imported_created: Mapped[str | None] = mapped_column(String(64))
     imported_updated: Mapped[str | None] = mapped_column(String(64))
+    # One more on every change of the row (tags, note, deletion): an edit names the version
+    # it started from, and a stale one is refused instead of undoing another tab's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = _created_at()
     updated_at: Mapped[dt.datetime] = _updated_at()
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -381,6 +384,10 @@ class Annotation(Base):
     exercise: Mapped[Exercise | None] = relationship()
     author: Mapped[User | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary="annotation_tag", order_by="Tag.position")
+
+    # SQLAlchemy checks the version in each UPDATE's WHERE and adds one: two requests
+    # that read the same version cannot both change the row.
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return (

@@ -71,6 +71,7 @@ def annotation_json(
     created: str | None,
     updated: str | None,
     deleted: bool,
+    version: int = 1,
 ) -> dict[str, Any]:
     """Return an annotation as a JSON-ready dict, its id being the public id.
 
@@ -96,6 +97,7 @@ def annotation_json(
         "created": created,
         "updated": updated,
         "deleted": deleted,
+        "version": version,
     }
 
 
@@ -124,4 +126,5 @@ def annotation_to_dict(row: models.Annotation) -> dict[str, Any]:
         created=isoformat_utc(row.created_at),
         updated=isoformat_utc(row.updated_at),
         deleted=row.deleted_at is not None,
+        version=row.version,
     )

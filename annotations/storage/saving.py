@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from annotations.errors import AnnotationNotFoundError
 from annotations.errors import ConflictError
 from annotations.errors import DocumentNotFoundError
+from annotations.errors import StaleVersionError
 from annotations.storage import models
 from annotations.storage._tables import ANNOTATION_COLUMNS
 from annotations.storage._tables import ANNOTATION_TABLE
@@ -44,6 +45,7 @@ __all__ = [
     "ONE_STATEMENT_SAVE_DIALECTS",
     "add_annotation",
     "add_new_annotation",
+    "check_version",
     "delete_annotation",
     "find_annotation",
     "restore_annotation",
@@ -246,9 +248,15 @@ def update_annotation(
     *,
     tag_keys: Sequence[str] | None = None,
     note: str | None = None,
+    version: int | None = None,
 ) -> models.Annotation:
-    """Change an annotation's tags (within its tag set) or note, and return it."""
+    """Change an annotation's tags (within its tag set) or note, and return it.
+
+    With ``version``, the version the change started from: another raises
+    StaleVersionError and changes nothing.
+    """
     row = _get_annotation(session, public_id)
+    check_version(row, version)
     if row.deleted_at is not None:
         raise AnnotationNotFoundError(f"annotation {public_id!r} is deleted; restore it first")
     if tag_keys is not None:
@@ -261,9 +269,25 @@ def update_annotation(
     return row
 
 
-def delete_annotation(session: Session, public_id: str) -> models.Annotation:
-    """Mark an annotation deleted (it can be restored) and return it."""
+def check_version(row: models.Annotation, version: int | None) -> None:
+    """Raise StaleVersionError if ``version`` is given and is not the row's version."""
+    if version is not None and version != row.version:
+        raise StaleVersionError(
+            f"the annotation was changed elsewhere (it is at version {row.version}, "
+            f"this change started from version {version})",
+            field="version",
+        )
+
+
+def delete_annotation(
+    session: Session, public_id: str, *, version: int | None = None
+) -> models.Annotation:
+    """Mark an annotation deleted (it can be restored) and return it.
+
+    With ``version``, as for :func:`update_annotation`.
+    """
     row = _get_annotation(session, public_id)
+    check_version(row, version)
     if row.deleted_at is None:
         row.deleted_at = models.utcnow()
         session.flush()

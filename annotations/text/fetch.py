@@ -16,10 +16,12 @@ by name, so the proxy makes the last lookup for those.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -306,6 +308,34 @@ def _split(url: str) -> tuple[str, str, int, str]:
     return scheme, parts.hostname, port or (443 if scheme == "https" else 80), target
 
 
+class _Watchdog:
+    """Shut a connection's socket at the deadline, whatever it is waiting for.
+
+    A socket timeout bounds each wait, not their sum: a sender trickling a byte a second
+    never trips it, and ``read(n)`` keeps waiting for its n bytes. Written by hand because
+    http.client has no overall deadline.
+    """
+
+    def __init__(self, connection: http.client.HTTPConnection, deadline: float) -> None:
+        self.fired = False
+        self._connection = connection
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self._connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 def _absolute(host: str, port: int, target: str) -> str:
     authority = f"[{host}]" if ":" in host else host
     return f"http://{authority}{'' if port == 80 else f':{port}'}{target}"
@@ -320,7 +350,8 @@ def _read_capped(response: http.client.HTTPResponse, max_bytes: int, deadline: f
     while True:
         if time.monotonic() > deadline:
             raise FetchError("the page took too long to download")
-        chunk = response.read(CHUNK)
+        # read1 returns what one receive brings, so the deadline is checked between them.
+        chunk = response.read1(CHUNK)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
@@ -373,7 +404,10 @@ def fetch_url(
             headers.update(proxy.headers())
         else:
             connection = _PinnedHTTPConnection(host, port, address, connector, timeout)
+        too_long = FetchError(f"the page took too long to download (over {4 * timeout:g} s)")
+        watchdog = _Watchdog(connection, deadline)
         try:
+            watchdog.start()
             connection.request("GET", target, headers=headers)
             response = connection.getresponse()
             if response.status in REDIRECTS:
@@ -389,14 +423,22 @@ def fetch_url(
             if media_type and not media_type.startswith(TEXT_TYPES):
                 raise FetchError(f"the address gives {media_type}, not a web page or text")
             body = _read_capped(response, max_bytes, deadline)
+            if watchdog.fired:
+                # The shut socket may read as a clean end: the body is cut short.
+                raise too_long
             return FetchedPage(body, content_type, current)
-        except TimeoutError as exc:
-            raise FetchError(f"{host} did not answer within {timeout:g} s") from exc
-        except ssl.SSLError as exc:
-            raise FetchError(f"secure connection to {host} failed: {exc.reason}") from exc
+        except FetchError:
+            raise
         except (http.client.HTTPException, OSError) as exc:
+            if watchdog.fired:
+                raise too_long from exc
+            if isinstance(exc, TimeoutError):
+                raise FetchError(f"{host} did not answer within {timeout:g} s") from exc
+            if isinstance(exc, ssl.SSLError):
+                raise FetchError(f"secure connection to {host} failed: {exc.reason}") from exc
             reason = getattr(exc, "strerror", None) or type(exc).__name__
             raise FetchError(f"cannot fetch from {host}: {reason}") from exc
         finally:
+            watchdog.cancel()
             connection.close()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects; stopped at {current}")

@@ -30,12 +30,15 @@ from annotations.records import DocumentMeta
 from annotations.records import SourceFormat
 from annotations.text.languages import detect_language
 from annotations.text.segment import segment_text
+from annotations.text.untrusted import text_problem
 
 __all__ = [
     "EXTENSIONS",
     "MAX_BYTES",
+    "MAX_HTML_DEPTH",
     "decode_bytes",
     "format_for_filename",
+    "html_depth",
     "ingest_bytes",
     "ingest_text",
     "looks_like_html",
@@ -199,8 +202,53 @@ def _strip_tags(source: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+# Deeper than any real page (news sites nest 20-40 levels); parsing time grows faster than
+# the depth, and 60,000 levels would hold a worker for minutes.
+MAX_HTML_DEPTH = 400
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+# Elements that never hold others, or that HTML closes by itself (so pages leave them open).
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rp rt html head body".split()
+)
+
+
+def html_depth(source: str, *, limit: int = MAX_HTML_DEPTH) -> int:
+    """Return how deep ``source``'s elements nest, counting no further than ``limit + 1``.
+
+    A scan of the tags, not a parse: it runs before the parser, whose time depends on it.
+    Elements HTML closes by itself (``p``, ``li``, ...) and empty ones are not counted.
+
+    >>> html_depth("<div><section><p>one</section></div>")
+    2
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(source):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _NOT_NESTING:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest
+
+
 def _extract_html(source: str) -> tuple[str, DocumentMeta]:
     """Return the main text of an HTML page and the metadata found in it."""
+    if len(source) > MAX_BYTES:
+        raise InputTooLargeError(
+            f"the HTML is {len(source)} characters; the limit is {MAX_BYTES} characters"
+        )
+    if html_depth(source) > MAX_HTML_DEPTH:
+        raise InputError(
+            f"the HTML nests its elements more than {MAX_HTML_DEPTH} levels deep, "
+            "which no article needs; save the page's text as a .txt file instead"
+        )
     # Imported here: trafilatura takes 0.3-0.5 s to import, and plain text never needs it.
     import trafilatura
     from trafilatura.settings import set_date_params
@@ -275,6 +323,10 @@ def ingest_text(
     source: str | None = None
     if not text.strip():
         raise EmptyInputError("input holds no text")
+    # A NUL or a lone surrogate cannot be stored (PostgreSQL refuses it, SQLite cuts at it).
+    problem = text_problem(text)
+    if problem is not None:
+        raise InputError(f"the text {problem}")
     if source_format == "html":
         source = text
         text, found = _extract_html(source)

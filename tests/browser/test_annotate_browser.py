@@ -231,6 +231,8 @@ def test_edits_the_note_and_deletes_with_undo(
     assert info.value.request.post_data_json == {
         "tag_keys": ["loaded-language", "speculation"],
         "note": "Evaluative words, not a description.",
+        # The version the page read: stored once, so 1.
+        "version": 1,
     }
     expect(editor).to_be_hidden()
     expect(mark).to_have_class(re.compile("hl-multi"))
@@ -261,6 +263,58 @@ def test_edits_the_note_and_deletes_with_undo(
     (row,) = stored(annotate_app)
     assert row["deleted_at"] is None
     assert_no_problems(page, problems)
+
+
+def test_two_tabs_editing_one_annotation_end_in_a_visible_conflict(
+    annotate_app, annotate_server, seed, browser_page, problems, screenshot
+):
+    annotation_id, first = open_one_annotation(annotate_app, annotate_server, seed, browser_page)
+    second = first.context.new_page()
+    open_comparison(second, annotate_server, seed[0])
+    # Tab 1 changes the note and saves.
+    mark_of(first, annotation_id).scroll_into_view_if_needed()
+    mark_of(first, annotation_id).click()
+    editor = first.get_by_role("dialog", name="Edit annotation")
+    editor.locator("#ann-editor-note").fill("Tab one's note.")
+    with first.expect_response(lambda r: r.request.method == "PATCH") as info:
+        editor.get_by_role("button", name="Save changes").click()
+    assert info.value.status == 200
+    # Tab 2, opened before that save, adds a tag and writes its own note.
+    mark = mark_of(second, annotation_id)
+    mark.scroll_into_view_if_needed()
+    mark.click()
+    editor = second.get_by_role("dialog", name="Edit annotation")
+    expect(editor.locator("#ann-editor-note")).to_have_value("old")
+    editor.locator("#ann-editor-note").fill("Tab two's note.")
+    second.keyboard.press("Tab")
+    second.keyboard.press("6")
+    with second.expect_response(lambda r: r.request.method == "PATCH") as info:
+        editor.get_by_role("button", name="Save changes").click()
+    assert info.value.status == 409
+    # Not a silent loss: both versions are on screen and tab 2's changes are kept.
+    expect(editor).to_be_visible()
+    error = editor.locator("[data-ann-error]")
+    expect(error).to_contain_text("Changed elsewhere")
+    expect(error).to_contain_text("Tab one's note.")
+    expect(error).to_contain_text("Tab two's note.")
+    expect(editor.locator("#ann-editor-note")).to_have_value("Tab two's note.")
+    expect(editor.locator('.ann-tag[data-tag-key="speculation"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(second.get_by_role("status")).to_contain_text("changed elsewhere")
+    (row,) = stored(annotate_app)
+    assert row["note"] == "Tab one's note."
+    screenshot(second, "annotate-conflict")
+    # Choosing "keep mine" saves tab 2's version over the newer one, knowingly.
+    with second.expect_response(lambda r: r.request.method == "PATCH") as info:
+        editor.get_by_role("button", name="Save changes").click()
+    assert info.value.status == 200
+    assert info.value.request.post_data_json["version"] == 2
+    (row,) = stored(annotate_app)
+    assert row["note"] == "Tab two's note."
+    assert [tag["key"] for tag in row["tags"]] == ["loaded-language", "speculation"]
+    problems[:] = [p for p in problems if "409" not in p]
+    assert_no_problems(second, problems)
 
 
 def test_a_tag_saved_while_the_server_is_unreachable_waits_and_is_sent_again(

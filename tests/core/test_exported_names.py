@@ -14,7 +14,6 @@ CORE = ROOT / "annotations"
 WEB = ROOT / "webapp"
 
 
-
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

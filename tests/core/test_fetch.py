@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 
@@ -51,6 +53,20 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Location", f"/loop{number + 1}")
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif self.path in ("/trickle", "/trickle-headers"):
+            # One byte a second: no single wait is long, the whole is endless.
+            with contextlib.suppress(OSError):
+                if self.path == "/trickle":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Length", "200")
+                    self.end_headers()
+                    self.wfile.flush()
+                for byte in b"HTTP/1.1 200 OK\r\n" if self.path != "/trickle" else b"x" * 200:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.25)
+            self.close_connection = True
         else:
             self.send_error(404, "Not Found")
 
@@ -236,3 +252,13 @@ def test_public_addresses():
         assert is_public_address(ipaddress.ip_address(text))
     for text in ("2002:0a00:0001::1", "::ffff:10.0.0.1", "ff02::1", "::"):
         assert not is_public_address(ipaddress.ip_address(text))
+
+
+@pytest.mark.parametrize("path", ["/trickle", "/trickle-headers"])
+def test_a_trickling_sender_is_cut_at_the_overall_deadline(server, path):
+    network = Network(server)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took too long to download"):
+        # Each byte comes well within the 0.5 s timeout; the whole would take 50 s.
+        network.fetch(f"http://news.example{path}", timeout=0.5)
+    assert time.monotonic() - started < 15

@@ -17,7 +17,9 @@ from annotations.errors import InputTooLargeError
 from annotations.errors import UnsupportedFormatError
 from annotations.records import DocumentMeta
 from annotations.text.ingest import MAX_BYTES
+from annotations.text.ingest import MAX_HTML_DEPTH
 from annotations.text.ingest import decode_bytes
+from annotations.text.ingest import html_depth
 from annotations.text.ingest import ingest_bytes
 from annotations.text.ingest import ingest_text
 from annotations.text.ingest import read_document
@@ -448,3 +450,19 @@ def test_read_manifest_malformed(tmp_path):
     with pytest.raises(InputError) as exc:
         read_manifest(tmp_path)
     assert_one_line(exc)
+
+
+@pytest.mark.parametrize("levels", [MAX_HTML_DEPTH + 1, 60_000, 100_000])
+def test_html_nested_deeper_than_any_article_is_refused_before_parsing(levels):
+    html = "<html><body>" + "<div>" * levels + "<p>The tide is high.</p>" + "</div>" * levels
+    with pytest.raises(InputError, match=f"more than {MAX_HTML_DEPTH} levels deep"):
+        ingest_text(html, source_format="html")
+
+
+def test_html_depth_skips_what_html_closes_by_itself():
+    # A page of unclosed paragraphs and list items is shallow, however long.
+    page = "<article>" + "<p>One sentence here." * 5000 + "<ul>" + "<li>item" * 5000 + "</ul>"
+    assert html_depth(page) == 2
+    nested = "<div>" * 30 + "<p>The tide is high today.</p>" + "</div>" * 30
+    assert html_depth(nested) == 30
+    assert "The tide is high today." in ingest_text(nested, source_format="html").text

@@ -104,6 +104,8 @@ def test_one_annotation_as_the_client_reads_it(session, documents):
             "created": "2025-10-25T09:30:00+00:00",
             "updated": "2025-10-25T09:30:01.250000+00:00",
             "deleted": False,
+            # Saved (version 1), then its times changed above: a second write.
+            "version": 2,
         }
     ]
 

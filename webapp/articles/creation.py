@@ -26,6 +26,7 @@ from annotations.text.ingest import looks_like_html
 from webapp.articles import uploads
 from webapp.articles.forms import ArticleForm
 from webapp.articles.forms import ComparisonForm
+from webapp.budget import work_budget
 
 DUPLICATE_WINDOW = dt.timedelta(seconds=60)
 """A comparison with the same title and texts made this recently is a double submit."""
@@ -100,7 +101,8 @@ def create_comparison(session: Session, form: ComparisonForm) -> tuple[models.Co
     failed = False
     for position, article in form.filled_articles():
         try:
-            documents.append(ingest_article(article))
+            with work_budget(f"Reading article {position + 1}"):
+                documents.append(ingest_article(article))
         except InputError as exc:
             _source_field(article, exc).errors.append(f"Article {position + 1}: {exc}")
             failed = True
@@ -113,7 +115,8 @@ def create_comparison(session: Session, form: ComparisonForm) -> tuple[models.Co
     rows = [comparisons.add_document(session, document) for document in documents]
     description = (form.description.data or "").strip() or None
     comparison = comparisons.add_comparison(session, title, rows, description=description)
-    alignment = align_documents(documents[0], documents[1])
+    with work_budget("Aligning the articles"):
+        alignment = align_documents(documents[0], documents[1])
     comparisons.save_alignment(session, comparison, rows[0], rows[1], alignment)
     return comparison, True
 

@@ -23,11 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from annotations.errors import InputError
 from annotations.framing import editing
 from annotations.framing import taxonomy
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.storage import models
 from annotations.storage import tagsets
+from annotations.text.untrusted import load_json
 from webapp.auth import teacher_required
 from webapp.db import get_session
 from webapp.db import transaction
@@ -432,11 +434,11 @@ def read_import(form: ImportForm, taken: set[str]) -> taxonomy.TagSet | None:
         # Shown again in the text box, so a rename does not need the file once more.
         form.text.data = pasted
     try:
-        data = json.loads(pasted)
-    except json.JSONDecodeError as exc:
-        source.errors.append(
-            f"This is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        )
+        data = load_json(pasted)
+    except InputError as exc:
+        # Also too deep, a number too long, a NUL or a lone surrogate, named by its place.
+        lead = "This is" if exc.problem.startswith("not valid JSON") else "This cannot be stored:"
+        source.errors.append(f"{lead} {exc}.")
         return None
     if form.key.data and isinstance(data, dict):
         data = {**data, "key": form.key.data}

@@ -74,7 +74,12 @@ export function saveEdit() {
   ann.note = editorParts.note.value.trim();
   redrawAnnotation(ann);
   closeEditor(true);
-  request("PATCH", annotationUrl(ann.id), { tag_keys: tagKeys, note: ann.note })
+  const body = { tag_keys: tagKeys, note: ann.note };
+  if (Number.isInteger(ann.version)) {
+    // The version this edit started from: a change made meanwhile elsewhere answers 409.
+    body.version = ann.version;
+  }
+  request("PATCH", annotationUrl(ann.id), body)
     .then((data) => {
       const saved = normalise(data && data.annotation ? data.annotation : data);
       state.annotations.set(saved.id, saved);
@@ -83,6 +88,10 @@ export function saveEdit() {
     })
     .catch((error) => {
       const tried = ann.note;
+      if (error.code === "stale_version" && error.data && error.data.annotation) {
+        showConflict(ann, normalise(error.data.annotation), tagKeys, tried);
+        return;
+      }
       Object.assign(ann, before);
       redrawAnnotation(ann);
       say(`Not updated: ${error.message}`, "error");
@@ -95,6 +104,31 @@ export function saveEdit() {
         editorParts.error.textContent = `Not updated: ${error.message} Your changes are kept here; save them again.`;
       }
     });
+}
+
+function describe(ann) {
+  const note = ann.note ? `note “${ann.note}”` : "no note";
+  return `${tagNames(ann)}; ${note}`;
+}
+
+// Another tab (or person) changed the annotation after this page read it: show theirs on
+// the page and in words, keep what this user chose in the editor, and let them pick.
+function showConflict(mine, theirs, tagKeys, note) {
+  state.annotations.set(theirs.id, theirs);
+  redrawAnnotation(theirs);
+  const yours = describe({ tags: tagKeys.map((key) => state.tagsByKey.get(key) || { key, name: key }), note });
+  say("Not updated: this annotation was changed elsewhere. Choose which version to keep.", "error");
+  const mark = firstMark(theirs.id);
+  if (!mark || !editor.hidden || !picker.hidden) {
+    return;
+  }
+  // Opened on theirs, so saving again starts from the newest version.
+  openEditor(theirs.id, mark);
+  fillTagList(editorParts.tags, new Set(tagKeys));
+  editorParts.note.value = note;
+  editorParts.error.textContent =
+    `Changed elsewhere while you edited. Saved now: ${describe(theirs)}. ` +
+    `Yours, kept here: ${yours}. Save changes to keep yours, or Close to keep the saved one.`;
 }
 
 export function deleteEditing() {
@@ -112,12 +146,20 @@ export function deleteEditing() {
     focusBack(sentence);
     return;
   }
-  request("DELETE", annotationUrl(ann.id))
+  const version = Number.isInteger(ann.version) ? `?version=${ann.version}` : "";
+  request("DELETE", annotationUrl(ann.id) + version)
     .then(() => remember(ann, sentence))
     .catch((error) => {
-      state.annotations.set(ann.id, ann);
-      redrawAnnotation(ann);
-      say(`Not deleted: ${error.message}`, "error");
+      const stale = error.code === "stale_version" && error.data && error.data.annotation;
+      const shown = stale ? normalise(error.data.annotation) : ann;
+      state.annotations.set(shown.id, shown);
+      redrawAnnotation(shown);
+      say(
+        stale
+          ? `Not deleted: it was changed elsewhere meanwhile (now ${describe(shown)}); delete it again if you still want to.`
+          : `Not deleted: ${error.message}`,
+        "error",
+      );
     });
 }
 

@@ -26,6 +26,8 @@ export async function request(method, url, body) {
     const failure = new Error(message);
     failure.status = response.status;
     failure.code = data && data.error ? data.error : "";
+    // A 409 stale_version carries the stored annotation, so the editor can show both.
+    failure.data = data;
     throw failure;
   }
   return data;
