@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy.orm import Session
 
 from annotations.classroom import exercises
 from annotations.errors import ExerciseClosedError
@@ -15,7 +14,6 @@ from annotations.storage import accounts
 from annotations.storage import checks
 from annotations.storage import comparisons
 from annotations.storage import saving
-from annotations.storage import tagsets
 from annotations.text.ingest import ingest_text
 
 pytestmark = pytest.mark.databases
@@ -24,14 +22,6 @@ TEXT_A = "Leaders met on Friday. They praised the alliance. Join a crypto club f
 TEXT_B = "The two leaders spoke. A new era begins, said one."
 STUDENT_PASSWORD = "my class password"
 TEACHER_PASSWORD = "tide pools at dawn"
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        tagsets.install_builtin_tag_sets(session)
-        session.commit()
-        yield session
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import uuid
 import pytest
 from sqlalchemy import select
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from annotations.storage import accounts
 from annotations.storage import checks
@@ -23,14 +22,6 @@ pytestmark = pytest.mark.databases
 
 TEXT_A = "Leaders met on Friday. Join a crypto club for $100/mo."
 TEXT_B = "A new “Make Japan Great Again” era begins."
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        tagsets.install_builtin_tag_sets(session)
-        session.commit()
-        yield session
 
 
 @pytest.fixture

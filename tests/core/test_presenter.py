@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy.orm import Session
 
 from annotations.storage import accounts
 from annotations.storage import checks
@@ -13,21 +12,12 @@ from annotations.storage import comparisons
 from annotations.storage import listing
 from annotations.storage import presenter
 from annotations.storage import saving
-from annotations.storage import tagsets
 from annotations.text.ingest import ingest_text
 
 pytestmark = pytest.mark.databases
 
 TEXT_A = "Leaders met on Friday. 🙂 They praised the alliance. Join a crypto club for $100/mo."
 TEXT_B = "The two leaders spoke. A new “Make Japan Great Again” era begins."
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        tagsets.install_builtin_tag_sets(session)
-        session.commit()
-        yield session
 
 
 def span(document, quote):

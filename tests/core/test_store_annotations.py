@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from annotations.errors import AnnotationError
 from annotations.errors import AnnotationNotFoundError
@@ -33,14 +32,6 @@ pytestmark = pytest.mark.databases
 
 TEXT_A = "Leaders met on Friday. 🙂 They praised the alliance. Join a crypto club for $100/mo."
 TEXT_B = "The two leaders spoke. A new “Make Japan Great Again” era begins.\n\n\n"
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        tagsets.install_builtin_tag_sets(session)
-        session.commit()
-        yield session
 
 
 @pytest.fixture

@@ -34,14 +34,6 @@ TEXT_A = "Leaders met on Friday. 🙂 They praised the alliance. Join a crypto c
 TEXT_B = "The two leaders spoke. A new “Make Japan Great Again” era begins.\n\n\n"
 
 
-@pytest.fixture
-def session(engine):
-    with Session(engine) as session:
-        tagsets.install_builtin_tag_sets(session)
-        session.commit()
-        yield session
-
-
 def make_comparison(session, texts=(TEXT_A, TEXT_B), title="Test comparison", site="news"):
     rows = []
     for number, text in enumerate(texts):
