@@ -12,7 +12,7 @@ from annotations.storage import accounts
 from annotations.storage import listing
 from annotations.storage import models
 from tests.browser.axe import axe_check
-from tests.browser.drag import drag_over
+from tests.browser.mouse import drag_over
 from tests.web.helpers import PASSWORD
 from tests.web.helpers import SLOGAN
 from webapp import db

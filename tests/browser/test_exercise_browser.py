@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from annotations.storage import accounts
 from annotations.storage import models
-from tests.browser.drag import drag_over
+from tests.browser.mouse import drag_over
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import PASSWORD
 from tests.web.helpers import SLOGAN
