@@ -33,6 +33,7 @@ __all__ = [
     "Sentence",
     "SourceFormat",
     "Span",
+    "Suggestion",
 ]
 
 SourceFormat = Literal["text", "markdown", "html"]
@@ -187,6 +188,28 @@ class DiffOp:
     tag: DiffTag
     a: Span
     b: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A span Parallax proposes to tag, for a person to accept or reject.
+
+    ``document`` is the index of the document among those the suggester was given (0 for
+    article A, 1 for B); ``start``/``end`` are code points into its text and never cross a
+    paragraph. ``tag`` is a key of the tag set the suggestion was made with; ``reason`` says in
+    a sentence a student can read why the span was proposed; ``score`` is 0-1 (higher is
+    surer). ``source`` names what produced it: ``"rule:<device>"`` for a built-in detector,
+    ``"learned"`` for a pattern taken from a person's earlier tags.
+    """
+
+    document: int
+    start: int
+    end: int
+    quote: str
+    tag: str
+    reason: str
+    score: float
+    source: str
 
 
 class LinkTarget(NamedTuple):
