@@ -41,6 +41,7 @@ from annotations.records import Document
 from annotations.records import PairKind
 from annotations.records import PassagePair
 from annotations.records import Span
+from annotations.text.credits import is_credit_line
 from annotations.text.evidence import explain
 from annotations.text.languages import detect_language
 from annotations.text.tokens import content_terms
@@ -255,6 +256,20 @@ def _select(
     return set(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
 
 
+def _sentence_terms(
+    text: str, sentences: Sequence[Span], language: str, *, cross_language: bool
+) -> list[dict[str, float]]:
+    """Return the content terms of each sentence; credit lines (bylines, promotions) get none."""
+    out: list[dict[str, float]] = []
+    for span in sentences:
+        sentence = span.slice(text)
+        if is_credit_line(sentence):
+            out.append({})
+        else:
+            out.append(content_terms(sentence, language, cross_language=cross_language))
+    return out
+
+
 def _runs(indices: Iterable[int]) -> list[tuple[int, ...]]:
     runs: list[list[int]] = []
     for index in sorted(set(indices)):
@@ -411,9 +426,10 @@ def align_sentences(
         raise ValueError("threshold must be between 0 and 100")
     cross = languages[0] != languages[1]
     lang_a, lang_b = languages
-    terms_a = [content_terms(s.slice(a_text), lang_a, cross_language=cross) for s in a_sentences]
-    terms_b = [content_terms(s.slice(b_text), lang_b, cross_language=cross) for s in b_sentences]
-    weighed = weigh(terms_a, terms_b)
+    weighed = weigh(
+        _sentence_terms(a_text, a_sentences, lang_a, cross_language=cross),
+        _sentence_terms(b_text, b_sentences, lang_b, cross_language=cross),
+    )
     found = _candidates(weighed.a, weighed.b, floor=threshold)
     kept = _select(found, weighed, threshold, near_best)
     kept = _extend(kept, weighed, floor=_GROW_FLOOR * threshold)
@@ -458,8 +474,8 @@ def explain_alignment(alignment: Alignment, a: Document, b: Document) -> Alignme
     languages = (detect_language(a.text), detect_language(b.text))
     cross = languages[0] != languages[1]
     weighed = weigh(
-        [content_terms(s.slice(a.text), languages[0], cross_language=cross) for s in a_sentences],
-        [content_terms(s.slice(b.text), languages[1], cross_language=cross) for s in b_sentences],
+        _sentence_terms(a.text, a_sentences, languages[0], cross_language=cross),
+        _sentence_terms(b.text, b_sentences, languages[1], cross_language=cross),
     )
     threshold = alignment.settings.threshold
     pairs = []

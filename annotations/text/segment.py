@@ -133,7 +133,8 @@ def _is_heading(line: str, source_format: SourceFormat) -> bool:
 def _is_list(text: str, lines: list[tuple[int, int]]) -> bool:
     """Return whether a block's lines are items of their own (bullets, "Story highlights").
 
-    Either every line after the first starts with a bullet mark, or the block has at least
+    Either every line after the first starts with a bullet mark, two lines could each be a
+    heading (a headline over its byline), or the block has at least
     ``_MIN_LIST_LINES`` lines that all start with a capital, digit or bullet and none closes
     a sentence or runs on with a comma: a hard-wrapped paragraph breaks lines mid-sentence,
     so most of its lines start in lower case or end on a comma.
@@ -143,6 +144,10 @@ def _is_list(text: str, lines: list[tuple[int, int]]) -> bool:
     items = [text[ls:le] for ls, le in lines]
     if all(_BULLET.match(item) for item in items[1:]):
         return True
+    if len(items) == 2:
+        # A headline over its byline ("Rovers win 2-1" / "By Ian Cobb, Sports Desk"): two
+        # lines that could each be a heading are two units, not one wrapped sentence.
+        return all(_is_heading(item, "text") for item in items)
     if len(items) < _MIN_LIST_LINES:
         return False
     return (
