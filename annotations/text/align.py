@@ -44,6 +44,14 @@ from annotations.records import Span
 from annotations.text.credits import is_credit_line
 from annotations.text.evidence import explain
 from annotations.text.languages import detect_language
+from annotations.text.linking import HIGH
+from annotations.text.linking import KEEP
+from annotations.text.linking import Candidates
+from annotations.text.linking import eligible_candidates
+from annotations.text.linking import feature_matrix
+from annotations.text.linking import is_headline_like
+from annotations.text.linking import link_probability
+from annotations.text.linking import reports_one_event
 from annotations.text.tokens import content_terms
 from annotations.text.tokens import name_phrases
 from annotations.text.tokens import surface_forms
@@ -61,25 +69,22 @@ __all__ = [
     "explain_alignment",
 ]
 
-DEFAULT_THRESHOLD = 25.0
+DEFAULT_THRESHOLD = 12.0
 """Minimum pair score (0-100) for two passages to count as reporting the same content."""
 DEFAULT_NEAR_BEST = 0.6
 """A pair is kept only if its score is at least this share of the best score of one side."""
-ALGORITHM_VERSION = "lexical-4"
+ALGORITHM_VERSION = "lexical-5"
 
 _MIN_EVIDENCE = 3
 _MIN_GAIN = 4
-_INFORMATIVE = 2
 _RARE = 3
 _BACKGROUND_RANK = 5
-_STANDOUT = 0.4
-_MIN_SHARED_TERMS = 2
 _NUMBER_ROUTE = 0.6  # share of the threshold a pair needs when it shares a rare number
-# A neighbour of a kept pair joins it from 60 % of the threshold (the floor a shared rare
-# number gets) when it brings new rare shared terms weighing at least _MIN_GAIN: at half the
-# threshold and a gain of 3 (one common-ish word) growing added more false pairs than true
-# ones (bench/neighbours.py).
-_GROW_FLOOR = 0.6
+# A neighbour of a kept pair joins it when its own pair reaches the threshold, the link model
+# gives it at least _GROW_PROBABILITY and it brings new rare shared terms weighing at least
+# _MIN_GAIN (bench/neighbours.py; on the dev gold: +4 right, +1 false).
+_GROW_FLOOR = 1.0
+_GROW_PROBABILITY = 0.25
 _BLOCK_ROWS = 512
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
@@ -218,42 +223,75 @@ def _top(values: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.float32]:
     return top
 
 
-def _shared_terms(a: frozenset[int], b: frozenset[int], weight: Sequence[int]) -> int:
-    return sum(1 for t in a & b if weight[t] >= _INFORMATIVE)
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """The weighed sentences of two texts, the eligible candidates and their features."""
+
+    weighed: Weighed
+    eligible: Candidates
+    features: npt.NDArray[np.float64]
 
 
-def _select(
-    found: _Candidates, weighed: Weighed, threshold: float, near_best: float
-) -> set[tuple[int, int]]:
-    """Keep pairs above the threshold, backed by two shared facts, that stand out.
-
-    A pair stands out for a sentence when it is near that sentence's best score and clearly
-    above its background; it must stand out for at least one of its two sentences.
-    """
-    margin = _STANDOUT * threshold
-    rows, cols = found.rows, found.cols
-    # Differences in float32, the type of the scores and backgrounds; the rest in float64.
-    above_a = found.scores - found.background_a[rows] >= margin
-    above_b = found.scores - found.background_b[cols] >= margin
-    score = found.scores.astype(np.float64)
-    # The margin test is cheap and drops most topical pairs before the term check; a
-    # sentence's best eligible pair always passes it when any of its pairs does.
-    eligible = ((score >= threshold) | found.shares_number) & (above_a | above_b)
-    terms_a, terms_b, weight = weighed.a.terms, weighed.b.terms, weighed.weight
-    for index in np.flatnonzero(eligible).tolist():
-        i, j = int(rows[index]), int(cols[index])
-        if _shared_terms(terms_a[i], terms_b[j], weight) < _MIN_SHARED_TERMS:
-            eligible[index] = False
-    rows, cols, score = rows[eligible], cols[eligible], score[eligible]
-    above_a, above_b = above_a[eligible], above_b[eligible]
-    best_a = np.zeros(len(terms_a))
-    best_b = np.zeros(len(terms_b))
-    np.maximum.at(best_a, rows, score)
-    np.maximum.at(best_b, cols, score)
-    keep = ((score >= near_best * best_a[rows]) & above_a) | (
-        (score >= near_best * best_b[cols]) & above_b
+def _score(
+    a_text: str,
+    a_sentences: Sequence[Span],
+    b_text: str,
+    b_sentences: Sequence[Span],
+    *,
+    threshold: float,
+    near_best: float,
+    languages: tuple[str, str],
+) -> _Scored:
+    """Weigh both texts' sentences and return the eligible candidate pairs with features."""
+    cross = languages[0] != languages[1]
+    weighed = weigh(
+        _sentence_terms(a_text, a_sentences, languages[0], cross_language=cross),
+        _sentence_terms(b_text, b_sentences, languages[1], cross_language=cross),
     )
-    return set(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
+    found = _candidates(weighed.a, weighed.b, floor=threshold)
+    eligible = eligible_candidates(
+        Candidates(
+            rows=found.rows,
+            cols=found.cols,
+            scores=found.scores.astype(np.float64),
+            shares_number=found.shares_number,
+            background_a=found.background_a,
+            background_b=found.background_b,
+        ),
+        weighed,
+        threshold=threshold,
+        near_best=near_best,
+    )
+    features = feature_matrix(
+        eligible,
+        len(a_sentences),
+        len(b_sentences),
+        [is_headline_like(s.slice(a_text)) for s in a_sentences],
+        [is_headline_like(s.slice(b_text)) for s in b_sentences],
+    )
+    return _Scored(weighed, eligible, features)
+
+
+def _select(scored: _Scored) -> tuple[set[tuple[int, int]], dict[tuple[int, int], float]]:
+    """Return the links among the eligible candidates, and every candidate's probability.
+
+    The probability returned is the one a link's confidence band is read from.
+
+    Between texts that do not look like reports of one event only links of high
+    confidence are kept.
+    """
+    probability = link_probability(scored.features)
+    one_event = reports_one_event(
+        scored.eligible.scores, len(scored.weighed.a.terms), len(scored.weighed.b.terms)
+    )
+    keep = probability >= (KEEP if one_event else HIGH)
+    rows, cols = scored.eligible.rows.tolist(), scored.eligible.cols.tolist()
+    pairs = list(zip(rows, cols, strict=True))
+    kept = {pair for pair, chosen in zip(pairs, keep.tolist(), strict=True) if chosen}
+    # Two sentences that both give numbers but share none likely state two facts ("$550
+    # billion" against "2%"): however likely the link, it is shown as low confidence.
+    banded = np.where(scored.eligible.other_numbers, np.minimum(probability, KEEP), probability)
+    return kept, dict(zip(pairs, banded.tolist(), strict=True))
 
 
 def _sentence_terms(
@@ -280,12 +318,18 @@ def _runs(indices: Iterable[int]) -> list[tuple[int, ...]]:
     return [tuple(r) for r in runs]
 
 
-def _extend(kept: set[tuple[int, int]], weighed: Weighed, floor: float) -> set[tuple[int, int]]:
+def _extend(
+    kept: set[tuple[int, int]],
+    weighed: Weighed,
+    floor: float,
+    probabilities: dict[tuple[int, int], float] | None = None,
+) -> set[tuple[int, int]]:
     """Add adjacent sentences that bring new shared facts to a kept pair (n:1 condensation).
 
-    A neighbour joins when its own pair scores at least ``floor`` and brings rare shared
-    terms the kept sentence lacks; it need not stand out from its background, since a
-    sentence that condenses two is near both and stands out for neither.
+    A neighbour joins when its own pair scores at least ``floor``, the link model gives it
+    at least ``_GROW_PROBABILITY`` (when ``probabilities`` are given) and it brings rare
+    shared terms the kept sentence lacks; it need not stand out from its background, since
+    a sentence that condenses two is near both and stands out for neither.
     """
     a, b, weight = weighed.a, weighed.b, weighed.weight
     extended = set(kept)
@@ -295,6 +339,8 @@ def _extend(kept: set[tuple[int, int]], weighed: Weighed, floor: float) -> set[t
                 continue
             shared = _weighted(a.terms[ni] & b.terms[nj], weight)
             if _pair_score(shared, a.totals[ni], b.totals[nj]) < floor:
+                continue
+            if probabilities is not None and probabilities.get((ni, nj), 0.0) < _GROW_PROBABILITY:
                 continue
             if ni != i:
                 base, new, other = a.terms[i], a.terms[ni], b.terms[j]
@@ -360,8 +406,13 @@ def _pair(
     side_b: tuple[str, Sequence[Span]],
     languages: tuple[str, str],
     threshold: float,
+    probability: float | None = None,
 ) -> PassagePair:
-    """Build the passage pair of two runs of sentences, with its evidence and confidence."""
+    """Build the passage pair of two runs of sentences, with its evidence and confidence.
+
+    ``probability`` is the link model's for the pair (the mean over its sentence pairs);
+    without it (an alignment stored before the model) the confidence comes from the evidence.
+    """
     weight, names = weighed.weight, weighed.names
     (a_text, a_sentences), (b_text, b_sentences) = side_a, side_b
     span_a = Span(a_sentences[run_a[0]].start, a_sentences[run_a[-1]].end)
@@ -382,6 +433,7 @@ def _pair(
         surface_forms(b_passage, languages[1], cross_language=cross),
         score=score,
         threshold=threshold,
+        probability=probability,
         kind=_kind(a_passage, b_passage, cover_a, cover_b),
         names=name_phrases(
             a_passage, {term for term, _ in shared_terms}, languages[0], cross_language=cross
@@ -424,15 +476,18 @@ def align_sentences(
     """
     if not 0 <= threshold <= 100:
         raise ValueError("threshold must be between 0 and 100")
-    cross = languages[0] != languages[1]
-    lang_a, lang_b = languages
-    weighed = weigh(
-        _sentence_terms(a_text, a_sentences, lang_a, cross_language=cross),
-        _sentence_terms(b_text, b_sentences, lang_b, cross_language=cross),
+    scored = _score(
+        a_text,
+        a_sentences,
+        b_text,
+        b_sentences,
+        threshold=threshold,
+        near_best=near_best,
+        languages=languages,
     )
-    found = _candidates(weighed.a, weighed.b, floor=threshold)
-    kept = _select(found, weighed, threshold, near_best)
-    kept = _extend(kept, weighed, floor=_GROW_FLOOR * threshold)
+    weighed = scored.weighed
+    kept, links = _select(scored)
+    kept = _extend(kept, weighed, floor=_GROW_FLOOR * threshold, probabilities=links)
 
     pairs = [
         _pair(
@@ -443,6 +498,7 @@ def align_sentences(
             (b_text, b_sentences),
             languages,
             threshold,
+            sum(links.get((i, j), 0.0) for i in run_a for j in run_b) / (len(run_a) * len(run_b)),
         )
         for run_a, run_b in _passages(kept)
     ]

@@ -5,8 +5,11 @@ Every link carries its evidence: the content terms both passages share, stronges
 wrote a term differently (an inflection, "ten" and "10"), the evidence shows both as
 ``"A word ≈ B word"``: those are the word pairs that matched.
 
-The confidence band is set from the evidence, not from the score alone, because a score can
-be high on words that only share the topic:
+The confidence band of a link the engine makes comes from the link model's probability
+(``linking.band``: ``high`` from 0.9, ``medium`` from 0.6, ``low`` below), whose cut-offs
+were chosen on the gold set's dev half (bench/README.md gives the precision of each band).
+Alignments stored before the model have no probability; their links are banded from the
+evidence, because a score can be high on words that only share the topic:
 
 - The *fact weight* of a link is the summed weight (0-6 each) of its shared rare terms,
   those of weight ≥ ``RARE``: specific to few sentences of the two articles and uncommon in
@@ -16,12 +19,11 @@ be high on words that only share the topic:
 - ``low``: fact weight < ``MEDIUM_FACTS`` (two common-ish words such as "end" and
   "statement" are not enough), fewer than ``MEDIUM_TERMS`` informative shared terms and no
   shared rare number (a name and a verb, "Japan pledged", say little about which fact), or a
-  score under the threshold (a link let in by a shared rare number or grown from a
-  neighbour).
+  score under the threshold.
 - ``medium``: the rest.
 
-These cut-offs are set by hand from the unit cases; they are to be calibrated on a dev gold
-set. A low-confidence link is never called a paraphrase: its kind is ``partial``.
+A link of low confidence, or one with that little evidence whatever its probability, is
+never called a paraphrase: its kind is ``partial``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 
 from annotations.records import Confidence
 from annotations.records import PairKind
+from annotations.text.linking import band
 from annotations.text.tokens import is_number_term
 
 __all__ = [
@@ -85,6 +88,7 @@ def explain(
     threshold: float,
     kind: PairKind,
     names: Sequence[tuple[str, tuple[str, ...]]] = (),
+    probability: float | None = None,
 ) -> Explanation:
     """Return the evidence, confidence and (possibly weakened) kind of a link.
 
@@ -125,13 +129,16 @@ def explain(
     facts = sum(weight for _, weight in ranked if weight >= RARE)
     informative = sum(1 for _, weight in ranked if weight >= INFORMATIVE)
     number = any(is_number_term(term) and weight >= RARE for term, weight in ranked)
+    weak = facts < MEDIUM_FACTS or (informative < MEDIUM_TERMS and not number)
     confidence: Confidence
-    if kind == "identical" or (facts >= HIGH_FACTS and score >= HIGH_SCORE_FACTOR * threshold):
+    if probability is not None:
+        confidence = band(probability)
+    elif kind == "identical" or (facts >= HIGH_FACTS and score >= HIGH_SCORE_FACTOR * threshold):
         confidence = "high"
-    elif facts < MEDIUM_FACTS or (informative < MEDIUM_TERMS and not number) or score < threshold:
+    elif weak or score < threshold:
         confidence = "low"
     else:
         confidence = "medium"
-    if confidence == "low" and kind == "paraphrase":
+    if (confidence == "low" or weak) and kind == "paraphrase":
         kind = "partial"
     return Explanation(evidence, confidence, kind)

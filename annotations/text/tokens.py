@@ -24,6 +24,7 @@ from annotations.text.languages import LanguageTools
 from annotations.text.languages import language_tools
 
 __all__ = [
+    "SMALL_NUMBER",
     "Term",
     "content_terms",
     "is_number_term",
@@ -50,6 +51,19 @@ _CJK = re.compile(
 _HAN_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}")
 
 Term = tuple[str, float]
+
+SMALL_NUMBER = 12
+"""Whole numbers up to this one ("2", "three") are common words, not facts: "2 a.m.",
+"a 2-1 win", "two weeks" and "three cubs" recur in stories about different events."""
+_SMALL_NUMBER_RARITY = 0.4
+_CLOCK = frozenset({"am.", "pm."})  # "a.m." and "p.m." mark a time; they are no fact
+
+
+def _number_entry(term: str) -> Term:
+    """Return a number's term and rarity: a small whole number is a word like any other."""
+    if term.isdigit() and int(term) <= SMALL_NUMBER:
+        return "#" + term, _SMALL_NUMBER_RARITY
+    return term, 1.0
 
 
 def number_term(word: str, language: str) -> str:
@@ -99,13 +113,22 @@ class _ChunkTerms(dict[str, tuple[Term, ...]]):
             self.clear()
         found: list[Term] = []
         cjk = not chunk.isascii() and _CJK.search(chunk) is not None
-        for word in _WORD.findall(chunk):
+        matches = list(_WORD.finditer(chunk))
+        for index, match in enumerate(matches):
+            word = match.group()
             if cjk and _CJK.search(word):
                 found.extend(self.cjk_terms(word))
-            else:
-                term = self.word_term(word)
-                if term is not None:
-                    found.append(term)
+                continue
+            term = self.word_term(word)
+            if term is not None and term[0][0] == "#" and chunk[match.end() :][:1] in ("%", "％"):
+                term = (term[0][1:], 1.0)  # "2%" is a figure, not a common word
+            if term is not None and cjk and word[0].isdigit() and not self.cross_language:
+                after = chunk[match.end() : match.end() + 1]
+                if index + 1 < len(matches) and _CJK.match(after):
+                    # A number keeps its counter: "25日" is a date, "25分" a duration.
+                    term = (number_term(word, self.tools.code) + after, 1.0)
+            if term is not None:
+                found.append(term)
         terms = tuple(found)
         self[chunk] = terms
         return terms
@@ -142,10 +165,11 @@ class _ChunkTerms(dict[str, tuple[Term, ...]]):
     def _word_term(self, word: str) -> Term | None:
         tools = self.tools
         if word[0].isdigit():
-            return number_term(word, tools.code), 1.0
+            return _number_entry(number_term(word, tools.code))
         lowered = word.lower()
         if "." in word:  # an initialism such as U.S.
-            return lowered.replace(".", "") + ".", 1.0
+            initialism = lowered.replace(".", "") + "."
+            return None if initialism in _CLOCK else (initialism, 1.0)
         if len(word) == 1 or lowered in tools.stopwords:
             return None
         if self.cross_language:
@@ -154,7 +178,7 @@ class _ChunkTerms(dict[str, tuple[Term, ...]]):
                 return None
             return lowered, tools.rarity(lowered)
         if lowered in _NUMBER_WORDS and word[0].islower() and tools.code == "en":
-            return _NUMBER_WORDS[lowered], 1.0
+            return _number_entry(_NUMBER_WORDS[lowered])
         return tools.stem(lowered), tools.rarity(lowered)
 
 
@@ -175,12 +199,13 @@ def content_terms(
     """Return the content terms of ``text`` and their rarity (a repeated term its lowest).
 
     A number word counts as a number only in lower case, or as the first word: "Page Six"
-    is a name, "six pages" and "Six pages" hold the number 6.
+    is a name, "six pages" and "Six pages" hold the number 6. Whole numbers up to
+    ``SMALL_NUMBER`` are written ``#6``: common words, weighed as such, not number facts.
 
     >>> sorted(content_terms("Trump congratulated her on the U.S. deal."))
     ['congratul', 'deal', 'trump', 'us.']
     >>> sorted(content_terms("Page Six saw six pages."))
-    ['6', 'page', 'saw', 'six']
+    ['#6', 'page', 'saw', 'six']
     """
     cache = _chunk_terms(language, cross_language)
     chunks = text.split()
@@ -188,7 +213,7 @@ def content_terms(
     if chunks and not cross_language and language == "en":
         first = _WORD.match(chunks[0])
         if first and first.group().lower() in _NUMBER_WORDS and first.group()[0].isupper():
-            words.append((_NUMBER_WORDS[first.group().lower()], 1.0))
+            words.append(_number_entry(_NUMBER_WORDS[first.group().lower()]))
     terms = dict(words)
     if len(terms) < len(words):
         for term, rarity in words:
@@ -229,7 +254,7 @@ def surface_forms(
     if first and language == "en" and not cross_language:
         lowered = first.group().lower()
         if lowered in _NUMBER_WORDS:
-            forms.setdefault(_NUMBER_WORDS[lowered], first.group())
+            forms.setdefault(_number_entry(_NUMBER_WORDS[lowered])[0], first.group())
     return forms
 
 

@@ -33,9 +33,18 @@ def test_chinese_has_no_kana_and_japanese_has_some():
 
 
 def test_number_words_are_numbers_only_when_they_are_numbers():
-    assert "6" not in content_terms("Page Six reported the split.")
-    assert "6" in content_terms("Six people were hurt.")
-    assert "6" in content_terms("The blast hurt six people.")
+    # Small whole numbers are terms of their own ("#6"), weighed as common words.
+    assert "#6" not in content_terms("Page Six reported the split.")
+    assert "#6" in content_terms("Six people were hurt.")
+    assert "#6" in content_terms("The blast hurt six people.")
+    assert "2" in content_terms("Defense spending rose to 2% of GDP.")
+
+
+def test_a_japanese_number_keeps_its_counter():
+    # "25日" is the 25th, "25分" 25 minutes: the same digits are two facts.
+    assert "25日" in content_terms("首相は25日に会談した。", "ja")
+    assert "25分" in content_terms("会談は25分間ほど続いた。", "ja")
+    assert "25" in content_terms("会談は25分間ほど続いた。", "ja", cross_language=True)
 
 
 def test_numbers_have_one_written_form_across_languages():
@@ -60,7 +69,7 @@ def test_cross_language_terms_are_names_numbers_and_initialisms():
     terms = content_terms(
         "Chancellor Scholz met the U.S. envoy on 3 May.", "en", cross_language=True
     )
-    assert set(terms) == {"chancellor", "scholz", "us.", "3", "may"}
+    assert set(terms) == {"chancellor", "scholz", "us.", "#3", "may"}
 
 
 GERMAN_A = (
@@ -110,7 +119,7 @@ def test_japanese_pair_links_its_shared_facts():
     }
 
 
-def test_cross_language_pair_links_on_names_only():
+def test_cross_language_pair_links_on_names_and_numbers_only():
     english = (
         "Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Friday. "
         "Car sales rose 4.5 percent. It rained."
@@ -122,7 +131,9 @@ def test_cross_language_pair_links_on_names_only():
             "Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Friday.",
             "Bundeskanzler Olaf Scholz hat am Freitag in Paris Präsident Emmanuel Macron "
             "getroffen.",
-        )
+        ),
+        # A rare figure is a fact in any language.
+        ("Car sales rose 4.5 percent.", "Der Umsatz der Autoindustrie stieg um 4,5 Prozent."),
     }
 
 

@@ -63,7 +63,11 @@ def test_slogan_sentence_is_only_in_b():
     ],
 )
 def test_facts_only_in_the_report(quote):
-    assert only_in_a(quote)
+    i = sentence_index(A, quote)
+    links = [p for p in ALIGNMENT.pairs if i in p.a_sentences]
+    # Unlinked, or (Abenomics against B's "Abe's playbook ... nationalism") a link of low
+    # confidence, which the page draws weaker and never calls a paraphrase.
+    assert only_in_a(quote) or all(p.confidence == "low" and p.kind != "paraphrase" for p in links)
 
 
 @pytest.mark.parametrize(
