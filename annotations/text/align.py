@@ -272,10 +272,11 @@ def _score(
     return _Scored(weighed, eligible, features)
 
 
-def _select(scored: _Scored) -> tuple[set[tuple[int, int]], dict[tuple[int, int], float]]:
-    """Return the links among the eligible candidates, and every candidate's probability.
-
-    The probability returned is the one a link's confidence band is read from.
+def _select(
+    scored: _Scored, floor: float
+) -> tuple[set[tuple[int, int]], dict[tuple[int, int], float]]:
+    """Return the links among the eligible candidates, and the probability of every candidate
+    that reaches ``floor``: the one its confidence band is read from.
 
     Between texts that do not look like reports of one event only links of high
     confidence are kept.
@@ -285,13 +286,14 @@ def _select(scored: _Scored) -> tuple[set[tuple[int, int]], dict[tuple[int, int]
         scored.eligible.scores, len(scored.weighed.a.terms), len(scored.weighed.b.terms)
     )
     keep = probability >= (KEEP if one_event else HIGH)
-    rows, cols = scored.eligible.rows.tolist(), scored.eligible.cols.tolist()
-    pairs = list(zip(rows, cols, strict=True))
-    kept = {pair for pair, chosen in zip(pairs, keep.tolist(), strict=True) if chosen}
+    rows, cols = scored.eligible.rows, scored.eligible.cols
+    kept = set(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
     # Two sentences that both give numbers but share none likely state two facts ("$550
     # billion" against "2%"): however likely the link, it is shown as low confidence.
     banded = np.where(scored.eligible.other_numbers, np.minimum(probability, KEEP), probability)
-    return kept, dict(zip(pairs, banded.tolist(), strict=True))
+    near = banded >= floor
+    pairs = zip(rows[near].tolist(), cols[near].tolist(), strict=True)
+    return kept, dict(zip(pairs, banded[near].tolist(), strict=True))
 
 
 def _sentence_terms(
@@ -486,7 +488,7 @@ def align_sentences(
         languages=languages,
     )
     weighed = scored.weighed
-    kept, links = _select(scored)
+    kept, links = _select(scored, min(_GROW_PROBABILITY, KEEP))
     kept = _extend(kept, weighed, floor=_GROW_FLOOR * threshold, probabilities=links)
 
     pairs = [

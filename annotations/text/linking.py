@@ -36,10 +36,13 @@ from dataclasses import field
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import LCSseq
 
 from annotations.records import Confidence
 from annotations.text.tokens import is_number_term
 from annotations.text.weighing import Weighed
+from annotations.text.weighing import encode_terms
 
 __all__ = [
     "FEATURES",
@@ -148,23 +151,21 @@ def eligible_candidates(
         (score >= near_best * best_a[rows]) | (score >= near_best * best_b[cols])
     )
     rows, cols, score = rows[eligible], cols[eligible], score[eligible]
-    a, b, weight = weighed.a, weighed.b, weighed.weight
-    containment = np.zeros(len(rows))
-    informative = np.zeros(len(rows))
-    other_numbers = np.zeros(len(rows), dtype=bool)
-    strongest = np.zeros(len(rows))
-    numbers = [is_number_term(name) for name in weighed.names]
-    for index, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-        shared = a.terms[i] & b.terms[j]
-        common = [weight[t] for t in shared]
-        containment[index] = sum(common) / max(min(a.totals[i], b.totals[j]), 1)
-        informative[index] = sum(1 for w in common if w >= INFORMATIVE)
-        strongest[index] = max(common, default=0)
-        if not any(numbers[t] for t in shared):
-            other_numbers[index] = any(numbers[t] for t in a.terms[i]) and any(
-                numbers[t] for t in b.terms[j]
-            )
-    backed = (informative >= _MIN_SHARED_TERMS) | (strongest >= _STRONG_TERM)
+    a, b = weighed.a, weighed.b
+    codes = _term_codes(weighed)
+    # Counts over the candidates' shared terms, in RapidFuzz's C++ (one character per term,
+    # so the longest common subsequence of two sentences' strings counts their shared terms).
+    informative = _shared_counts(codes.informative, rows, cols)
+    strongest = _shared_counts(codes.strong, rows, cols)
+    numbers_shared = _shared_counts(codes.numbers, rows, cols)
+    has_a = np.array([bool(x) for x in codes.numbers[0]], dtype=bool)
+    has_b = np.array([bool(x) for x in codes.numbers[1]], dtype=bool)
+    other_numbers = (numbers_shared == 0) & has_a[rows] & has_b[cols]
+    tot_a = np.asarray(a.totals, dtype=np.float64)[rows]
+    tot_b = np.asarray(b.totals, dtype=np.float64)[cols]
+    # The score is 100 * shared / sqrt(tot_a * tot_b): the shared weight follows from it.
+    containment = score * np.sqrt(tot_a * tot_b) / (100.0 * np.maximum(np.minimum(tot_a, tot_b), 1))
+    backed = (informative >= _MIN_SHARED_TERMS) | (strongest > 0)
     return Candidates(
         rows=rows[backed],
         cols=cols[backed],
@@ -173,9 +174,42 @@ def eligible_candidates(
         background_a=found.background_a,
         background_b=found.background_b,
         containment=containment[backed],
-        informative=informative[backed],
+        informative=informative[backed].astype(np.float64),
         other_numbers=other_numbers[backed],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Codes:
+    """Per sentence of A and of B, strings of one character per term of a kind."""
+
+    informative: tuple[list[str], list[str]]
+    strong: tuple[list[str], list[str]]
+    numbers: tuple[list[str], list[str]]
+
+
+def _term_codes(weighed: Weighed) -> _Codes:
+    """Encode each sentence's informative, strong and number terms, one character each."""
+    weight = np.asarray(weighed.weight, dtype=np.intp)
+    number = np.fromiter(map(is_number_term, weighed.names), dtype=bool, count=len(weight))
+    kinds = (weight >= INFORMATIVE, weight >= _STRONG_TERM, number & (weight > 0))
+    a, b = weighed.a.terms, weighed.b.terms
+    informative, strong, numbers = ((encode_terms(a, k), encode_terms(b, k)) for k in kinds)
+    return _Codes(informative=informative, strong=strong, numbers=numbers)
+
+
+def _shared_counts(
+    codes: tuple[list[str], list[str]], rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]
+) -> npt.NDArray[np.int32]:
+    """Return how many coded terms each candidate's two sentences share."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int32)
+    queries = [codes[0][i] for i in rows.tolist()]
+    choices = [codes[1][j] for j in cols.tolist()]
+    counts: npt.NDArray[np.int32] = process.cpdist(
+        queries, choices, scorer=LCSseq.similarity, dtype=np.int32, workers=-1
+    )
+    return counts
 
 
 def reports_one_event(scores: npt.NDArray[np.float64], n_a: int, n_b: int) -> bool:

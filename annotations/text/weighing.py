@@ -26,6 +26,7 @@ __all__ = [
     "NUMBER_WEIGHT",
     "Side",
     "Weighed",
+    "encode_terms",
     "weigh",
 ]
 
@@ -180,6 +181,21 @@ def _codes(pairs: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
     code = np.full(len(pairs), -1, dtype=np.intp)
     code[ranked] = np.where(rank < _BYTE_CHARS, rank, _CHAR_BASE + rank)
     return code
+
+
+def encode_terms(terms: Sequence[frozenset[int]], keep: npt.NDArray[np.bool_]) -> list[str]:
+    """Return each sentence's term ids with ``keep[id]`` as a string, one character per term.
+
+    The longest common subsequence of two such strings is the number of kept terms the two
+    sentences share (``process.cpdist`` counts it for many pairs at once).
+    """
+    n = len(terms)
+    sizes = np.fromiter(map(len, terms), dtype=np.intp, count=n)
+    ids = np.fromiter(chain.from_iterable(terms), dtype=np.intp, count=int(sizes.sum()))
+    sentence = np.repeat(np.arange(n), sizes)
+    mask = keep[ids] if len(ids) else np.zeros(0, dtype=bool)
+    codes = ids[mask] + _CHAR_BASE
+    return _encode(sentence[mask], codes, np.ones_like(codes), n)
 
 
 def _encode(
