@@ -88,8 +88,10 @@ def format_alignment_text(
 ) -> str:
     """Return a plain-text report of an alignment: paired passages side by side, then the rest.
 
-    Each pair shows its score and kind and both passages wrapped in two columns (A on the
-    left); then come the passages found only in A and only in B, and a one-line summary.
+    Each pair shows its score, kind and confidence, its evidence (the shared numbers, names
+    and words, "A word ≈ B word" where the two wrote them differently) and both passages
+    wrapped in two columns (A on the left); then come the passages found only in A and only
+    in B, and a one-line summary.
     """
     width = max(width, 2 * _MIN_COLUMN + len(_GUTTER))
     column = (width - len(_GUTTER)) // 2
@@ -116,13 +118,23 @@ def format_alignment_text(
         lines.extend(["", "No passages of A and B match."])
     for number, pair in enumerate(alignment.pairs, start=1):
         lines.append("")
+        confidence = f", {pair.confidence} confidence" if pair.confidence else ""
         lines.extend(
             textwrap.wrap(
-                f"Pair {number} of {len(alignment.pairs)}: score {pair.score:.1f}, {pair.kind}, "
-                f"A {_span_label(pair.a)}, B {_span_label(pair.b)}",
+                f"Pair {number} of {len(alignment.pairs)}: score {pair.score:.1f}, {pair.kind}"
+                f"{confidence}, A {_span_label(pair.a)}, B {_span_label(pair.b)}",
                 width=width,
             )
         )
+        if pair.evidence:
+            lines.extend(
+                textwrap.wrap(
+                    "Evidence: " + "; ".join(pair.evidence),
+                    width=width,
+                    subsequent_indent="  ",
+                    break_long_words=True,
+                )
+            )
         lines.append("-" * width)
         lines.extend(
             _side_by_side(pair.a.slice(a.text), pair.b.slice(b.text), column, right_column)

@@ -4,21 +4,28 @@ Two articles about one event share their topic everywhere, so surface similarity
 nearly everything with everything. Parallax therefore scores sentence pairs on *fact-level
 evidence*: the content words they share, each weighted by how rare it is in these two
 documents (a name that occurs in most sentences carries no signal) and, more mildly, in
-the language at large; numbers count extra (terms per language: ``tokens``; weights:
-``weighing``). The weighted overlap is computed for all sentence
+the language at large; numbers above twelve count extra (terms per language:
+``tokens``; weights: ``weighing``). The weighted overlap is computed for all sentence
 pairs at once with RapidFuzz: every content word becomes one character, repeated as often as
 its weight, and the sorted characters of a sentence form a short string, so the longest
 common subsequence of two such strings is exactly their weighted word overlap
 (``process.cdist`` with ``LCSseq.similarity``, run in row blocks on all cores; the words
 shared most widely get one-byte characters, which RapidFuzz compares several times faster).
 
-Pairs above the threshold (lower for pairs that share a rare number) that stand out for at
-least one of their two sentences are kept: near that sentence's best score and clearly above
-its background, the score that merely sharing the topic earns. This allows n:1 and 1:n
-links; adjacent sentences that add new shared facts to a kept pair join it (one sentence of
-an opinion piece often condenses several of a report), and adjacent runs are merged into
-one passage. Everything not kept is reported as only in A or only in B. Each passage pair
-carries its evidence and a confidence band (``evidence``).
+Candidate pairs reach the threshold (a lower one when they share a rare number), are near
+the best score of one of their two sentences, and share two informative terms or one strong
+one. A small logistic model (``linking``, fitted on the dev half of the gold set) weighs
+each candidate's evidence: score, containment (a short sentence's facts inside a long one),
+shared facts, how far it stands above the background that merely sharing the topic earns,
+where the two sentences sit in their articles, their neighbours' scores and the numbers
+they share or do not. Candidates it finds likely enough are kept; between articles that do
+not look like reports of one event, only links of high confidence. This allows n:1 and 1:n
+links; an adjacent sentence that adds new shared facts to a kept pair joins it when the
+model supports it too (one sentence of an opinion piece often condenses several of a
+report), and adjacent runs are merged into one passage. Credit lines (bylines, stamps,
+promotions: ``credits``) are never compared. Everything not kept is reported as only in A
+or only in B. Each passage pair carries its evidence and a confidence band read from the
+model's probability (``evidence``).
 """
 
 from __future__ import annotations

@@ -245,6 +245,18 @@ def test_report_on_seeds(seeds):
     assert "Join a premium crypto trading community" in report
 
 
+def test_report_gives_each_pair_its_confidence_and_evidence(seeds):
+    alignment, a, b = seeds
+    report = format_alignment_text(alignment, a, b, width=100)
+    headers = [line for line in report.splitlines() if line.startswith("Pair ")]
+    evidence = [line for line in report.splitlines() if line.startswith("Evidence: ")]
+    assert len(evidence) == len(headers) == len(alignment.pairs)
+    for pair, header, line in zip(alignment.pairs, headers, evidence, strict=True):
+        assert f", {pair.confidence} confidence, " in header
+        # The first item of evidence is cited as the pair carries it.
+        assert line.startswith(f"Evidence: {pair.evidence[0]}")
+
+
 # --- annotation records ---------------------------------------------------------------------
 
 UUID_1 = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
