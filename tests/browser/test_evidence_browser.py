@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import axe_check
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -64,17 +65,18 @@ def test_pointing_at_a_weak_link_shows_its_evidence(
     card = page.locator("#evidence-card")
     expect(card).to_be_hidden()
 
-    ended = sentence(page, "a", "She ended the statement")
-    assert "conf-low" in ended.get_attribute("class").split()
+    # The first weakly linked sentence of A (the seed has several; which one depends on
+    # the engine's version, so the test takes the first rather than naming it).
+    ended = page.locator('.s[data-side="a"].paired.conf-low').first
     point_at(page, ended)
     expect(card).to_be_visible()
     expect(card).to_contain_text("low confidence")
     expect(card).to_contain_text("partial")
     expect(card).not_to_contain_text("paraphrase")
     items = card.locator(".evidence-list li").all_inner_texts()
-    (pair_id,) = ended.get_attribute("data-pairs").split()
-    assert items == pair_evidence(page, pair_id) and items
-    assert "statement" in items
+    pair_ids = ended.get_attribute("data-pairs").split()
+    expected = [item for pair_id in pair_ids for item in pair_evidence(page, pair_id)]
+    assert items == expected and items
     # The card sits just below the sentence, inside the window.
     card_box, text_box = card.bounding_box(), ended.bounding_box()
     assert text_box["y"] < card_box["y"] <= text_box["y"] + text_box["height"] + 40
@@ -154,3 +156,41 @@ def test_overview_band_shows_its_evidence_and_weak_bands_are_dashed(
     screenshot(page, "evidence-overview-band")
     page.evaluate("0")
     assert problems == []
+
+
+def test_evidence_states_pass_axe(live_server, chromium):
+    """The page with a weak link's evidence card, and with a focused link's, is WCAG 2.1 AA."""
+    context = chromium.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/compare/seeds")
+        card = page.locator("#evidence-card")
+        weak = page.locator('.s[data-side="b"].paired.conf-low').first
+        point_at(page, weak)
+        expect(card).to_be_visible()
+        expect(card).to_contain_text("low confidence")
+        axe_check(page, "the evidence card of a weak link, pointed at")
+        close_up(page, card, "evidence-axe-weak-link-1024")
+        page.mouse.move(700, 5)
+        expect(card).to_be_hidden()
+        # Tab into an article as a keyboard user does, then walk its sentences with the
+        # arrow key to the first linked one of medium or high confidence.
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('.s')"):
+                break
+        else:
+            pytest.fail("no sentence reached with Tab")
+        wanted = "document.activeElement.matches('.s.paired.conf-medium, .s.paired.conf-high')"
+        for _ in range(80):
+            if page.evaluate(wanted):
+                break
+            page.keyboard.press("ArrowDown")
+        else:
+            pytest.fail("no linked sentence of medium or high confidence reached")
+        expect(card).to_be_visible()
+        expect(card).to_contain_text(re.compile(r"(high|medium) confidence"))
+        axe_check(page, "the evidence card of a focused link")
+        close_up(page, card, "evidence-axe-focused-link-1024")
+    finally:
+        context.close()
