@@ -291,8 +291,11 @@ def test_align_says_when_the_comparison_is_cross_language(align, tmp_path):
     assert as_json.stderr.startswith(CROSS_NOTICE)
     data = json.loads(as_json.stdout)
     assert (data["a"]["language"], data["b"]["language"]) == ("en", "de")
-    (pair,) = data["pairs"]
-    assert {"Olaf Scholz", "Emmanuel Macron", "Paris"} <= set(pair["evidence"])
+    # Names link the meeting, and a rare figure the sales, across the two languages.
+    meeting, sales = data["pairs"]
+    assert {"Olaf Scholz", "Emmanuel Macron", "Paris"} <= set(meeting["evidence"])
+    assert ENGLISH[slice(*sales["a"])] == "Car sales rose 4.5 percent."
+    assert sales["evidence"] == ["4.5 ≈ 4,5"]
 
 
 def test_align_same_language_has_no_cross_language_notice(align):
