@@ -41,7 +41,7 @@ def growing(enabled: bool) -> Iterator[None]:
     """Align with the neighbour-growing step on or off."""
     real = align._extend
     if not enabled:
-        align._extend = lambda kept, weighed, floor: kept  # type: ignore[assignment]
+        align._extend = lambda kept, weighed, floor, probabilities=None: kept  # type: ignore[assignment]
     try:
         yield
     finally:
@@ -107,7 +107,7 @@ def main() -> int:
     tests = ROOT / "tests" / "core" / "test_seed_alignment.py"
     check = (
         f"import sys; sys.path[:0] = [{str(ROOT)!r}]; from annotations.text import align; "
-        "align._extend = lambda kept, weighed, floor: kept; import pytest; "
+        "align._extend = lambda kept, weighed, floor, probabilities=None: kept; import pytest; "
         f"sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', {str(tests)!r}]))"
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
