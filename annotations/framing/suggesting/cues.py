@@ -14,7 +14,11 @@ from importlib.resources import files
 __all__ = [
     "ATTRIBUTION",
     "AUTHORITY",
+    "AD_LABEL",
+    "CALL_ANYWHERE",
     "CALL_TO_ACTION",
+    "NEUTRAL_IN_NEWS",
+    "TITLED_NAME",
     "CERTAINTY",
     "EVALUATIVE",
     "FLAG_WAVING",
@@ -44,6 +48,20 @@ CALL_TO_ACTION = re.compile(
     r"^\W*(?:join|subscribe|sign up|buy|shop|order|download|get|try|claim|register|book now|"
     r"visit|click|call now|use (?:the )?code|grab|save \d|start your|don't miss|do not miss|"
     r"unlock|upgrade|follow us|advertisement|sponsored|learn more|discover|enter)\b",
+    _I,
+)
+#: A call to action anywhere in a sentence, or a web address to go to.
+CALL_ANYWHERE = re.compile(
+    r"\b(?:find out more|learn more|register (?:your interest|now|today|for)|sign up|"
+    r"book (?:a|your) \w+ (?:today|now)|order (?:today|now)|buy (?:now|today)|shop now|"
+    r"subscribe (?:today|now)|download (?:the|our) app)\b|"
+    r"\b(?:www\.)?[a-z0-9-]+\.(?:com|org|net|co\.uk|io|example)(?:/[\w/-]*)?\b",
+    _I,
+)
+#: A line that labels what follows as an advertisement.
+AD_LABEL = re.compile(
+    r"^\W*(?:advertisement|advertising|sponsored(?: content| post)?|promoted|partner content|"
+    r"paid (?:content|post|partnership)|ad|from our partners)\b",
     _I,
 )
 PRICE = re.compile(
@@ -94,7 +112,12 @@ VAGUE_SOURCE = re.compile(
     r"\b(?:an?|one) (?:senior |government |party |company |industry |unnamed |anonymous )?"
     r"(?:source|insider|official|aide|observer|person) (?:said|told|says|who|familiar|close)\b|"
     r"\bwidely (?:seen|regarded|believed|expected|thought)\b|\bis seen by many\b|"
-    r"\bthere are (?:fears|concerns|worries|suggestions|claims)\b",
+    r"\bthere are (?:fears|concerns|worries|suggestions|claims)\b|"
+    r"\b(?:some|many|others|few) (?:expect|reckon|hope|predict|question)\b|"
+    r"\b(?:[a-z]+(?:ers|ists|ants|ents|ors|ians|ees)|people|folk|locals|residents|neighbours|"
+    r"neighbors|fans|parents|voters|staff|experts|scientists)\s+(?:say|said|claim|claimed|fear|"
+    r"feared|believe|believed|warn|warned|argue|argued|agree|insist|reckon|suspect|expect|"
+    r"worry|complain|complained)\b",
     _I,
 )
 #: After a vague-sounding source, these make it a checkable one ("critics such as Ana Ruiz").
@@ -104,11 +127,12 @@ SPECULATION = re.compile(
     r"\b(?:is|are|was|were|seems|looks|appears) (?:widely )?(?:expected|likely|set|poised|bound|"
     r"sure|unlikely|tipped|projected|forecast|predicted|destined|certain) to\b|"
     r"\b(?:likely|probably|perhaps|possibly|presumably|in all likelihood|almost certainly)\b|"
-    r"\bcould (?:well |soon |easily |yet )?(?:be|become|lead|spark|trigger|mean|see|prove|face|"
-    r"cost|push|force|threaten|open|end|hit|change|signal|deepen|reshape|derail|doom)\b|"
+    r"\bcould (?:well |soon |easily |yet |still )?(?!not\b|n't\b)[a-z]+\b|"
     r"\bmight\b|\bmay (?:well |soon |yet )?(?:be|become|lead|prove|spark|signal|mean|face|see|"
     r"cost|have|end|never|not)\b|\b(?:predict(?:s|ed)?|forecasts?|anticipates?)\b|"
-    r"\bsure to\b|\b(?:seems?|appears?) (?:to|set|likely|poised|headed)\b|"
+    r"\bsure to\b|\b(?:seems?|appears?)\b|"
+    r"\b(?:fears?|feared|expects?|believes?|betting|bets?|predicts?|reckons?) (?:that )?"
+    r"[\w ,]{0,50}?\b(?:will|would|could)\b|"
     r"\b(?:hints? at|paves? the way|sets? the stage|a prelude to|on course for|headed for)\b|"
     r"\bin the (?:coming|next) (?:days|weeks|months|years)\b|"
     r"\bif\b[^,]{3,60},\s*\w+ (?:will|would)",
@@ -118,7 +142,9 @@ ATTRIBUTION = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|asked|wrote|writes|described|describing|called|"
     r"calling|insisted|insists|stated|states|explained|warned|warns|argued|argues|according to|"
     r"declared|announced|tweeted|posted|claimed|claims|replied|recalled|noted|notes|urged|vowed|"
-    r"promised|promising|pledged|admitted|conceded|boasted|joked|quipped|responded|confirmed)\b",
+    r"promised|promising|pledged|admitted|conceded|boasted|joked|quipped|responded|confirmed|"
+    r"calls|fumed|raged|condemns?|condemned|dismissed|slammed|hit back|praised|hailed|"
+    r"branded|dubbed|labelled|labeled|labels|described as|as saying|in a statement)\b",
     _I,
 )
 AUTHORITY = re.compile(
@@ -132,16 +158,21 @@ AUTHORITY = re.compile(
     r"historian|scholar|engineer|surgeon|epidemiologist)s?\b|"
     r"\bas (?:any|every) (?:doctor|expert|economist|scientist|teacher|engineer) (?:will|would|can) "
     r"tell you\b|\b(?:nine|eight|\d+) (?:out of|in) (?:ten|10) (?:doctors|experts|dentists|"
-    r"economists|scientists)\b",
+    r"economists|scientists)\b|"
+    r"\ba (?:man|woman|person) of (?:his|her|their) (?:experience|standing|stature|calibre)\b|"
+    r"\bwho (?:has )?spent (?:\w+ ){1,2}(?:years|decades) (?:at the top|"
+    r"in the)\b",
     _I,
 )
 FLAG_WAVING = re.compile(
     r"\b(?:our|this) (?:great |proud |beloved |glorious )?(?:nation|country|homeland|motherland|"
     r"fatherland|flag)\b|\bpatriot(?:s|ic|ism)?\b|\bnational (?:pride|greatness|honou?r|glory|"
-    r"spirit|renewal|revival|destiny|resurgence)\b|\b(?:greatest|finest|proudest) (?:nation|"
+    r"spirit|renewal|revival|destiny|resurgence)\b|\bwhat (?:the |our )?[A-Z]\w+ deserves\b|"
+    r"\b(?:our|this) (?:proud |great )?(?:town|city|community|region)\b|"
+    r"\b(?:greatest|finest|proudest) (?:nation|"
     r"country|people)\b|\b(?:comeback|resurgence|rebirth|reawakening) of (?:the |our )?(?:nation|"
     r"country|[A-Z]\w+)\b|\b[A-Z]\w+[’']s comeback\b|\bpride in (?:the |our )?(?:nation|country|"
-    r"flag)\b|\bnostalgia for national\b|\b(?:true|real) (?:Americans|Britons|patriots)\b|"
+    r"flag)\b|\b(?:true|real) (?:Americans|Britons|patriots)\b|"
     r"\bthe (?:American|British|Japanese|French|German|Scottish|Irish|Canadian|Australian) "
     r"people (?:deserve|demand|want|will not)\b|\bfor (?:king|queen) and country\b",
     _I,
@@ -150,13 +181,14 @@ CERTAINTY = re.compile(
     r"\b(?:clearly|obviously|undeniably|undoubtedly|unquestionably|of course|without (?:a )?doubt|"
     r"no doubt|surely|plainly|simply put|the truth is|the fact is|make no mistake|in truth|"
     r"there is no question|there is no denying|let(?:'s|’s| us) be (?:clear|honest)|"
-    r"it is (?:clear|obvious|undeniable|plain|evident) that|everyone knows|nobody can deny|"
+    r"it (?:is|was) (?:clear|obvious|undeniable|plain|evident) (?:that|from)|"
+    r"everyone knows|nobody can deny|"
     r"the reality is|frankly|in reality)\b",
     _I,
 )
 MUST = re.compile(
-    r"\b(?:must|should|ought to|needs? to|has to|have to|cannot afford|it is time (?:for|to)|"
-    r"it's time (?:for|to)|it’s time (?:for|to))\b",
+    r"\b(?:must|should|ought to|needs? to|has to|have to|cannot afford|it is time|"
+    r"it's time|it’s time)\b",
     _I,
 )
 EVALUATIVE = re.compile(
@@ -170,8 +202,7 @@ EVALUATIVE = re.compile(
         "historic unprecedented exactly nothing merely simply only just genuine real "
         "deserve deserves deserved betrayal scandal scandalous outrageous disgrace "
         "laughable insulting tone-deaf short-sighted shortsighted cowardly heroic brave "
-        "fiasco farce charade sham debacle nightmare catastrophe catastrophic chaos chaotic "
-        "ambition confidence charisma hawkishness assertive feels product"
+        "ambition confidence charisma assertive feels product much-needed"
     )
     + r")\b",
     _I,
@@ -190,7 +221,9 @@ LOADED_WORDS = frozenset(
         "kowtowing bowed caved snubbed humiliating humiliated crushing crushed "
         "thrashed routed landslide resurgence geopolitical ripple rattle rattled "
         "nightmare catastrophic disastrous chaos chaotic fiasco debacle farce sham "
-        "charade scandal outrage outrageous outraged furious fury ire wrath"
+        "charade scandal outrage outrageous outraged furious fury ire wrath rotting rot "
+        "damning grumble grumbles grumbling glossy dramatic hawkishness spin stunt ploy "
+        "cronyism gridlock misery shameful crumbling rusting decrepit"
     ).split()
 )
 LABEL_NOUNS = re.compile(
@@ -201,13 +234,14 @@ LABEL_NOUNS = re.compile(
     r"firebrand|dealmaker|kingmaker|tyrant|dictator|autocrat|despot|crook|liar|clown|"
     r"rabble-rousers?|freeloaders?|scroungers?|illegals|invaders?|hordes?|jihadists?|"
     r"ringleaders?|mouthpiece|stooges?|cheerleaders?|naysayers|doom-mongers|nanny state|"
+    r"pen-pushers?|penny-pinchers?|busybod(?:y|ies)|fat-cat \w+|"
     r"red tape|woke (?:\w+)|career politicians?|tax-and-spend (?:\w+)|bleeding hearts?)\b",
     _I,
 )
 LABEL_PHRASE = re.compile(
     r"\bso-called (?:[\w-]+ ){0,2}[\w-]+|\b(?:radical|far-left|far-right|hard-left|hard-right|"
     r"ultra-left|ultra-right|extremist|leftist|right-wing|left-wing|loony|crooked|corrupt|"
-    r"militant|rogue|pro-\w+|anti-\w+|populist|nationalist|hawkish|reformist|decisive)\s+"
+    r"militant|rogue|populist|nationalist|hawkish|reformist|decisive|embattled|greedy)\s+"
     r"(?:[\w-]+)",
     _I,
 )
@@ -217,8 +251,21 @@ HEADLINE_VERBS = re.compile(
     r"shock|shocking|triumph|victory|disaster|scandal|bold|era|comeback|why|how|must|should|"
     r"will|could|bets?|gambles?|doubles down|takes aim|rises?|falls?|ends?|secures?|"
     r"becomes?|became|clash(?:es)?|battles?|fight|war|storm|blow|boost|slump|bonanza|revolt|"
-    r"betray\w*|finally|at last|again|new|statement of intent|priorities|direction)\b",
+    r"betray\w*|finally|at last|game changer|game-changer|shame|misery|neglect)\b",
     _I,
+)
+
+
+#: Emotive words that news uses as plain report verbs or names of feelings people state.
+NEUTRAL_IN_NEWS = frozenset(
+    "praised praise praises condemn condemns condemned honor honour honest honestly loyalty "
+    "fear fears feared proud ambitious dissatisfaction warmly congratulated concern concerns "
+    "worried hope hopes hoped sensitive support supported".split()
+)
+#: A run of three or more capitalised words introduced as a name for something.
+TITLED_NAME = re.compile(
+    r"\b(?:what (?:she|he|they|it|we) (?:calls?|called)|dubbed|branded|billed as|under the banner)"
+    r" (?:a |an |the )?[“\"]?((?:[A-Z][\w-]+ (?:and |of |for |the |to )?){2,}[A-Z][\w-]+)"
 )
 
 

@@ -19,7 +19,7 @@ from annotations.framing.suggesting import cues
 from annotations.framing.suggesting.reading import Reading
 from annotations.framing.suggesting.reading import Unit
 
-__all__ = ["Candidate", "find_candidates"]
+__all__ = ["Candidate", "advert_paragraphs", "find_candidates"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 _TITLE_WORD = re.compile(r"[A-Z][\w’'-]*")
@@ -54,16 +54,33 @@ def _edge(reading: Reading, unit: Unit) -> bool:
     return unit.paragraph <= 1 or unit.paragraph >= last - 1
 
 
-def _promotional(reading: Reading, unit: Unit, document: int) -> Iterator[Candidate]:
+def advert_paragraphs(reading: Reading) -> frozenset[int]:
+    """Return the paragraphs labelled as an advertisement, and the one after a bare label."""
+    found: set[int] = set()
+    for number, (start, end) in enumerate(reading.paragraph_spans):
+        if cues.AD_LABEL.match(reading.text[start:end]):
+            found.add(number)
+            if len(reading.text[start:end].split()) <= 3:
+                found.add(number + 1)
+    return frozenset(found)
+
+
+def _promotional(
+    reading: Reading, unit: Unit, document: int, adverts: frozenset[int]
+) -> Iterator[Candidate]:
     text = reading.text[unit.start : unit.end]
-    action = cues.CALL_TO_ACTION.search(text)
+    if unit.paragraph in adverts:
+        reason = "promotional: part of a block labelled as an advertisement, not news"
+        yield Candidate(document, unit.start, unit.end, "promotional", reason, 0.9, True)
+        return
+    action = cues.CALL_TO_ACTION.search(text) or cues.CALL_ANYWHERE.search(text)
     price = cues.PRICE.search(text)
     offers = list(cues.OFFER.finditer(text))
     if not (action or price or len(offers) >= 2):
         return
     edge = _edge(reading, unit)
     score = 1.0 * bool(action) + 0.8 * bool(price) + 0.6 * min(len(offers), 2) + 0.4 * edge
-    if score < 1.8:
+    if score < 1.4 or (score < 1.8 and not edge):
         return
     parts = []
     if action:
@@ -97,8 +114,6 @@ def _quoted_slogan(reading: Reading, start: int, end: int) -> tuple[float, str] 
         return 0.8, "slogan: a short capitalised phrase repeated in the article"
     if imperative and repeated:
         return 0.75, "slogan: a short imperative phrase repeated in the article"
-    if imperative and words[0].casefold() in ("never", "always", "make", "take", "keep"):
-        return 0.6, "slogan: a short imperative promise set apart in quotation marks"
     return None
 
 
@@ -118,10 +133,18 @@ def _slogans(reading: Reading, unit: Unit, document: int) -> Iterator[Candidate]
             continue
         reason = f"slogan: '{match.group()}' follows a well-known campaign motto pattern"
         yield Candidate(document, start, end, "slogan", reason, 0.8, False)
+    for match in cues.TITLED_NAME.finditer(piece):
+        start, end = unit.start + match.start(1), unit.start + match.end(1)
+        reason = f"slogan: '{match.group(1)}' is a catchphrase the article presents as a name"
+        yield Candidate(document, start, end, "slogan", reason, 0.6, False)
     words = _WORD.findall(piece)
-    if len(words) <= 6 and piece.rstrip().endswith("!"):
-        reason = "slogan: a short exclamation set apart, made to be remembered"
-        yield Candidate(document, unit.start, unit.end, "slogan", reason, 0.7, False)
+    content = [w for w in words if w.casefold() not in _SMALL]
+    if 2 <= len(words) <= 6 and (
+        piece.rstrip().endswith("!") or all(_TITLE_WORD.fullmatch(w) for w in content)
+    ):
+        if not cues.CALL_TO_ACTION.search(piece) and unit.kind == "prose":
+            reason = "slogan: a short capitalised or exclaimed phrase standing alone, made to stick"
+            yield Candidate(document, unit.start, unit.end, "slogan", reason, 0.7, False)
 
 
 def _vague_sources(reading: Reading, unit: Unit, document: int) -> Iterator[Candidate]:
@@ -133,7 +156,7 @@ def _vague_sources(reading: Reading, unit: Unit, document: int) -> Iterator[Cand
         if cues.VAGUE_SOURCE_NAMED.match(piece[match.end() : match.end() + 30]):
             continue
         reason = f"vague source: '{match.group()}' names no one you could check"
-        yield Candidate(document, start, end, "vague-source", reason, 0.8, False)
+        yield Candidate(document, start, end, "vague-source", reason, 0.85, False)
 
 
 def _outside_quotes(reading: Reading, unit: Unit) -> str:
@@ -149,7 +172,8 @@ def _speculation(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
     found = [m.group() for m in cues.SPECULATION.finditer(own)]
     if not found:
         return
-    score = min(0.55 + 0.15 * (len(found) - 1), 0.9)
+    # A forecast credited to someone named is reported, not made by the article.
+    score = min(0.6 + 0.1 * (len(found) - 1), 0.85) - 0.15 * bool(cues.ATTRIBUTION.search(own))
     reason = f"speculation: '{found[0]}' is a guess about what will happen, not a fact"
     yield Candidate(document, unit.start, unit.end, "speculation", reason, score, True)
 
@@ -160,7 +184,7 @@ def _opinion(own: str, unit: Unit, document: int, emotive: int) -> Iterator[Cand
     certainty = cues.CERTAINTY.search(own)
     must = cues.MUST.search(own)
     evaluative = [m.group() for m in cues.EVALUATIVE.finditer(own)]
-    score = 0.6 * bool(certainty) + 0.5 * bool(must) + 0.3 * len(evaluative) + 0.15 * emotive
+    score = 0.6 * bool(certainty) + 0.6 * bool(must) + 0.3 * len(evaluative) + 0.1 * emotive
     if score < 0.6:
         return
     if certainty:
@@ -170,9 +194,8 @@ def _opinion(own: str, unit: Unit, document: int, emotive: int) -> Iterator[Cand
     else:
         why = f"judging words ('{', '.join(evaluative[:2])}')"
     reason = f"opinion as fact: {why}, with no one named as holding that view"
-    yield Candidate(
-        document, unit.start, unit.end, "opinion-as-fact", reason, min(score, 0.9), True
-    )
+    score = min(score, 0.7)
+    yield Candidate(document, unit.start, unit.end, "opinion-as-fact", reason, score, True)
 
 
 def _loaded(reading: Reading, own: str, unit: Unit, document: int) -> tuple[list[Candidate], int]:
@@ -182,9 +205,9 @@ def _loaded(reading: Reading, own: str, unit: Unit, document: int) -> tuple[list
         word = match.group().casefold().replace("’", "'")
         valence = emotive.get(word)
         listed = word in cues.LOADED_WORDS
-        if valence is None and not listed:
+        if word in cues.NEUTRAL_IN_NEWS or not (listed or abs(valence or 0) >= 2.4):
             continue
-        score = max(abs(valence or 0) / 4, 0.75 if listed else 0)
+        score = min(max(abs(valence or 0) / 4, 0.8 if listed else 0), 0.85)
         feeling = (
             "stirs strong feeling"
             if valence is None
@@ -201,13 +224,19 @@ def _labels(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
         for match in pattern.finditer(own):
             start, end = unit.start + match.start(), unit.start + match.end()
             reason = f"label: '{match.group()}' puts a name on people that judges them"
-            yield Candidate(document, start, end, "labelling", reason, 0.7, False)
+            yield Candidate(document, start, end, "labelling", reason, 0.8, False)
 
 
-def _quotes(reading: Reading, unit: Unit, own: str, document: int) -> Iterator[Candidate]:
-    quotes = reading.quotes_in(unit.start, unit.end)
+def _quotes(reading: Reading, paragraph: int, document: int) -> Iterator[Candidate]:
+    """Propose the quotations of a paragraph that credits a speaker outside its quotations."""
+    start, end = reading.paragraph_spans[paragraph]
+    quotes = reading.quotes_in(start, end)
     if not quotes:
         return
+    own = reading.text[start:end]
+    for q_start, q_end in quotes:
+        a, b = q_start - start, q_end - start
+        own = own[:a] + " " * (b - a) + own[b:]
     speech = cues.ATTRIBUTION.search(own)
     colon = ":" in own
     if not (speech or colon):
@@ -216,9 +245,11 @@ def _quotes(reading: Reading, unit: Unit, own: str, document: int) -> Iterator[C
         words = len(_WORD.findall(reading.text[q_start:q_end]))
         if speech is None and words < 4:
             continue
+        if cues.SLOGAN_CUE.search(reading.text[max(start, q_start - 40) : q_start]):
+            continue
         verb = f"'{speech.group()}'" if speech else "a colon"
         reason = f"attributed quote: the speaker's own words, credited with {verb}"
-        score = 0.85 if speech else 0.65
+        score = 0.9 if speech else 0.7
         yield Candidate(document, q_start, q_end, "attributed-quote", reason, score, False)
 
 
@@ -228,7 +259,7 @@ def _authority(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
         reason = (
             f"appeal to authority: '{match.group()}' asks you to believe because of who says it"
         )
-        yield Candidate(document, unit.start, unit.end, "appeal-to-authority", reason, 0.7, True)
+        yield Candidate(document, unit.start, unit.end, "appeal-to-authority", reason, 0.65, True)
 
 
 def _flag_waving(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
@@ -256,20 +287,23 @@ def _headline(reading: Reading, unit: Unit, document: int) -> Iterator[Candidate
     first = unit.paragraph == 0
     what = "headline" if first else "subheading"
     reason = f"{what} framing: {', '.join(signals[:2])} steers how you read what follows"
-    score = min(0.55 + 0.15 * len(signals) + 0.1 * first, 0.95)
+    score = min(0.6 + 0.1 * len(signals) + 0.1 * first, 0.95)
     yield Candidate(document, unit.start, unit.end, "headline-framing", reason, score, True)
 
 
 def find_candidates(reading: Reading, document: int) -> list[Candidate]:
     """Return every single-document candidate of ``reading`` (document index ``document``)."""
     found: list[Candidate] = []
+    adverts = advert_paragraphs(reading)
+    for paragraph in range(len(reading.paragraph_spans)):
+        found.extend(_quotes(reading, paragraph, document))
     for unit in reading.units:
         if unit.kind == "heading":
             found.extend(_headline(reading, unit, document))
             found.extend(_slogans(reading, unit, document))
             continue
         own = _outside_quotes(reading, unit)
-        found.extend(_promotional(reading, unit, document))
+        found.extend(_promotional(reading, unit, document, adverts))
         found.extend(_slogans(reading, unit, document))
         found.extend(_vague_sources(reading, unit, document))
         loaded, emotive = _loaded(reading, own, unit, document)
@@ -277,7 +311,6 @@ def find_candidates(reading: Reading, document: int) -> list[Candidate]:
         found.extend(_labels(own, unit, document))
         found.extend(_speculation(own, unit, document))
         found.extend(_opinion(own, unit, document, emotive))
-        found.extend(_quotes(reading, unit, own, document))
         found.extend(_authority(own, unit, document))
         found.extend(_flag_waving(own, unit, document))
     return found

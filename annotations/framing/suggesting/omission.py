@@ -20,6 +20,7 @@ __all__ = ["facts_missing", "find_omissions"]
 
 _NUMBER = re.compile(r"[$€£¥]?\d[\d,.]*\d?(?:\s?(?:%|percent|per cent|billion|million|bn))?")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s(?:of\s|and\s|the\s)?[A-Z][\w’'-]+)*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _STOP_NAMES = frozenset(
     "The A An And But In On At For Of To It He She They We I His Her Their This That These "
     "Those Yet So As If When While After Before Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday "
@@ -54,6 +55,19 @@ def facts_missing(sentence: str, other: str) -> tuple[list[str], list[str]]:
     return numbers, names
 
 
+def _weight(numbers: list[str], names: list[str]) -> float:
+    """Weigh missing facts: an amount or count 2, a name 1, a bare year 0.5 (background)."""
+    years = sum(1 for n in numbers if _YEAR.fullmatch(n))
+    return 2 * (len(numbers) - years) + 0.5 * years + len(names)
+
+
+def _boilerplate(reading: Reading, paragraph: int) -> bool:
+    """Return whether a paragraph is a press release's "About <name>" footer."""
+    start, end = reading.paragraph_spans[paragraph]
+    first_line = reading.text[start:end].split("\n", 1)[0]
+    return first_line.startswith("About ") and len(first_line.split()) <= 5
+
+
 def _side(
     reading: Reading, other: Reading, only: tuple[Span, ...], document: int, label: str
 ) -> list[Candidate]:
@@ -66,17 +80,20 @@ def _side(
     for unit in units:
         while index < len(spans) and spans[index][1] <= unit.start:
             index += 1
-        if index >= len(spans) or spans[index][0] >= unit.end:
+        alone = index < len(spans) and spans[index][0] < unit.end
+        if _boilerplate(reading, unit.paragraph):
             continue
         numbers, names = facts_missing(reading.text[unit.start : unit.end], other_text)
-        if not numbers and len(names) < 2:
+        weight = _weight(numbers, names)
+        # A sentence the other article matches needs a missing amount to count.
+        if weight < 2 or (not alone and weight - len(names) < 2):
             continue
         shown = [f"'{fact}'" for fact in (numbers + names)[:3]]
         reason = (
             f"only in {label}: {', '.join(shown)}; {other_label} does not report this, "
             "so compare what each article chose to tell"
         )
-        score = min(0.5 + 0.1 * (len(numbers) * 2 + len(names)), 0.9)
+        score = min(0.5 + 0.05 * weight + 0.05 * alone, 0.75)
         found.append(
             Candidate(document, unit.start, unit.end, "selective-emphasis", reason, score, True)
         )
