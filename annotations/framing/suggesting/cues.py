@@ -139,7 +139,7 @@ SPECULATION = re.compile(
     _I,
 )
 ATTRIBUTION = re.compile(
-    r"\b(?:said|says|say|told|tells|added|adds|asked|wrote|writes|described|describing|called|"
+    r"(?<![-\w])(?:said|says|say|told|tells|added|adds|asked|wrote|writes|described|describing|called|"
     r"calling|insisted|insists|stated|states|explained|warned|warns|argued|argues|according to|"
     r"declared|announced|tweeted|posted|claimed|claims|replied|recalled|noted|notes|urged|vowed|"
     r"promised|promising|pledged|admitted|conceded|boasted|joked|quipped|responded|confirmed|"
@@ -239,7 +239,7 @@ LABEL_NOUNS = re.compile(
     _I,
 )
 LABEL_PHRASE = re.compile(
-    r"\bso-called (?:[\w-]+ ){0,2}[\w-]+|\b(?:radical|far-left|far-right|hard-left|hard-right|"
+    r"\bso-called [\w-]+|\b(?:radical|far-left|far-right|hard-left|hard-right|"
     r"ultra-left|ultra-right|extremist|leftist|right-wing|left-wing|loony|crooked|corrupt|"
     r"militant|rogue|populist|nationalist|hawkish|reformist|decisive|embattled|greedy)\s+"
     r"(?:[\w-]+)",

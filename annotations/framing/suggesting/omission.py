@@ -18,7 +18,7 @@ from annotations.records import Span
 
 __all__ = ["facts_missing", "find_omissions"]
 
-_NUMBER = re.compile(r"[$€£¥]?\d[\d,.]*\d?(?:\s?(?:%|percent|per cent|billion|million|bn))?")
+_NUMBER = re.compile(r"[$€£¥]?\d(?:[\d,.]*\d)?(?:\s?(?:%|percent|per cent|billion|million|bn))?")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s(?:of\s|and\s|the\s)?[A-Z][\w’'-]+)*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _STOP_NAMES = frozenset(

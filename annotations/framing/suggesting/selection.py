@@ -2,11 +2,11 @@
 
 Candidates of one device that overlap are merged into the surest one. The rest are taken in
 order of rank (the score, plus a bonus for the devices a teacher most wants found: a
-headline, a promotion, a slogan, an omitted fact) while the comparison stays within ``PER_THOUSAND_WORDS``
-suggestions per 1,000 words of all its documents together, and each document within
-``MAX_COVERAGE`` of its text highlighted (overlaps counted twice, so the true share is
-lower). A sentence that sells something is not also proposed as an omission: the promotion
-is the point.
+headline, a promotion, a slogan, an omitted fact) while the comparison stays within
+``PER_THOUSAND_WORDS`` suggestions per 1,000 words of all its documents together, and each
+document within ``MAX_COVERAGE`` of its text highlighted (overlaps counted twice, so the
+true share is lower). A sentence that sells something is not also proposed as an omission:
+the promotion is the point.
 """
 
 from __future__ import annotations
