@@ -8,8 +8,12 @@ lexicon (``emotive.tsv``, MIT licence, see its header).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
 
 __all__ = [
     "ATTRIBUTION",
@@ -19,6 +23,7 @@ __all__ = [
     "CALL_TO_ACTION",
     "NEUTRAL_IN_NEWS",
     "TITLED_NAME",
+    "Cue",
     "CERTAINTY",
     "EVALUATIVE",
     "FLAG_WAVING",
@@ -40,18 +45,97 @@ __all__ = [
 _I = re.IGNORECASE
 
 
+def _required(items: Any) -> frozenset[str] | None:
+    """Return strings one of which every match of a parsed pattern contains (None: unknown).
+
+    Walks the tree of :mod:`re`'s own parser: a run of literal characters is required; so is
+    a group or a repeat of at least one, through what it requires; an alternation requires
+    one of what its branches require. Of the requirements of a sequence, the most selective
+    (longest shortest string) is kept.
+    """
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            options.append(frozenset(["".join(run).lower()]))
+            run.clear()
+
+    for op, value in items:
+        if op is _c.LITERAL:
+            run.append(chr(value))
+            continue
+        close()
+        found: frozenset[str] | None = None
+        if op is _c.SUBPATTERN:
+            found = _required(value[-1])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and value[0] >= 1:
+            found = _required(value[2])
+        elif op is _c.BRANCH:
+            branches = [_required(branch) for branch in value[1]]
+            if all(branch is not None for branch in branches):
+                found = frozenset().union(*(b for b in branches if b is not None))
+        if found:
+            options.append(found)
+    close()
+    if not options:
+        return None
+    return max(options, key=lambda option: (min(map(len, option)), -len(option)))
+
+
+class Cue:
+    """A compiled pattern that first checks, cheaply, that the text could match at all.
+
+    Python's ``re`` tries every alternative of a long word list at every position of a
+    text, and most sentences hold none of a pattern's words. :func:`_required` finds, from
+    the pattern's parse tree, strings one of which any match contains; a text (lower-cased)
+    that holds none of them is not searched. Only correctness-preserving: a pattern whose
+    requirement cannot be read is always searched.
+    """
+
+    __slots__ = ("_tokens", "pattern")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.pattern = re.compile(source, flags)
+        try:
+            required = _required(_parser.parse(source, flags))
+        except (AttributeError, TypeError, ValueError):
+            required = None
+        self._tokens = tuple(sorted(required, key=len)) if required else ("",)
+
+    def possible(self, text: str) -> bool:
+        """Return whether ``text`` holds a literal run of the pattern (else it cannot match)."""
+        lowered = text.lower()
+        for token in self._tokens:
+            if token in lowered:
+                return True
+        return False
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """Return the first match in ``text``, or None."""
+        return self.pattern.search(text) if self.possible(text) else None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """Return a match at the start of ``text``, or None."""
+        return self.pattern.match(text) if self.possible(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Return every match in ``text``."""
+        return self.pattern.finditer(text) if self.possible(text) else iter(())
+
+
 def _words(text: str) -> str:
     return "|".join(sorted(text.split(), key=len, reverse=True))
 
 
-CALL_TO_ACTION = re.compile(
+CALL_TO_ACTION = Cue(
     r"^\W*(?:join|subscribe|sign up|buy|shop|order|download|get|try|claim|register|book now|"
     r"visit|click|call now|use (?:the )?code|grab|save \d|start your|don't miss|do not miss|"
     r"unlock|upgrade|follow us|advertisement|sponsored|learn more|discover|enter)\b",
     _I,
 )
 #: A call to action anywhere in a sentence, or a web address to go to.
-CALL_ANYWHERE = re.compile(
+CALL_ANYWHERE = Cue(
     r"\b(?:find out more|learn more|register (?:your interest|now|today|for)|sign up|"
     r"book (?:a|your) \w+ (?:today|now)|order (?:today|now)|buy (?:now|today)|shop now|"
     r"subscribe (?:today|now)|download (?:the|our) app)\b|"
@@ -59,7 +143,7 @@ CALL_ANYWHERE = re.compile(
     _I,
 )
 #: A line that labels what follows as an advertisement.
-AD_LABEL = re.compile(
+AD_LABEL = Cue(
     r"^\W*(?:advertisement|advertising|sponsored(?: content| post)?|promoted|partner content|"
     r"paid (?:content|post|partnership)|ad|from our partners)\b",
     _I,
@@ -69,7 +153,7 @@ PRICE = re.compile(
     r"pounds)\b|\bper (?:month|year|week)\b|/mo\b|\b\d+\s?% off\b",
     _I,
 )
-OFFER = re.compile(
+OFFER = Cue(
     r"\bfree (?:for \d+|trial|shipping|delivery|gift)|\b\d+[- ]day (?:free )?trial|\bpremium\b|"
     r"\bdiscount(?:ed|s)?\b|\bpromo(?:tion(?:al)?)? code|\blimited[- ]time|\bspecial offer|"
     r"\bexclusive (?:offer|deal|access)|\bcoupon|\bsubscri(?:be|ption)|\bnewsletter|"
@@ -79,12 +163,12 @@ OFFER = re.compile(
     r"\bwhile stocks last|\bbest[- ]selling|\bshop (?:now|the)|\btrading community|\bmembers get",
     _I,
 )
-SLOGAN_CUE = re.compile(
+SLOGAN_CUE = Cue(
     r"\b(?:slogan|motto|catchphrase|chant(?:ed|ing)?|rallying cry|tagline|battle cry|banner of|"
     r"mantra|refrain|campaign(?:ed)? (?:on|under|with))\b",
     _I,
 )
-SLOGAN_FAMILY = re.compile(
+SLOGAN_FAMILY = Cue(
     r"\b(?:Make|Keep|Put) (?:[A-Z][\w’'-]+ ){1,2}(?:Great|Strong|Safe|First|Proud)(?: Again)?\b|"
     r"\b(?:Take Back|Build Back|Get [A-Z]\w+ Done|[A-Z][\w-]+ First)\b(?: [A-Z]\w+)?",
 )
@@ -93,7 +177,7 @@ _VAGUE_WHO = (
     r"investors|insiders|pundits|skeptics|sceptics|opponents|detractors|supporters|"
     r"people familiar with [\w ]{1,40}?|those close to [\w ]{1,30}?|sources close to [\w ]{1,30}?)"
 )
-VAGUE_SOURCE = re.compile(
+VAGUE_SOURCE = Cue(
     r"\b(?:some|many|several|most|a few|a number of|certain|other|numerous|countless|"
     r"some of the)\s+"
     r"(?:analysts|experts|critics|observers|commentators|economists|officials|insiders|sources|"
@@ -121,8 +205,8 @@ VAGUE_SOURCE = re.compile(
     _I,
 )
 #: After a vague-sounding source, these make it a checkable one ("critics such as Ana Ruiz").
-VAGUE_SOURCE_NAMED = re.compile(r"^,?\s+(?:at|from|such as|including|like|led by|of the) [A-Z]")
-SPECULATION = re.compile(
+VAGUE_SOURCE_NAMED = Cue(r"^,?\s+(?:at|from|such as|including|like|led by|of the) [A-Z]")
+SPECULATION = Cue(
     r"\b(?:will|would|could|may|might) (?:likely|probably|soon|eventually|almost certainly)\b|"
     r"\b(?:is|are|was|were|seems|looks|appears) (?:widely )?(?:expected|likely|set|poised|bound|"
     r"sure|unlikely|tipped|projected|forecast|predicted|destined|certain) to\b|"
@@ -138,7 +222,7 @@ SPECULATION = re.compile(
     r"\bif\b[^,]{3,60},\s*\w+ (?:will|would)",
     _I,
 )
-ATTRIBUTION = re.compile(
+ATTRIBUTION = Cue(
     r"(?<![-\w])(?:said|says|say|told|tells|added|adds|asked|wrote|writes|described|describing|called|"
     r"calling|insisted|insists|stated|states|explained|warned|warns|argued|argues|according to|"
     r"declared|announced|tweeted|posted|claimed|claims|replied|recalled|noted|notes|urged|vowed|"
@@ -147,7 +231,7 @@ ATTRIBUTION = re.compile(
     r"branded|dubbed|labelled|labeled|labels|described as|as saying|in a statement)\b",
     _I,
 )
-AUTHORITY = re.compile(
+AUTHORITY = Cue(
     r"\b(?:experts|scientists|doctors|economists|researchers|scholars|specialists|historians)\s+"
     r"(?:all |widely |overwhelmingly )?(?:agree|have shown|confirm|know|recommend|are clear|"
     r"are unanimous)\b|\b(?:studies|research|science|the science|the data|the evidence)\s+"
@@ -164,7 +248,7 @@ AUTHORITY = re.compile(
     r"in the)\b",
     _I,
 )
-FLAG_WAVING = re.compile(
+FLAG_WAVING = Cue(
     r"\b(?:our|this) (?:great |proud |beloved |glorious )?(?:nation|country|homeland|motherland|"
     r"fatherland|flag)\b|\bpatriot(?:s|ic|ism)?\b|\bnational (?:pride|greatness|honou?r|glory|"
     r"spirit|renewal|revival|destiny|resurgence)\b|\bwhat (?:the |our )?[A-Z]\w+ deserves\b|"
@@ -177,7 +261,7 @@ FLAG_WAVING = re.compile(
     r"people (?:deserve|demand|want|will not)\b|\bfor (?:king|queen) and country\b",
     _I,
 )
-CERTAINTY = re.compile(
+CERTAINTY = Cue(
     r"\b(?:clearly|obviously|undeniably|undoubtedly|unquestionably|of course|without (?:a )?doubt|"
     r"no doubt|surely|plainly|simply put|the truth is|the fact is|make no mistake|in truth|"
     r"there is no question|there is no denying|let(?:'s|’s| us) be (?:clear|honest)|"
@@ -186,12 +270,12 @@ CERTAINTY = re.compile(
     r"the reality is|frankly|in reality)\b",
     _I,
 )
-MUST = re.compile(
+MUST = Cue(
     r"\b(?:must|should|ought to|needs? to|has to|have to|cannot afford|it is time|"
     r"it's time|it’s time)\b",
     _I,
 )
-EVALUATIVE = re.compile(
+EVALUATIVE = Cue(
     r"\b(?:"
     + _words(
         "failed failing failure disastrous brilliant shameful reckless foolish absurd "
@@ -226,7 +310,7 @@ LOADED_WORDS = frozenset(
         "cronyism gridlock misery shameful crumbling rusting decrepit"
     ).split()
 )
-LABEL_NOUNS = re.compile(
+LABEL_NOUNS = Cue(
     r"\b(?:regime|thugs?|mob|cronies|elites?|extremists?|radicals?|zealots?|fanatics?|puppets?|"
     r"lackeys?|apologists?|hardliners?|hawks?|snowflakes?|globalists?|bureaucrats|fat cats?|"
     r"do-gooders|troublemakers|agitators|yes-men|henchmen|propagandists?|ideologues?|"
@@ -238,14 +322,14 @@ LABEL_NOUNS = re.compile(
     r"red tape|woke (?:\w+)|career politicians?|tax-and-spend (?:\w+)|bleeding hearts?)\b",
     _I,
 )
-LABEL_PHRASE = re.compile(
+LABEL_PHRASE = Cue(
     r"\bso-called [\w-]+|\b(?:radical|far-left|far-right|hard-left|hard-right|"
     r"ultra-left|ultra-right|extremist|leftist|right-wing|left-wing|loony|crooked|corrupt|"
     r"militant|rogue|populist|nationalist|hawkish|reformist|decisive|embattled|greedy)\s+"
     r"(?:[\w-]+)",
     _I,
 )
-HEADLINE_VERBS = re.compile(
+HEADLINE_VERBS = Cue(
     r"\b(?:signals?|slams?|vows?|warns?|hails?|blasts?|faces?|fails?|wins?|loses?|sparks?|"
     r"threatens?|rejects?|backs?|defies?|surges?|soars?|plunges?|crisis|chaos|fury|outrage|row|"
     r"shock|shocking|triumph|victory|disaster|scandal|bold|era|comeback|why|how|must|should|"
@@ -263,7 +347,7 @@ NEUTRAL_IN_NEWS = frozenset(
     "worried hope hopes hoped sensitive support supported".split()
 )
 #: A run of three or more capitalised words introduced as a name for something.
-TITLED_NAME = re.compile(
+TITLED_NAME = Cue(
     r"\b(?:what (?:she|he|they|it|we) (?:calls?|called)|dubbed|branded|billed as|under the banner)"
     r" (?:a |an |the )?[“\"]?((?:[A-Z][\w-]+ (?:and |of |for |the |to )?){2,}[A-Z][\w-]+)"
 )

@@ -105,11 +105,13 @@ def _quoted_slogan(reading: Reading, start: int, end: int) -> tuple[float, str] 
     imperative = words[0].casefold() in _IMPERATIVE
     before = reading.text[max(0, start - 60) : start]
     called = cues.SLOGAN_CUE.search(before) is not None
-    repeated = reading.text.casefold().count(inner.casefold()) > 1
     if called:
         return 0.95, "slogan: a short quoted phrase the article calls a slogan or motto"
     if titled and imperative:
         return 0.9, "slogan: a short imperative phrase in capitals, like a campaign motto"
+    if not (titled or imperative):
+        return None
+    repeated = reading.folded.count(inner.casefold()) > 1
     if titled and repeated:
         return 0.8, "slogan: a short capitalised phrase repeated in the article"
     if imperative and repeated:
@@ -201,8 +203,9 @@ def _opinion(own: str, unit: Unit, document: int, emotive: int) -> Iterator[Cand
 def _loaded(reading: Reading, own: str, unit: Unit, document: int) -> tuple[list[Candidate], int]:
     emotive = cues.emotive_words()
     found: list[Candidate] = []
+    lowered = own.lower()
     for match in _WORD.finditer(own):
-        word = match.group().casefold().replace("’", "'")
+        word = lowered[match.start() : match.end()].replace("’", "'")
         valence = emotive.get(word)
         listed = word in cues.LOADED_WORDS
         if word in cues.NEUTRAL_IN_NEWS or not (listed or abs(valence or 0) >= 2.4):

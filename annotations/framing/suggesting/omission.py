@@ -10,16 +10,20 @@ names them, so the student can look for them on the other side.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from annotations.framing.suggesting.devices import Candidate
 from annotations.framing.suggesting.reading import Reading
 from annotations.records import Alignment
 from annotations.records import Span
 
-__all__ = ["facts_missing", "find_omissions"]
+__all__ = ["Known", "facts_missing", "find_omissions", "known_terms"]
 
 _NUMBER = re.compile(r"[$€£¥]?\d(?:[\d,.]*\d)?(?:\s?(?:%|percent|per cent|billion|million|bn))?")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s(?:of\s|and\s|the\s)?[A-Z][\w’'-]+)*")
+_DIGITS = re.compile(r"\d(?:[\d,.]*\d)?")
+_TOKEN = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"[’']s?$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _STOP_NAMES = frozenset(
     "The A An And But In On At For Of To It He She They We I His Her Their This That These "
@@ -29,29 +33,48 @@ _STOP_NAMES = frozenset(
 )
 
 
-def facts_missing(sentence: str, other: str) -> tuple[list[str], list[str]]:
-    """Return the numbers and names of ``sentence`` that ``other`` (casefolded) lacks.
+@dataclass(frozen=True, slots=True)
+class Known:
+    """The words (casefolded, without a possessive) and numbers (digits) of a text."""
 
-    >>> facts_missing("Sales rose 12% at Acme Corp, said Jo Lee.", "acme sales rose")
+    words: frozenset[str]
+    numbers: frozenset[str]
+
+
+def _word_key(word: str) -> str:
+    return _POSSESSIVE.sub("", word.casefold())
+
+
+def _number_key(number: str) -> str:
+    return number.replace(",", "")
+
+
+def known_terms(text: str) -> Known:
+    """Return what a text mentions, for :func:`facts_missing` to look up."""
+    words = {_word_key(w) for w in _TOKEN.findall(text)}
+    words.update(part for word in list(words) for part in word.split("-"))
+    numbers = {_number_key(n) for n in _DIGITS.findall(text)}
+    return Known(frozenset(words), frozenset(numbers))
+
+
+def facts_missing(sentence: str, other: Known) -> tuple[list[str], list[str]]:
+    """Return the numbers and names of ``sentence`` that the other text does not mention.
+
+    A number is mentioned when its digits are; a name when its longest word is.
+
+    >>> facts_missing("Sales rose 12% at Acme Corp, said Jo Lee.", known_terms("Acme sales rose"))
     (['12%'], ['Jo Lee'])
     """
     numbers = []
     for match in _NUMBER.finditer(sentence):
-        digits = re.sub(r"\D", "", match.group())
-        if len(digits) >= 1 and re.sub(r"[,.]", "", match.group()).strip("$€£¥") not in other:
-            core = re.search(r"\d[\d,.]*\d|\d", match.group())
-            if core and core.group() not in other:
-                numbers.append(match.group().strip())
+        core = _DIGITS.search(match.group())
+        if core and _number_key(core.group()) not in other.numbers:
+            numbers.append(match.group().strip())
     names = []
     for match in _NAME.finditer(sentence.strip()):
-        name = match.group()
-        words = [w for w in name.split() if w not in _STOP_NAMES]
-        if not words:
-            continue
-        name = " ".join(words)
-        longest = max(words, key=len).casefold()
-        if name.casefold() not in other and longest not in other:
-            names.append(name)
+        words = [w for w in match.group().split() if w not in _STOP_NAMES]
+        if words and _word_key(max(words, key=len)) not in other.words:
+            names.append(" ".join(words))
     return numbers, names
 
 
@@ -72,7 +95,7 @@ def _side(
     reading: Reading, other: Reading, only: tuple[Span, ...], document: int, label: str
 ) -> list[Candidate]:
     found: list[Candidate] = []
-    other_text = other.text.casefold()
+    known = known_terms(other.text)
     other_label = "B" if label == "A" else "A"
     spans = sorted((span.start, span.end) for span in only)
     units = [unit for unit in reading.units if unit.kind == "prose"]
@@ -83,7 +106,7 @@ def _side(
         alone = index < len(spans) and spans[index][0] < unit.end
         if _boilerplate(reading, unit.paragraph):
             continue
-        numbers, names = facts_missing(reading.text[unit.start : unit.end], other_text)
+        numbers, names = facts_missing(reading.text[unit.start : unit.end], known)
         weight = _weight(numbers, names)
         # A sentence the other article matches needs a missing amount to count.
         if weight < 2 or (not alone and weight - len(names) < 2):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from annotations.records import Document
@@ -36,15 +38,25 @@ class Reading:
     paragraph_spans: tuple[tuple[int, int], ...]
     paragraph_kinds: tuple[ParagraphKind, ...]
     quotes: tuple[tuple[int, int], ...]
+    quote_starts: tuple[int, ...]
     words: int
+    folded: str
 
     def in_quote(self, start: int, end: int) -> bool:
         """Return whether ``[start, end)`` lies inside a quotation (marks included)."""
-        return any(q_start <= start and end <= q_end for q_start, q_end in self.quotes)
+        index = bisect_right(self.quote_starts, start) - 1
+        return index >= 0 and end <= self.quotes[index][1]
 
     def quotes_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """Return the quotations inside ``[start, end)``."""
-        return [(s, e) for s, e in self.quotes if start <= s and e <= end]
+        found = []
+        for index in range(bisect_left(self.quote_starts, start), len(self.quotes)):
+            q_start, q_end = self.quotes[index]
+            if q_start >= end:
+                break
+            if q_end <= end:
+                found.append((q_start, q_end))
+        return found
 
     def paragraph_share(self, paragraph: int) -> float:
         """Return how far into the article a paragraph is (0 first, 1 last)."""
@@ -83,5 +95,7 @@ def read(document: Document) -> Reading:
         paragraph_spans=tuple((p.start, p.end) for p in paragraphs),
         paragraph_kinds=tuple(p.kind for p in paragraphs),
         quotes=tuple(quotes),
+        quote_starts=tuple(start for start, _ in quotes),
         words=sum(1 for _ in _WORD.finditer(text)),
+        folded=text.casefold(),
     )
