@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from annotations.framing.suggesting.devices import find_candidates
@@ -11,6 +14,8 @@ from annotations.framing.suggesting.omission import known_terms
 from annotations.framing.suggesting.reading import read
 from annotations.text.align import align_documents
 from annotations.text.ingest import ingest_text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def found(text: str, device: str) -> list[str]:
@@ -190,3 +195,30 @@ def test_facts_missing_compares_numbers_and_names_with_the_other_text():
     )
     assert numbers == ["$550 billion"]
     assert names == []
+
+
+def test_the_quick_check_of_a_cue_never_hides_a_match():
+    from annotations.framing.suggesting import cues
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("seeds/*.txt"))]
+    texts.append(
+        "Critics say it. Shopkeepers feared the worst! It’s time, frankly. “Make Avery Great "
+        "Again” - so-called thugs, pen-pusher, Nobel-winning economist. Subscribe at "
+        "avery.example/news for $2/mo. Experts agree: what she calls the Clean Air For All plan."
+    )
+    pieces = [piece for text in texts for piece in re.split(r"(?<=[.!?])\s+|\n", text)]
+    patterns = [value for value in vars(cues).values() if isinstance(value, cues.Cue)]
+    assert len(patterns) >= 15
+    for cue in patterns:
+        for piece in pieces:
+            assert [m.span() for m in cue.finditer(piece)] == [
+                m.span() for m in cue.pattern.finditer(piece)
+            ], (cue.pattern.pattern[:40], piece)
+
+
+def test_the_quick_check_skips_texts_without_the_required_words():
+    from annotations.framing.suggesting.cues import Cue
+
+    cue = Cue(r"\b(?:some|many) (?:analysts|experts)\b|\bcritics (?:say|said)")
+    assert cue.possible("Many experts") and cue.possible("the critics said")
+    assert not cue.possible("The mayor opened the bridge.")

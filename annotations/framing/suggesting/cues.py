@@ -51,7 +51,8 @@ def _required(items: Any) -> frozenset[str] | None:
     Walks the tree of :mod:`re`'s own parser: a run of literal characters is required; so is
     a group or a repeat of at least one, through what it requires; an alternation requires
     one of what its branches require. Of the requirements of a sequence, the most selective
-    (longest shortest string) is kept.
+    (longest shortest string, then longest on average: word endings such as
+    "ers" occur in far more texts than whole words such as "said") is kept.
     """
     options: list[frozenset[str]] = []
     run: list[str] = []
@@ -80,7 +81,11 @@ def _required(items: Any) -> frozenset[str] | None:
     close()
     if not options:
         return None
-    return max(options, key=lambda option: (min(map(len, option)), -len(option)))
+    return max(options, key=lambda option: (min(map(len, option)), _mean_length(option)))
+
+
+def _mean_length(option: frozenset[str]) -> float:
+    return sum(map(len, option)) / len(option)
 
 
 class Cue:
@@ -101,7 +106,12 @@ class Cue:
             required = _required(_parser.parse(source, flags))
         except (AttributeError, TypeError, ValueError):
             required = None
-        self._tokens = tuple(sorted(required, key=len)) if required else ("",)
+        kept: list[str] = []
+        for token in sorted(required or ("",), key=len):
+            # A text holding a longer string holds the shorter one it contains.
+            if not any(short in token for short in kept):
+                kept.append(token)
+        self._tokens = tuple(kept)
 
     def possible(self, text: str) -> bool:
         """Return whether ``text`` holds a literal run of the pattern (else it cannot match)."""
