@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.framing.suggest import suggest  # noqa: E402
+from annotations.framing.suggesting import selection  # noqa: E402
 from annotations.framing.taxonomy import MEDIA_LITERACY  # noqa: E402
 from annotations.records import Document  # noqa: E402
 from annotations.records import Suggestion  # noqa: E402
@@ -230,6 +231,35 @@ def table(tallies: dict[str, Tally], checks: list[tuple[str, bool]], counts: dic
     return "\n".join(lines) + "\n"
 
 
+def operating_points(pairs: list[Pair], budgets: tuple[int, ...]) -> str:
+    """Return recall, precision and rate of both splits at other budgets (per 1,000 words)."""
+    default = selection.PER_THOUSAND_WORDS
+    lines = [
+        "| budget per 1,000 words | dev recall | dev precision | dev per 1,000 words | "
+        "test recall | test precision | test per 1,000 words |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    try:
+        for budget in budgets:
+            selection.PER_THOUSAND_WORDS = budget
+            tallies = score(pairs)
+            cells = []
+            for split in ("dev", "test"):
+                t = tallies[split]
+                keys, found = sum(t.key.values()), sum(t.found.values())
+                sugg, right = sum(t.suggested.values()), sum(t.right.values())
+                cells += [_ratio(found, keys), _ratio(right, sugg), f"{1000 * sugg / t.words:.1f}"]
+            shown = "none" if budget >= 1000 else str(budget)
+            lines.append(
+                f"| {shown}{' (default)' if budget == default else ''} | "
+                + " | ".join(cells)
+                + " |"
+            )
+    finally:
+        selection.PER_THOUSAND_WORDS = default
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     """Score the suggester on the keys and print (or store) the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -255,6 +285,9 @@ def main() -> None:
             ),
         )
     text = table(tallies, seed_examples(pairs), counts)
+    if not args.split:
+        text += "\nOther budgets (the same detectors, more or fewer suggestions kept):\n\n"
+        text += operating_points(pairs, (15, 25, 40, 1000))
     print(text)
     if args.write_readme:
         readme = README.read_text(encoding="utf-8")
