@@ -146,8 +146,8 @@ CALL_TO_ACTION = Cue(
 )
 #: A call to action anywhere in a sentence, or a web address to go to.
 CALL_ANYWHERE = Cue(
-    r"\b(?:find out more|learn more|register (?:your interest|now|today|for)|sign up|"
-    r"book (?:a|your) \w+ (?:today|now)|order (?:today|now)|buy (?:now|today)|shop now|"
+    r"\b(?:find out more|learn more|register (?:now|today|for)|sign up|"
+    r"book (?:a|your) \w+ (?:today|now)|buy (?:now|today)|shop now|"
     r"subscribe (?:today|now)|download (?:the|our) app)\b|"
     r"\b(?:www\.)?[a-z0-9-]+\.(?:com|org|net|co\.uk|io|example)(?:/[\w/-]*)?\b",
     _I,
@@ -262,7 +262,6 @@ FLAG_WAVING = Cue(
     r"\b(?:our|this) (?:great |proud |beloved |glorious )?(?:nation|country|homeland|motherland|"
     r"fatherland|flag)\b|\bpatriot(?:s|ic|ism)?\b|\bnational (?:pride|greatness|honou?r|glory|"
     r"spirit|renewal|revival|destiny|resurgence)\b|\bwhat (?:the |our )?[A-Z]\w+ deserves\b|"
-    r"\b(?:our|this) (?:proud |great )?(?:town|city|community|region)\b|"
     r"\b(?:greatest|finest|proudest) (?:nation|"
     r"country|people)\b|\b(?:comeback|resurgence|rebirth|reawakening) of (?:the |our )?(?:nation|"
     r"country|[A-Z]\w+)\b|\b[A-Z]\w+[’']s comeback\b|\bpride in (?:the |our )?(?:nation|country|"
@@ -328,7 +327,7 @@ LABEL_NOUNS = Cue(
     r"firebrand|dealmaker|kingmaker|tyrant|dictator|autocrat|despot|crook|liar|clown|"
     r"rabble-rousers?|freeloaders?|scroungers?|illegals|invaders?|hordes?|jihadists?|"
     r"ringleaders?|mouthpiece|stooges?|cheerleaders?|naysayers|doom-mongers|nanny state|"
-    r"pen-pushers?|penny-pinchers?|busybod(?:y|ies)|fat-cat \w+|"
+    r"pen-pushers?|busybod(?:y|ies)|fat-cat \w+|"
     r"red tape|woke (?:\w+)|career politicians?|tax-and-spend (?:\w+)|bleeding hearts?)\b",
     _I,
 )
@@ -358,7 +357,7 @@ NEUTRAL_IN_NEWS = frozenset(
 )
 #: A run of three or more capitalised words introduced as a name for something.
 TITLED_NAME = Cue(
-    r"\b(?:what (?:she|he|they|it|we) (?:calls?|called)|dubbed|branded|billed as|under the banner)"
+    r"\b(?:what (?:she|he|they|it|we) (?:calls?|called)|dubbed|branded|billed as)"
     r" (?:a |an |the )?[“\"]?((?:[A-Z][\w-]+ (?:and |of |for |the |to )?){2,}[A-Z][\w-]+)"
 )
 
