@@ -222,3 +222,14 @@ def test_the_quick_check_skips_texts_without_the_required_words():
     cue = Cue(r"\b(?:some|many) (?:analysts|experts)\b|\bcritics (?:say|said)")
     assert cue.possible("Many experts") and cue.possible("the critics said")
     assert not cue.possible("The mayor opened the bridge.")
+
+
+def test_a_headline_that_states_a_judgement_or_shouts_frames_and_boilerplate_does_not():
+    text = (
+        "FOR IMMEDIATE RELEASE\n\nThe city is paying for a decade of neglect\n\n"
+        "The bridge closes in March.\n\nSTADIUM PLAN UNVEILED\n\nThe club met on Monday."
+    )
+    assert found(text, "headline-framing") == [
+        "The city is paying for a decade of neglect",
+        "STADIUM PLAN UNVEILED",
+    ]

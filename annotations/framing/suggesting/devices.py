@@ -23,6 +23,12 @@ __all__ = ["Candidate", "advert_paragraphs", "find_candidates"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 _TITLE_WORD = re.compile(r"[A-Z][\w’'-]*")
+_COPULA = re.compile(r"\b(?:is|are|was|were|has been|have been)\b")
+_BOILERPLATE_HEADING = re.compile(
+    r"\W*(?:for immediate release|embargoed|ends|advertisement|sponsored|notes to editors|"
+    r"media contacts?|about [\w ]+)\W*$",
+    re.IGNORECASE,
+)
 _SMALL = frozenset("a an and the of to for in on at by or".split())
 _IMPERATIVE = frozenset(
     "make keep take build bring put get stop let never always stand fight vote choose "
@@ -274,6 +280,8 @@ def _flag_waving(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
 
 def _headline(reading: Reading, unit: Unit, document: int) -> Iterator[Candidate]:
     text = reading.text[unit.start : unit.end]
+    if _BOILERPLATE_HEADING.match(text):
+        return
     signals: list[str] = []
     verb = cues.HEADLINE_VERBS.search(text)
     if verb:
@@ -285,6 +293,13 @@ def _headline(reading: Reading, unit: Unit, document: int) -> Iterator[Candidate
             break
     if any(mark in text for mark in '!?“"'):
         signals.append("its punctuation")
+    # Headlines drop "is" and "are"; one that keeps them states a judgement as a sentence.
+    copula = _COPULA.search(text)
+    if copula:
+        signals.append(f"'{copula.group()}', a statement rather than a label")
+    shouted = [w for w in _WORD.findall(text) if len(w) > 2 and w.isupper()]
+    if len(shouted) >= 2:
+        signals.append("capitals that shout")
     if not signals:
         return
     first = unit.paragraph == 0
