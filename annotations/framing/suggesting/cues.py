@@ -39,7 +39,9 @@ __all__ = [
     "SPECULATION",
     "VAGUE_SOURCE",
     "VAGUE_SOURCE_NAMED",
+    "STRONG",
     "emotive_words",
+    "loaded_vocabulary",
 ]
 
 _I = re.IGNORECASE
@@ -380,6 +382,8 @@ HEADLINE_VERBS = Cue(
 )
 
 
+#: The valence (either way) from which an emotive word is proposed as loaded language.
+STRONG = 2.4
 #: Emotive words that news uses as plain report verbs or names of feelings people state.
 NEUTRAL_IN_NEWS = frozenset(
     "praised praise praises condemn condemns condemned honor honour honest honestly loyalty "
@@ -391,6 +395,13 @@ TITLED_NAME = Cue(
     r"\b(?:what (?:she|he|they|it|we) (?:calls?|called)|dubbed|branded|billed as)"
     r" (?:a |an |the )?[“\"]?((?:[A-Z][\w-]+ (?:and |of |for |the |to )?){2,}[A-Z][\w-]+)"
 )
+
+
+@cache
+def loaded_vocabulary() -> frozenset[str]:
+    """Return every word the loaded-language detector may propose (lower case)."""
+    strong = {word for word, valence in emotive_words().items() if abs(valence) >= STRONG}
+    return frozenset((strong | LOADED_WORDS) - NEUTRAL_IN_NEWS)
 
 
 @cache

@@ -210,11 +210,13 @@ def _loaded(reading: Reading, own: str, unit: Unit, document: int) -> tuple[list
     emotive = cues.emotive_words()
     found: list[Candidate] = []
     lowered = own.lower()
+    if cues.loaded_vocabulary().isdisjoint(_WORD.findall(lowered.replace("’", "'"))):
+        return found, 0
     for match in _WORD.finditer(own):
         word = lowered[match.start() : match.end()].replace("’", "'")
         valence = emotive.get(word)
         listed = word in cues.LOADED_WORDS
-        if word in cues.NEUTRAL_IN_NEWS or not (listed or abs(valence or 0) >= 2.4):
+        if word in cues.NEUTRAL_IN_NEWS or not (listed or abs(valence or 0) >= cues.STRONG):
             continue
         score = min(max(abs(valence or 0) / 4, 0.8 if listed else 0), 0.85)
         feeling = (

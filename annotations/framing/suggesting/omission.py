@@ -24,6 +24,7 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s(?:of\s|and\s|the\s
 _DIGITS = re.compile(r"\d(?:[\d,.]*\d)?")
 _TOKEN = re.compile(r"[\w’'-]+")
 _POSSESSIVE = re.compile(r"[’']s?$")
+_POSSESSIVES = re.compile(r"[’'](?:s\b|(?=\s|$))")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _STOP_NAMES = frozenset(
     "The A An And But In On At For Of To It He She They We I His Her Their This That These "
@@ -51,7 +52,7 @@ def _number_key(number: str) -> str:
 
 def known_terms(text: str) -> Known:
     """Return what a text mentions, for :func:`facts_missing` to look up."""
-    words = {_word_key(w) for w in _TOKEN.findall(text)}
+    words = set(_TOKEN.findall(_POSSESSIVES.sub("", text.casefold())))
     words.update(part for word in list(words) for part in word.split("-"))
     numbers = {_number_key(n) for n in _DIGITS.findall(text)}
     return Known(frozenset(words), frozenset(numbers))
