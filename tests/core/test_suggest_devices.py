@@ -233,10 +233,3 @@ def test_a_headline_that_states_a_judgement_or_shouts_frames_and_boilerplate_doe
         "The city is paying for a decade of neglect",
         "STADIUM PLAN UNVEILED",
     ]
-
-
-def test_a_pattern_whose_required_text_is_one_character_is_always_searched():
-    from annotations.framing.suggesting.cues import Cue
-
-    cue = Cue(r"x\d+|y\d+")
-    assert cue.possible("nothing here") and cue.search("a x12") is not None

@@ -86,28 +86,6 @@ def _required(items: Any) -> frozenset[str] | None:
     return max(options, key=lambda option: (min(map(len, option)), _mean_length(option)))
 
 
-_GRAMS: dict[str, frozenset[str]] = {}
-
-
-def _grams(text: str) -> frozenset[str]:
-    """Return the lower-cased character bigrams and trigrams of ``text`` (kept for reuse).
-
-    Every detector asks about the same sentence in turn, so the last few answers are kept,
-    keyed by the text itself (so a stale entry can never answer for another text).
-    """
-    found = _GRAMS.get(text)
-    if found is None:
-        lowered = text.lower()
-        found = frozenset(
-            [lowered[i : i + 3] for i in range(len(lowered) - 2)]
-            + [lowered[i : i + 2] for i in range(len(lowered) - 1)]
-        )
-        if len(_GRAMS) > 64:
-            _GRAMS.clear()
-        _GRAMS[text] = found
-    return found
-
-
 def _mean_length(option: frozenset[str]) -> float:
     return sum(map(len, option)) / len(option)
 
@@ -122,7 +100,7 @@ class Cue:
     requirement cannot be read is always searched.
     """
 
-    __slots__ = ("_heads", "_tokens", "pattern")
+    __slots__ = ("_tokens", "pattern")
 
     def __init__(self, source: str, flags: int = 0) -> None:
         self.pattern = re.compile(source, flags)
@@ -136,18 +114,9 @@ class Cue:
             if not any(short in token for short in kept):
                 kept.append(token)
         self._tokens = tuple(kept)
-        # The first three characters of each string (all of a shorter one): a text whose
-        # character trigrams and bigrams miss them all holds none of the strings.
-        # A one-character string has no bigram: such a pattern is always searched.
-        short = any(len(token) < 2 for token in kept)
-        self._heads = frozenset([""]) if short else frozenset(token[:3] for token in kept)
 
     def possible(self, text: str) -> bool:
         """Return whether ``text`` holds a literal run of the pattern (else it cannot match)."""
-        if "" in self._heads:
-            return True
-        if self._heads.isdisjoint(_grams(text)):
-            return False
         lowered = text.lower()
         for token in self._tokens:
             if token in lowered:
