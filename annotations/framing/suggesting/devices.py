@@ -139,11 +139,13 @@ def _slogans(reading: Reading, unit: Unit, document: int) -> Iterator[Candidate]
         start, end = unit.start + match.start(), unit.start + match.end()
         if any(s <= start and end <= e for s, e in seen):
             continue
-        reason = f"slogan: '{match.group()}' follows a well-known campaign motto pattern"
+        reason = f"slogan: '{_short(match.group())}' follows a well-known campaign motto pattern"
         yield Candidate(document, start, end, "slogan", reason, 0.8, False)
     for match in cues.TITLED_NAME.finditer(piece):
         start, end = unit.start + match.start(1), unit.start + match.end(1)
-        reason = f"slogan: '{match.group(1)}' is a catchphrase the article presents as a name"
+        reason = (
+            f"slogan: '{_short(match.group(1))}' is a catchphrase the article presents as a name"
+        )
         yield Candidate(document, start, end, "slogan", reason, 0.6, False)
     words = _WORD.findall(piece)
     content = [w for w in words if w.casefold() not in _SMALL]
@@ -163,7 +165,7 @@ def _vague_sources(reading: Reading, unit: Unit, document: int) -> Iterator[Cand
             continue
         if cues.VAGUE_SOURCE_NAMED.match(piece[match.end() : match.end() + 30]):
             continue
-        reason = f"vague source: '{match.group()}' names no one you could check"
+        reason = f"vague source: '{_short(match.group())}' names no one you could check"
         yield Candidate(document, start, end, "vague-source", reason, 0.85, False)
 
 
@@ -234,7 +236,7 @@ def _labels(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
     for pattern in (cues.LABEL_PHRASE, cues.LABEL_NOUNS):
         for match in pattern.finditer(own):
             start, end = unit.start + match.start(), unit.start + match.end()
-            reason = f"label: '{match.group()}' puts a name on people that judges them"
+            reason = f"label: '{_short(match.group())}' puts a name on people that judges them"
             yield Candidate(document, start, end, "labelling", reason, 0.8, False)
 
 
@@ -267,16 +269,15 @@ def _quotes(reading: Reading, paragraph: int, document: int) -> Iterator[Candida
 def _authority(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
     match = cues.AUTHORITY.search(own)
     if match:
-        reason = (
-            f"appeal to authority: '{match.group()}' asks you to believe because of who says it"
-        )
+        said = _short(match.group())
+        reason = f"appeal to authority: '{said}' asks you to believe because of who says it"
         yield Candidate(document, unit.start, unit.end, "appeal-to-authority", reason, 0.65, True)
 
 
 def _flag_waving(own: str, unit: Unit, document: int) -> Iterator[Candidate]:
     match = cues.FLAG_WAVING.search(own)
     if match:
-        reason = f"flag-waving: '{match.group()}' calls on national pride"
+        reason = f"flag-waving: '{_short(match.group())}' calls on national pride"
         yield Candidate(document, unit.start, unit.end, "flag-waving", reason, 0.7, True)
 
 
