@@ -68,6 +68,7 @@ def test_the_wheel_holds_the_data_the_app_reads(installed):
     assert "webapp/migrations/env.py" in names
     assert any(name.startswith("webapp/migrations/versions/") for name in names)
     assert "webapp/seeds/manifest.json" in names
+    assert "annotations/framing/suggesting/emotive.tsv" in names
     assert "webapp/templates/base.html" in names
     assert any(name.startswith("webapp/static/css/") for name in names)
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
