@@ -122,6 +122,7 @@ def new() -> ResponseReturnValue:
                     tag_set_key=form.tag_set.data,
                     title=form.title.data,
                     instructions=form.instructions.data or "",
+                    hints=bool(form.hints.data),
                 )
                 if form.save_open.data:
                     exercises.set_state(session, exercise, "open")
@@ -177,6 +178,7 @@ def edit(exercise_id: int) -> ResponseReturnValue:
                     exercise,
                     title=form.title.data,
                     instructions=form.instructions.data or "",
+                    hints=bool(form.hints.data),
                 )
         except ExerciseError as error:
             show_error(form, error)
