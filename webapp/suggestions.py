@@ -22,6 +22,7 @@ from flask import Blueprint
 from flask import abort
 from flask import current_app
 from flask import request
+from flask import url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -77,6 +78,26 @@ def rule_suggester() -> suggestions.RuleSuggester | None:
         return list(suggest(documents, tag_set, alignment=alignment))
 
     return rules
+
+
+def reader_attributes(comparison_id: int) -> dict[str, str]:
+    """Return the ``data-*`` attributes that turn on "Suggest" on a reading page."""
+    return {
+        "data-suggestions-url": url_for(
+            "api.suggestions_api.list_pending", comparison_id=comparison_id
+        ),
+        "data-review-url-template": url_for("api.suggestions_api.review", public_id="__ID__"),
+        "data-review-many-url": url_for(
+            "api.suggestions_api.review_many", comparison_id=comparison_id
+        ),
+    }
+
+
+def may_suggest_outside_exercises() -> bool:
+    """Return True when the signed-in user may ask for suggestions on a comparison."""
+    if current_app.config.get("LOGIN_DISABLED"):
+        return True
+    return bool(current_user.is_authenticated and current_user.role == "teacher")
 
 
 def suggestion_to_dict(row: models.Annotation) -> dict[str, Any]:

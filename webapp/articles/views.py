@@ -29,6 +29,7 @@ from annotations.storage import comparisons
 from annotations.storage import models
 from annotations.storage import tagsets
 from annotations.text.align import align_documents
+from webapp import suggestions
 from webapp.articles.creation import create_comparison
 from webapp.articles.creation import discard_kept_uploads
 from webapp.articles.creation import keep_uploads
@@ -251,6 +252,9 @@ def show(comparison_id: int) -> str | Response:
         if "tagset" in request.args:
             flash("That tag set does not exist; showing the default one.", "error")
         key = DEFAULT_TAG_SET
+    reader = reader_attributes(comparison.id, key)
+    if suggestions.may_suggest_outside_exercises():
+        reader |= suggestions.reader_attributes(comparison.id)
     return render_template(
         "articles/show.html",
         comparison=view,
@@ -258,5 +262,5 @@ def show(comparison_id: int) -> str | Response:
         shown=(a_row, b_row),
         tag_sets=tag_sets,
         tag_set_key=key,
-        reader=reader_attributes(comparison.id, key),
+        reader=reader,
     )
