@@ -310,7 +310,8 @@ def review_suggestion(
     row = find_annotation(session, public_id)
     if row is None or row.deleted_at is not None:
         raise AnnotationNotFoundError(f"no suggestion has the id {public_id!r}")
-    if row.suggestion_source is None:
+    # An imported suggestion has a status but no source: it is reviewed like any other.
+    if row.suggestion_source is None and row.status not in REVIEW_STATUSES:
         raise AnnotationError("this annotation is not a suggestion", field="status")
     if row.status == status:
         return row
@@ -322,11 +323,17 @@ def review_suggestion(
 
 
 def suggestion_tallies(
-    session: Session, *, comparison_id: int, exercise_id: int | None = None
+    session: Session,
+    *,
+    comparison_id: int,
+    exercise_id: int | None = None,
+    document_ids: Sequence[int] | None = None,
 ) -> list[SuggestionTally]:
     """Return, per tag that had suggestions, how many are pending, accepted and rejected.
 
-    Outside exercises unless ``exercise_id`` is given; in tag order, by tag set.
+    Outside exercises unless ``exercise_id`` is given (then everyone's in it: the key's and
+    the students'); on ``document_ids`` only when given; in tag order, by tag set. A
+    suggestion is any annotation whose status is not ``human``, imported ones included.
     """
     query = (
         select(models.Annotation.status, models.Tag.key, models.Tag.name)
@@ -334,7 +341,7 @@ def suggestion_tallies(
         .join(models.Tag, models.Tag.id == models.AnnotationTag.tag_id)
         .where(
             models.Annotation.comparison_id == comparison_id,
-            models.Annotation.suggestion_source.is_not(None),
+            models.Annotation.status.in_(REVIEW_STATUSES),
             models.Annotation.deleted_at.is_(None),
         )
         .order_by(models.Tag.tag_set_id, models.Tag.position)
@@ -343,6 +350,8 @@ def suggestion_tallies(
         query = query.where(models.Annotation.exercise_id.is_(None))
     else:
         query = query.where(models.Annotation.exercise_id == exercise_id)
+    if document_ids is not None:
+        query = query.where(models.Annotation.document_id.in_(list(document_ids)))
     counts: Counter[tuple[str, str]] = Counter()
     names: dict[str, str] = {}
     for status, key, name in session.execute(query):

@@ -29,7 +29,6 @@ from annotations.storage import comparisons
 from annotations.storage import models
 from annotations.storage import tagsets
 from annotations.text.align import align_documents
-from webapp import suggestions
 from webapp.articles.creation import create_comparison
 from webapp.articles.creation import discard_kept_uploads
 from webapp.articles.creation import keep_uploads
@@ -252,6 +251,9 @@ def show(comparison_id: int) -> str | Response:
         if "tagset" in request.args:
             flash("That tag set does not exist; showing the default one.", "error")
         key = DEFAULT_TAG_SET
+    # Imported here: webapp.suggestions needs webapp.exercises, whose views import this module.
+    from webapp import suggestions
+
     reader = reader_attributes(comparison.id, key)
     if suggestions.may_suggest_outside_exercises():
         reader |= suggestions.reader_attributes(comparison.id)
