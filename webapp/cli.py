@@ -1,6 +1,6 @@
 """Command-line interface: ``parallax <command>``, the same commands as ``flask --app webapp``.
 
-This module holds the command that needs no database (``align``); the others live in
+This module holds the commands that need no database (``align`` and ``suggest``); the others live in
 ``webapp.manage``, ``webapp.serving`` and ``webapp.doctor``, and ``webapp.console`` imports
 each only when it runs.
 """
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -28,7 +30,19 @@ from webapp.console import main
 if TYPE_CHECKING:
     from flask import Flask
 
-__all__ = ["InputProblem", "NumberRange", "align_command", "main", "register_commands"]
+    from annotations.framing.taxonomy import TagSet
+    from annotations.records import Document
+    from annotations.records import Suggestion
+
+__all__ = [
+    "InputProblem",
+    "NumberRange",
+    "align_command",
+    "main",
+    "register_commands",
+    "suggest_command",
+    "suggestions_to_json",
+]
 
 MIN_WIDTH = 40
 
@@ -111,6 +125,101 @@ def align_command(a: str, b: str, as_json: bool, threshold: float, width: int) -
         click.echo(format_alignment_text(alignment, document_a, document_b, width=width), nl=False)
 
 
+def _tag_set(value: str) -> TagSet:
+    """Return the built-in tag set ``value``, or the tag set in the JSON file ``value``."""
+    from annotations.framing.taxonomy import builtin_tag_sets
+    from annotations.framing.taxonomy import get_builtin
+    from annotations.framing.taxonomy import tag_set_from_json
+
+    found = get_builtin(value)
+    if found is not None:
+        return found
+    if value.endswith(".json"):
+        try:
+            data = json.loads(Path(value).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputProblem(f"cannot read {value}: {exc.strerror or exc}") from exc
+        except ValueError as exc:
+            raise InputProblem(f"{value}: not JSON: {exc}") from exc
+        try:
+            return tag_set_from_json(data)
+        except AnnotationError as exc:
+            raise InputProblem(f"{value}: {exc}") from exc
+    known = ", ".join(tag_set.key for tag_set in builtin_tag_sets())
+    raise InputProblem(
+        f"--tag-set: no built-in tag set {value!r} (built in: {known}; or a .json file)"
+    )
+
+
+def suggestions_to_json(
+    suggestions: Sequence[Suggestion], documents: Sequence[Document], tag_set: TagSet
+) -> dict[str, Any]:
+    """Return the ``parallax suggest --json`` document (offsets in code points)."""
+    names = {tag.key: tag.name for tag in tag_set.tags}
+    sides = [{"path": d.path, "length": len(d.text)} for d in documents]
+    return {
+        "a": sides[0],
+        "b": sides[1] if len(sides) > 1 else None,
+        "tag_set": tag_set.key,
+        "suggestions": [
+            {
+                "document": "ab"[s.document],
+                "start": s.start,
+                "end": s.end,
+                "quote": s.quote,
+                "tag": s.tag,
+                "tag_name": names.get(s.tag, s.tag),
+                "reason": s.reason,
+                "score": s.score,
+            }
+            for s in suggestions
+        ],
+    }
+
+
+def _suggestions_text(suggestions: Sequence[Suggestion], documents: Sequence[Document]) -> str:
+    lines = []
+    for label, document in zip("AB", documents, strict=False):
+        count = sum(1 for s in suggestions if s.document == "AB".index(label))
+        noun = "suggestion" if count == 1 else "suggestions"
+        lines.append(f"{label}: {document.path} ({count} {noun})")
+    for s in suggestions:
+        quote = " ".join(s.quote.split())
+        if len(quote) > 80:
+            quote = quote[:79] + "…"
+        lines.append(f"\n{'AB'[s.document]} [{s.start}, {s.end}) {s.tag} {s.score:.2f}: {quote}")
+        lines.append(f"  {s.reason}")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("suggest", context_settings=HELP_OPTIONS)
+@click.argument("a", metavar="A", type=click.Path(path_type=str))
+@click.argument("b", metavar="[B]", type=click.Path(path_type=str), required=False)
+@click.option(
+    "--tag-set",
+    "tag_set_key",
+    default="media-literacy",
+    show_default=True,
+    help="A built-in tag set's key, or a tag set JSON file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the suggestions as JSON.")
+def suggest_command(a: str, b: str | None, tag_set_key: str, as_json: bool) -> None:
+    """Suggest framing spans to tag in one or two articles (.txt, .md or .html)."""
+    from annotations.framing.suggest import suggest
+
+    tag_set = _tag_set(tag_set_key)
+    try:
+        documents = [read_document(path) for path in (a, b) if path is not None]
+        suggestions = suggest(documents, tag_set)
+    except AnnotationError as exc:
+        raise InputProblem(str(exc)) from exc
+    if as_json:
+        payload = suggestions_to_json(suggestions, documents, tag_set)
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_suggestions_text(suggestions, documents), nl=False)
+
+
 def register_commands(app: Flask) -> None:
     """Add the Parallax commands to ``app.cli``."""
     from webapp import doctor
@@ -127,3 +236,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(licences.licences_command)
     app.cli.add_command(manage.seed_command)
     app.cli.add_command(serving.serve_command)
+    app.cli.add_command(suggest_command)

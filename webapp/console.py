@@ -54,6 +54,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "seed_command",
         "Store the built-in tag sets and the seed articles as one comparison (once).",
     ),
+    "suggest": (
+        "webapp.cli",
+        "suggest_command",
+        "Suggest framing spans to tag in one or two articles (.txt, .md or .html).",
+    ),
     "serve": (
         "webapp.serving",
         "serve_command",
@@ -64,7 +69,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 # the same command objects also serve `flask --app webapp`, whose context says only --help).
 HELP_OPTIONS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 # Commands that need no app: Flask is not even imported for them.
-WITHOUT_APP = frozenset({"align", "licences"})
+WITHOUT_APP = frozenset({"align", "licences", "suggest"})
 
 
 def _create_app() -> Flask:
