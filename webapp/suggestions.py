@@ -14,7 +14,6 @@ the API's JSON shape (the parent blueprint's handlers apply).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotations.errors import StaleVersionError
+from annotations.framing.suggest import suggest
 from annotations.framing.taxonomy import TagSet
 from annotations.records import Alignment
 from annotations.records import Document
@@ -65,12 +65,7 @@ def handle_request_error(exc: SuggestionRequestError) -> tuple[Any, int]:
 
 
 def rule_suggester() -> suggestions.RuleSuggester | None:
-    """Return the built-in rule suggester, or None in an installation without it."""
-    try:
-        module = importlib.import_module("annotations.framing.suggest")
-    except ImportError:
-        return None
-    suggest = module.suggest
+    """Return the rule-based suggester (a function, so a configuration can leave it out)."""
 
     def rules(
         documents: Sequence[Document], tag_set: TagSet, alignment: Alignment | None

@@ -41,6 +41,7 @@ __all__ = [
     "PastTag",
     "drop_settled",
     "learn_matchers",
+    "merge_suggestions",
     "suggest_learned",
 ]
 
@@ -277,6 +278,25 @@ def drop_settled(
             continue
         kept.append(suggestion)
     return kept
+
+
+def merge_suggestions(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+    """Return the suggestions with, of those overlapping with one tag in one document, the surest.
+
+    Ties go to the longer span, then the earlier one; the result is by document and start.
+    """
+    kept: list[Suggestion] = []
+    ordered = sorted(suggestions, key=lambda s: (-s.score, s.start - s.end, s.document, s.start))
+    for suggestion in ordered:
+        if any(
+            other.document == suggestion.document
+            and other.tag == suggestion.tag
+            and _overlaps(suggestion.start, suggestion.end, other.start, other.end)
+            for other in kept
+        ):
+            continue
+        kept.append(suggestion)
+    return sorted(kept, key=lambda s: (s.document, s.start, s.end, s.tag))
 
 
 def suggest_learned(

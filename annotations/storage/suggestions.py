@@ -31,6 +31,7 @@ from annotations.errors import AnnotationNotFoundError
 from annotations.errors import UnknownTagError
 from annotations.framing.learning import PastTag
 from annotations.framing.learning import drop_settled
+from annotations.framing.learning import merge_suggestions
 from annotations.framing.learning import suggest_learned
 from annotations.framing.taxonomy import TagSet
 from annotations.records import Alignment
@@ -168,23 +169,6 @@ def past_tags(session: Session, scope: Scope) -> tuple[list[PastTag], list[PastT
     return learn, settle
 
 
-def _merge(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
-    """Keep, of overlapping suggestions with one tag in one document, the surest one."""
-    kept: list[Suggestion] = []
-    ordered = sorted(suggestions, key=lambda s: (-s.score, s.start - s.end, s.document, s.start))
-    for suggestion in ordered:
-        if any(
-            other.document == suggestion.document
-            and other.tag == suggestion.tag
-            and suggestion.start < other.end
-            and other.start < suggestion.end
-            for other in kept
-        ):
-            continue
-        kept.append(suggestion)
-    return sorted(kept, key=lambda s: (s.document, s.start, s.end, s.tag))
-
-
 def _scope_rows(session: Session, scope: Scope) -> list[models.Annotation]:
     query = (
         select(models.Annotation)
@@ -239,7 +223,7 @@ def propose_suggestions(
     found = suggest_learned(records, tag_set, learn, language=language)
     if rules is not None:
         found += [s for s in rules(records, tag_set, _alignment(session, scope)) if s.tag in tags]
-    fresh = drop_settled(_merge(found), settle, language=language)
+    fresh = drop_settled(merge_suggestions(found), settle, language=language)
     ids = {
         suggestion_public_id(scope, documents[s.document].id, s.start, s.end, s.tag): s
         for s in fresh

@@ -7,6 +7,7 @@ import pytest
 from annotations.framing.learning import PastTag
 from annotations.framing.learning import drop_settled
 from annotations.framing.learning import learn_matchers
+from annotations.framing.learning import merge_suggestions
 from annotations.framing.learning import suggest_learned
 from annotations.framing.taxonomy import Tag
 from annotations.framing.taxonomy import TagSet
@@ -190,3 +191,14 @@ def test_same_input_same_output():
         PastTag("Make Chile Great Again", "slogan", "human"),
     ]
     assert suggest_learned([doc], TAGS, past) == suggest_learned([doc], TAGS, past)
+
+
+def test_merge_keeps_the_surest_of_overlapping_suggestions_of_one_tag():
+    rule = Suggestion(0, 10, 20, "x" * 10, "vague", "rule", 0.9, "rule:vague")
+    learned = Suggestion(0, 12, 30, "y" * 18, "vague", "learned", 0.6, "learned")
+    other_tag = Suggestion(0, 12, 30, "y" * 18, "loaded", "learned", 0.6, "learned")
+    other_doc = Suggestion(1, 12, 30, "y" * 18, "vague", "learned", 0.6, "learned")
+    longer_tie = Suggestion(0, 40, 50, "z" * 10, "vague", "a", 0.5, "learned")
+    shorter_tie = Suggestion(0, 41, 45, "z" * 4, "vague", "b", 0.5, "learned")
+    merged = merge_suggestions([learned, other_doc, shorter_tie, rule, other_tag, longer_tie])
+    assert merged == [rule, other_tag, longer_tie, other_doc]
