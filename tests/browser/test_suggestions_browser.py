@@ -119,8 +119,11 @@ def shoot(page, name):
 
 
 def click(page, locator):
-    """Click the middle of ``locator`` with the mouse: move there, press, let go."""
-    locator.scroll_into_view_if_needed()
+    """Click the middle of ``locator`` with the mouse: move there, press, let go.
+
+    It is scrolled to the middle of the window first, clear of the panel along the bottom.
+    """
+    locator.evaluate("(el) => el.scrollIntoView({block: 'center'})")
     box = locator.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=3)
     page.mouse.down()
@@ -240,5 +243,31 @@ def test_reviews_suggestions_by_mouse_with_accept_all_and_undo(
     ]
     axe_check(page, "after review by mouse")
     shoot(page, "suggestions-mouse-reviewed")
+    page.evaluate("0")
+    assert problems == []
+
+
+def test_the_seed_pair_with_the_built_in_rules(suggest_app, suggest_server, review_page, problems):
+    page = review_page
+    page.set_viewport_size({"width": 1024, "height": 768})
+    with suggest_app.app_context():
+        comparison = (
+            db.get_session()
+            .scalars(select(models.Comparison).order_by(models.Comparison.id))
+            .first()
+        )
+        comparison_id = comparison.id
+    open_page(page, suggest_server, comparison_id)
+    click(page, page.get_by_role("button", name="Suggest", exact=True))
+    expect(current(page)).to_be_visible()
+    slogan = page.locator("mark.hl-suggested[data-first]", has_text="Make Japan Great Again")
+    expect(slogan.first).to_have_attribute(
+        "title", re.compile("^Suggestion: Slogan or catchphrase")
+    )
+    click(page, slogan.first)
+    panel = page.get_by_role("region", name="Suggestions")
+    expect(panel).to_contain_text("Slogan or catchphrase: “Make Japan Great Again”")
+    axe_check(page, "seed pair with rule suggestions")
+    shoot(page, "suggestions-seed-rules")
     page.evaluate("0")
     assert problems == []

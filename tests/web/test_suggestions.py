@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from annotations.records import Suggestion
 from annotations.storage import models
+from tests.web.helpers import CRYPTO
+from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_small_comparison
 from tests.web.test_exercises import exercise_row
 from tests.web.test_exercises import make_exercise
@@ -296,3 +298,37 @@ def test_a_teacher_starts_a_key_from_suggestions(app, client, pair):
         client.post(f"/api/annotations/{suggestion['id']}/review", json={"status": "accepted"})
     page = client.get(f"/exercises/{eid}").get_data(as_text=True)
     assert "Answer key: 2 tags" in page
+
+
+def test_the_built_in_rules_propose_the_seed_examples(app, client, seeded):
+    comparison_id, (a, b) = seeded
+    body = propose(client, comparison_id, [a, b]).get_json()
+    by_place = {(s["document_id"], s["quote"]): s for s in body["suggestions"]}
+    crypto = [s for (doc, quote), s in by_place.items() if doc == a and CRYPTO in quote]
+    slogan = [s for (doc, quote), s in by_place.items() if doc == b and quote == SLOGAN]
+    assert [s["tags"][0]["key"] for s in crypto] == ["promotional"]
+    assert [s["tags"][0]["key"] for s in slogan] == ["slogan"]
+    assert slogan[0]["source"].startswith("rule:")
+    assert slogan[0]["reason"]
+
+
+def test_a_new_exercise_may_have_hints_on(app, client, pair):
+    comparison_id, a, b = pair
+    data = {
+        "title": "With hints",
+        "comparison": str(comparison_id),
+        "tag_set": "media-literacy",
+        "instructions": "",
+        "hints": "y",
+        "save_open": "1",
+    }
+    response = client.post("/exercises/new", data=data)
+    assert response.status_code == 302
+    eid = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert exercise_row(app, eid).hints is True
+    assert exercise_row(app, make_exercise(client, comparison_id)).hints is False
+    page = student(app, eid, "Ana").get(f"/exercises/{eid}/work").get_data(as_text=True)
+    assert "data-suggestions-url" in page and "data-ann-suggest-run" in page
+    off = make_exercise(client, comparison_id, title="No hints")
+    page = student(app, off, "Ben").get(f"/exercises/{off}/work").get_data(as_text=True)
+    assert "data-suggestions-url" not in page and "data-ann-suggest-run" not in page
