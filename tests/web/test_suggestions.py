@@ -332,3 +332,26 @@ def test_a_new_exercise_may_have_hints_on(app, client, pair):
     off = make_exercise(client, comparison_id, title="No hints")
     page = student(app, off, "Ben").get(f"/exercises/{off}/work").get_data(as_text=True)
     assert "data-suggestions-url" not in page and "data-ann-suggest-run" not in page
+
+
+def test_a_review_that_loses_a_race_is_200_when_it_agrees_409_when_not(
+    app, client, pair, monkeypatch
+):
+    from tests.core.test_suggestion_store import race_after_reading
+
+    comparison_id, a, b = pair
+    tag(client, comparison_id, a, 0, 13, "Analysts said")
+    first, second = propose(client, comparison_id, [a, b]).get_json()["suggestions"]
+    with app.app_context():
+        engine = db.get_engine()
+    # A double click: the other request accepted it between this one's read and write.
+    race_after_reading(monkeypatch, engine, "accepted")
+    response = client.post(f"/api/annotations/{first['id']}/review", json={"status": "accepted"})
+    assert response.status_code == 200
+    assert (response.get_json()["status"], response.get_json()["version"]) == ("accepted", 2)
+    # Another tab rejected it meanwhile: this accept is refused with what is stored.
+    race_after_reading(monkeypatch, engine, "rejected")
+    response = client.post(f"/api/annotations/{second['id']}/review", json={"status": "accepted"})
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "stale_version"
+    assert response.get_json()["annotation"]["status"] == "rejected"
