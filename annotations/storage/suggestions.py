@@ -111,8 +111,9 @@ def past_tags(session: Session, scope: Scope) -> tuple[list[PastTag], list[PastT
     The first holds the user's own tags, accepted and rejected suggestions with this tag
     set, anywhere (newest first, at most a few thousand); the second every annotation with
     this tag set already on these documents where the user works (the comparison, or their
-    own work in the exercise), whoever made it. Both carry the document's index when it is
-    one of the scope's documents in the scope.
+    own work in the exercise), whoever made it, and the user's own rejections on these
+    documents wherever they were made. Both carry the document's index when it is one of
+    the scope's documents in the scope (a rejection: anywhere).
     """
     tag_rows = select(models.AnnotationTag.annotation_id).join(
         models.Tag, models.Tag.id == models.AnnotationTag.tag_id
@@ -149,7 +150,8 @@ def past_tags(session: Session, scope: Scope) -> tuple[list[PastTag], list[PastT
     def as_past(row: models.Annotation) -> list[PastTag]:
         title = row.comparison.title if row.comparison is not None else None
         where = f"'{title}'" if title else "an earlier article"
-        placed = _in_scope(row, scope) and row.document_id in index
+        # The user's rejection holds for the document wherever it was made.
+        placed = row.document_id in index and (_in_scope(row, scope) or row.status == "rejected")
         return [
             PastTag(
                 quote=row.quote,
@@ -166,6 +168,14 @@ def past_tags(session: Session, scope: Scope) -> tuple[list[PastTag], list[PastT
 
     learn = [past for row in own for past in as_past(row)]
     settle = [past for row in here for past in as_past(row)]
+    seen = {row.id for row in here}
+    settle += [
+        past
+        for row in own
+        if row.status == "rejected" and row.id not in seen
+        for past in as_past(row)
+        if past.document is not None
+    ]
     return learn, settle
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotations.errors import AnnotationError
+from annotations.records import Suggestion
 from annotations.storage import accounts
 from annotations.storage import checks
 from annotations.storage import comparisons
@@ -121,3 +122,30 @@ def test_review_checks_the_version_and_what_is_reviewed(session, scope):
     ).one()
     with pytest.raises(AnnotationError, match="not a suggestion"):
         suggestions.review_suggestion(session, own.public_id, "accepted")
+
+
+def test_a_rejection_keeps_rule_suggestions_out_of_that_document_in_any_comparison(session, scope):
+    rule = Suggestion(1, 0, 11, "Critics say", "vague-source", "vague source", 0.7, "rule:x")
+
+    def rules(documents, tag_set, alignment):
+        return [rule]
+
+    rows = suggestions.propose_suggestions(session, scope, rules=rules)
+    critics = [row for row in rows if row.quote == "Critics say"]
+    assert len(critics) == 1
+    suggestions.review_suggestion(session, critics[0].public_id, "rejected")
+    # Another comparison of the same two documents: the rule proposes "Critics say" again,
+    # but this user rejected it in that document.
+    documents = [session.get(models.Document, i) for i in scope.document_ids]
+    other = comparisons.add_comparison(session, "Deal again", documents)
+    session.flush()
+    elsewhere = suggestions.Scope(
+        comparison_id=other.id,
+        document_ids=scope.document_ids,
+        tag_set_id=scope.tag_set_id,
+        user_id=scope.user_id,
+    )
+    quotes = [row.quote for row in suggestions.propose_suggestions(session, elsewhere, rules=rules)]
+    # The learned ones come back in the new comparison (A's first "Analysts said" too:
+    # nothing is tagged there yet); "Critics say" does not.
+    assert quotes == ["Analysts said", "analysts said", "Analysts said"]
