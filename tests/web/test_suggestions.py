@@ -326,7 +326,13 @@ def test_a_new_exercise_may_have_hints_on(app, client, pair):
     assert response.status_code == 302
     eid = int(response.headers["Location"].rsplit("/", 1)[1])
     assert exercise_row(app, eid).hints is True
-    assert exercise_row(app, make_exercise(client, comparison_id)).hints is False
+    assert "<strong data-hints>on</strong>" in client.get(f"/exercises/{eid}").get_data(
+        as_text=True
+    )
+    default = make_exercise(client, comparison_id)
+    assert exercise_row(app, default).hints is False
+    page = client.get(f"/exercises/{default}").get_data(as_text=True)
+    assert "<strong data-hints>off</strong>" in page
     page = student(app, eid, "Ana").get(f"/exercises/{eid}/work").get_data(as_text=True)
     assert "data-suggestions-url" in page and "data-ann-suggest-run" in page
     off = make_exercise(client, comparison_id, title="No hints")
