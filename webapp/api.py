@@ -45,10 +45,13 @@ from webapp.db import use_autocommit
 from webapp.exercises import api_bp as exercises_api_bp
 from webapp.exercises.access import check_may_change
 from webapp.exercises.access import check_may_create
+from webapp.suggestions import bp as suggestions_bp
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # /api/exercises/...: nested, so this blueprint's JSON error handlers answer for it too.
 bp.register_blueprint(exercises_api_bp)
+# /api/.../suggestions and /api/annotations/<id>/review, under the same error handlers.
+bp.register_blueprint(suggestions_bp)
 
 # JSON types each field of a new annotation accepts; None marks a field that may be null.
 _INPUT_FIELDS: dict[str, tuple[type, ...]] = {

@@ -116,8 +116,12 @@ def create_exercise(
     title: str,
     instructions: str = "",
     document_ids: tuple[int, int] | None = None,
+    hints: bool = False,
 ) -> models.Exercise:
-    """Add a draft exercise on a comparison (its first two documents unless others are given)."""
+    """Add a draft exercise on a comparison (its first two documents unless others are given).
+
+    With ``hints`` its students may ask for suggestions while they work.
+    """
     title = _clean_text(title, "title", MAX_TITLE_LENGTH, required=True)
     instructions = _clean_text(
         instructions, "instructions", MAX_INSTRUCTIONS_LENGTH, required=False
@@ -142,6 +146,7 @@ def create_exercise(
         teacher_id=teacher_id,
         join_code=make_join_code(session),
         state="draft",
+        hints=hints,
     )
     session.add(exercise)
     session.flush()
@@ -149,13 +154,20 @@ def create_exercise(
 
 
 def update_exercise(
-    session: Session, exercise: models.Exercise, *, title: str, instructions: str
+    session: Session,
+    exercise: models.Exercise,
+    *,
+    title: str,
+    instructions: str,
+    hints: bool | None = None,
 ) -> models.Exercise:
-    """Change an exercise's title and instructions."""
+    """Change an exercise's title and instructions (and whether students get hints)."""
     exercise.title = _clean_text(title, "title", MAX_TITLE_LENGTH, required=True)
     exercise.instructions = _clean_text(
         instructions, "instructions", MAX_INSTRUCTIONS_LENGTH, required=False
     )
+    if hints is not None:
+        exercise.hints = hints
     session.flush()
     return exercise
 

@@ -54,6 +54,8 @@ def _filtered(
             exercise_id=exercise_id,
             outside_exercises=outside_exercises,
             author_id=author_id,
+            # Exports carry suggestions and rejections with their status, unchanged.
+            include_pending=True,
         )
     )
 

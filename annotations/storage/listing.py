@@ -40,6 +40,7 @@ from annotations.storage.presenter import isoformat_utc
 from annotations.storage.presenter import tag_to_dict
 
 __all__ = [
+    "COUNTED_STATUSES",
     "annotation_dicts",
     "annotation_filters",
     "in_text_order",
@@ -47,6 +48,9 @@ __all__ = [
     "list_annotations",
     "tag_ids_column",
 ]
+
+COUNTED_STATUSES: Final = ("human", "accepted")
+"""The statuses of annotations a person stands behind: what lists, keys and grades count."""
 
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 _ANNOTATION: Final = ANNOTATION_TABLE
@@ -71,10 +75,18 @@ def annotation_filters(
     author_id: int | None = None,
     outside_exercises: bool = False,
     include_deleted: bool = False,
+    include_pending: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """Return the WHERE conditions that pick annotations as asked (live ones unless told)."""
+    """Return the WHERE conditions that pick annotations as asked (live ones unless told).
+
+    Unless ``include_pending``, only the tags a person stands behind count: suggestions not
+    yet accepted (status ``suggested``) and rejected ones are left out, so they reach no
+    reading list, key, grade or count; exports and imports include them.
+    """
     table = models.Annotation
     conditions: list[ColumnElement[bool]] = []
+    if not include_pending:
+        conditions.append(table.status.in_(COUNTED_STATUSES))
     if comparison_id is not None:
         conditions.append(table.comparison_id == comparison_id)
     if document_id is not None:

@@ -15,12 +15,14 @@ from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
 from sqlalchemy import DateTime
+from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import MetaData
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
@@ -371,6 +373,11 @@ class Annotation(Base):
     imported_annotator: Mapped[str | None] = mapped_column(String(200))
     imported_created: Mapped[str | None] = mapped_column(String(64))
     imported_updated: Mapped[str | None] = mapped_column(String(64))
+    # A suggestion (status suggested, then accepted or rejected): why it was proposed, how
+    # sure, and by what ("rule:<device>" or "learned"); None for a person's own tag.
+    suggestion_reason: Mapped[str | None] = mapped_column(Text)
+    suggestion_score: Mapped[float | None] = mapped_column(Float)
+    suggestion_source: Mapped[str | None] = mapped_column(String(64))
     # One more on every change of the row (tags, note, deletion): an edit names the version
     # it started from, and a stale one is refused instead of undoing another tab's change.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -424,6 +431,8 @@ class Exercise(Base):
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whether the students may ask for suggestions (hints) while they work.
+    hints: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     comparison: Mapped[Comparison] = relationship()
     doc_a: Mapped[Document] = relationship(foreign_keys=[doc_a_id])

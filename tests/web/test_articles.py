@@ -158,6 +158,10 @@ def test_seed_page_keeps_the_dom_contract(client, seeded):
         "data-annotation-url-template": "/api/annotations/__ID__",
         "data-tag-set-url": "/api/tag-sets/media-literacy",
         "data-tag-set-key": "media-literacy",
+        # Anyone may ask for suggestions when sign-in is off (a teacher when it is on).
+        "data-suggestions-url": f"/api/comparisons/{comparison_id}/suggestions",
+        "data-review-url-template": "/api/annotations/__ID__/review",
+        "data-review-many-url": f"/api/comparisons/{comparison_id}/suggestions/review",
     }
     assert [c["attrs"]["data-side"] for c in dom.columns] == ["a", "b"]
     sentences = [p for p in dom.columns[1]["pieces"] if "sentence" in p["attrs"]["class"].split()]

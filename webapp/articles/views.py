@@ -251,6 +251,12 @@ def show(comparison_id: int) -> str | Response:
         if "tagset" in request.args:
             flash("That tag set does not exist; showing the default one.", "error")
         key = DEFAULT_TAG_SET
+    # Imported here: webapp.suggestions needs webapp.exercises, whose views import this module.
+    from webapp import suggestions
+
+    reader = reader_attributes(comparison.id, key)
+    if suggestions.may_suggest_outside_exercises():
+        reader |= suggestions.reader_attributes(comparison.id)
     return render_template(
         "articles/show.html",
         comparison=view,
@@ -258,5 +264,5 @@ def show(comparison_id: int) -> str | Response:
         shown=(a_row, b_row),
         tag_sets=tag_sets,
         tag_set_key=key,
-        reader=reader_attributes(comparison.id, key),
+        reader=reader,
     )

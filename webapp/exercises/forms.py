@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
@@ -32,12 +33,13 @@ class ExerciseForm(FlaskForm):
     instructions = TextAreaField(
         "Instructions for the class", validators=[Length(max=MAX_INSTRUCTIONS_LENGTH)]
     )
+    hints = BooleanField("Hints: students may ask for suggestions")
     save_draft = SubmitField("Save as draft")
     save_open = SubmitField("Save and open it")
 
 
 class ExerciseEditForm(FlaskForm):
-    """An exercise's title and instructions."""
+    """An exercise's title, instructions and hints."""
 
     title = StringField(
         "Title",
@@ -47,6 +49,7 @@ class ExerciseEditForm(FlaskForm):
     instructions = TextAreaField(
         "Instructions for the class", validators=[Length(max=MAX_INSTRUCTIONS_LENGTH)]
     )
+    hints = BooleanField("Hints: students may ask for suggestions")
 
 
 class StateForm(FlaskForm):

@@ -22,6 +22,7 @@ from annotations.errors import ExerciseError
 from annotations.storage import models
 from annotations.storage import saving
 from annotations.storage import tagsets
+from webapp import suggestions
 from webapp.articles.views import comparison_view
 from webapp.articles.views import list_comparisons
 from webapp.articles.views import reader_attributes
@@ -122,6 +123,7 @@ def new() -> ResponseReturnValue:
                     tag_set_key=form.tag_set.data,
                     title=form.title.data,
                     instructions=form.instructions.data or "",
+                    hints=bool(form.hints.data),
                 )
                 if form.save_open.data:
                     exercises.set_state(session, exercise, "open")
@@ -177,6 +179,7 @@ def edit(exercise_id: int) -> ResponseReturnValue:
                     exercise,
                     title=form.title.data,
                     instructions=form.instructions.data or "",
+                    hints=bool(form.hints.data),
                 )
         except ExerciseError as error:
             show_error(form, error)
@@ -228,6 +231,9 @@ def work(exercise_id: int) -> ResponseReturnValue:
     )
     if read_only:
         reader["data-read-only"] = "true"
+    elif owner or exercise.hints:
+        # The teacher may start the key from suggestions; students when hints are on.
+        reader |= suggestions.reader_attributes(comparison.id)
     return render_template(
         "exercises/work.html",
         comparison=view,

@@ -18,6 +18,8 @@ from annotations.records import Alignment
 from annotations.records import Document
 from annotations.storage import listing
 from annotations.storage import models
+from annotations.storage.suggestions import SuggestionTally
+from annotations.storage.suggestions import suggestion_tallies
 from annotations.text.align import aligned_sentences
 from webapp.articles.views import alignment_for
 from webapp.exercises.classwork import grade
@@ -74,6 +76,8 @@ class ReportData:
     class_results: ClassResults | None
     key_count: int
     notes: tuple[NoteLine, ...] = ()
+    # Per tag: suggestions still pending, accepted and rejected.
+    suggestions: tuple[SuggestionTally, ...] = ()
 
 
 def _report_documents(
@@ -220,6 +224,11 @@ def comparison_report(
         class_results=None,
         key_count=0,
         notes=_notes(rows, documents, tags, fallback_author),
+        suggestions=tuple(
+            suggestion_tallies(
+                session, comparison_id=comparison.id, document_ids=(a_row.id, b_row.id)
+            )
+        ),
     )
 
 
@@ -262,5 +271,10 @@ def exercise_report(session: Session, exercise: models.Exercise) -> ReportData:
             documents,
             tags,
             "Student",
+        ),
+        suggestions=tuple(
+            suggestion_tallies(
+                session, comparison_id=exercise.comparison_id, exercise_id=exercise.id
+            )
         ),
     )

@@ -77,6 +77,12 @@ function makeMark(range, depth, first, text) {
   if (ann.pending) {
     label += " (not saved yet)";
   }
+  // A suggestion: a dashed outline and a "◇" marker (see suggestions.js), its reason in its name.
+  const suggested = ann.status === "suggested";
+  if (suggested) {
+    mark.classList.add("hl-suggested");
+    label = `Suggestion: ${tagNames(ann)}. Why: ${ann.reason || "no reason given"}`;
+  }
   mark.title = label;
   if (first) {
     // The first piece is the highlight's control: a button named by its tags and note, reached
@@ -86,9 +92,9 @@ function makeMark(range, depth, first, text) {
     mark.dataset.role = range.role;
     mark.setAttribute("role", "button");
     // The name starts with the words shown, so speech input finds it by what it reads.
-    mark.setAttribute("aria-label", `${text}. Annotation: ${label}`);
+    mark.setAttribute("aria-label", suggested ? `${text}. ${label}` : `${text}. Annotation: ${label}`);
     // Each tag's marker (its key in the tag set) says which tag it is without colour.
-    mark.dataset.marker = tags.map(markerOf).join(" ");
+    mark.dataset.marker = (suggested ? "◇ " : "") + tags.map(markerOf).join(" ");
   }
   return mark;
 }

@@ -125,7 +125,8 @@ export function watchKeys(takeSelection) {
         openHelp();
         return;
       }
-      if (target.matches("mark.hl") && (event.key === "Enter" || event.key === " ")) {
+      // Enter on a suggestion reviews it (suggestions.js), it does not open the editor.
+      if (target.matches("mark.hl:not(.hl-suggested)") && (event.key === "Enter" || event.key === " ")) {
         event.preventDefault();
         event.stopPropagation();
         openEditor(target.dataset.annotationId, target);

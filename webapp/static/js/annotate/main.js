@@ -14,6 +14,7 @@ import { readSelection, selectContents } from "./selection.js";
 import { request, normalise } from "./server.js";
 import { config, editor, picker, reader, readOnly, ready, setTagSet, state } from "./state.js";
 import { say } from "./status.js";
+import { showSuggestion, watchSuggestions } from "./suggestions.js";
 import { buildDocs, docOfNode } from "./text.js";
 
 export function takeSelection(focusPicker) {
@@ -91,6 +92,11 @@ function watchPage() {
     }
     // Captured here so the sentence under the highlight does not also take the click.
     event.stopPropagation();
+    if (mark.classList.contains("hl-suggested")) {
+      // A suggestion is reviewed in the suggestions panel, not edited.
+      showSuggestion(mark.dataset.annotationId, true);
+      return;
+    }
     openEditor(mark.dataset.annotationId, mark);
   }, true);
 
@@ -181,5 +187,6 @@ if (ready) {
   watchDeleted();
   watchPage();
   watchKeys(takeSelection);
+  watchSuggestions();
   start();
 }
