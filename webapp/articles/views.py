@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint
@@ -141,14 +142,22 @@ def pick_documents(
     return a, b
 
 
-def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
-    """Return the ``data-*`` attributes of ``main#reader`` (the annotation script reads them)."""
+def reader_attributes(
+    comparison_id: int, tag_set_key: str, shown: Sequence[models.Document] = ()
+) -> dict[str, str]:
+    """Return the ``data-*`` attributes of ``main#reader`` (the annotation script reads them).
+
+    The annotation list leaves out the quotes of the ``shown`` documents: the script cuts
+    them from the text on the page.
+    """
     return {
         "data-comparison-id": str(comparison_id),
         # Whose tags not saved yet this browser keeps: on a shared computer, each person's own.
         "data-user-key": str(current_user.id) if current_user.is_authenticated else "anyone",
         "data-annotations-url": url_for(
-            "api.list_comparison_annotations", comparison_id=comparison_id
+            "api.list_comparison_annotations",
+            comparison_id=comparison_id,
+            **shown_documents(shown),
         ),
         "data-create-url-template": url_for("api.create_annotation", document_id=_SENTINEL).replace(
             str(_SENTINEL), "__DOC__"
@@ -157,6 +166,11 @@ def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
         "data-tag-set-url": url_for("api.show_tag_set", key=tag_set_key),
         "data-tag-set-key": tag_set_key,
     }
+
+
+def shown_documents(shown: Sequence[models.Document]) -> dict[str, str]:
+    """Return the query of an annotation list for a page that shows ``shown``."""
+    return {"documents": ",".join(str(row.id) for row in shown)} if shown else {}
 
 
 def alignment_for(
@@ -258,5 +272,5 @@ def show(comparison_id: int) -> str | Response:
         shown=(a_row, b_row),
         tag_sets=tag_sets,
         tag_set_key=key,
-        reader=reader_attributes(comparison.id, key),
+        reader=reader_attributes(comparison.id, key, (a_row, b_row)),
     )
