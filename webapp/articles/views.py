@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 
 from flask import Blueprint
 from flask import abort
@@ -188,14 +191,44 @@ def alignment_for(
     return a, b, alignment
 
 
+# Reading pages of stored alignments kept ready, per app: stored documents and alignments
+# never change, and building the view from them is a fifth of the page's time. Only
+# articles of news length, so that a few kept views stay small.
+_VIEWS_KEPT = 8
+_VIEW_TEXT_LIMIT = 200_000
+
+
+@dataclass
+class _KeptViews:
+    views: OrderedDict[tuple[object, ...], ComparisonView] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 def comparison_view(
     session: Session, comparison: models.Comparison, a_row: models.Document, b_row: models.Document
 ) -> ComparisonView:
     """Return what the reading page shows of two documents, aligning them once if need be."""
+    stored = find_alignment(comparison, a_row, b_row)
+    kept: _KeptViews = current_app.extensions.setdefault("parallax.views", _KeptViews())
+    key: tuple[object, ...] | None = None
+    if stored is not None and len(a_row.text) + len(b_row.text) <= _VIEW_TEXT_LIMIT:
+        key = (comparison.id, comparison.title, a_row.content_hash, b_row.content_hash)
+        key += (a_row.id, b_row.id, stored.id, stored.created_at)
+        with kept.lock:
+            view = kept.views.get(key)
+            if view is not None:
+                kept.views.move_to_end(key)
+                return view
     a, b, alignment = alignment_for(session, comparison, a_row, b_row)
-    return build_comparison(
+    view = build_comparison(
         comparison.title, a, b, alignment=alignment, document_ids=(a_row.id, b_row.id)
     )
+    if key is not None:
+        with kept.lock:
+            kept.views[key] = view
+            while len(kept.views) > _VIEWS_KEPT:
+                kept.views.popitem(last=False)
+    return view
 
 
 # --- views -----------------------------------------------------------------------------------
