@@ -160,7 +160,7 @@ def reader_attributes(
         "data-annotations-url": url_for(
             "api.list_comparison_annotations",
             comparison_id=comparison_id,
-            **shown_documents(shown),
+            documents=shown_documents(shown),
         ),
         "data-create-url-template": url_for("api.create_annotation", document_id=_SENTINEL).replace(
             str(_SENTINEL), "__DOC__"
@@ -171,9 +171,9 @@ def reader_attributes(
     }
 
 
-def shown_documents(shown: Sequence[models.Document]) -> dict[str, str]:
-    """Return the query of an annotation list for a page that shows ``shown``."""
-    return {"documents": ",".join(str(row.id) for row in shown)} if shown else {}
+def shown_documents(shown: Sequence[models.Document]) -> str | None:
+    """Return the ``documents`` of an annotation list's URL for a page that shows ``shown``."""
+    return ",".join(str(row.id) for row in shown) or None
 
 
 def alignment_for(

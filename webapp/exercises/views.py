@@ -226,7 +226,7 @@ def work(exercise_id: int) -> ResponseReturnValue:
     reader = reader_attributes(comparison.id, exercise.tag_set.key, shown)
     reader["data-exercise-id"] = str(exercise.id)
     reader["data-annotations-url"] = url_for(
-        "api.exercises_api.annotations", exercise_id=exercise.id, **shown_documents(shown)
+        "api.exercises_api.annotations", exercise_id=exercise.id, documents=shown_documents(shown)
     )
     if read_only:
         reader["data-read-only"] = "true"
