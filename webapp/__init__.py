@@ -52,6 +52,7 @@ def create_app(
     from webapp import articles
     from webapp import auth
     from webapp import compare
+    from webapp import compression
     from webapp import db
     from webapp import exercises
     from webapp import faults
@@ -88,6 +89,8 @@ def create_app(
 
     inputs.init_app(app)
     logs.init_app(app)
+    # After the request log's hook, so that the logged time includes compressing.
+    compression.init_app(app)
     db.init_app(app)
     faults.init_app(app)
     CSRFProtect(app)

@@ -25,16 +25,17 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from annotations.errors import AnnotationError
 from annotations.errors import StaleVersionError
 from annotations.storage import accounts
 from annotations.storage import checks
-from annotations.storage import listing
 from annotations.storage import models
 from annotations.storage import presenter
 from annotations.storage import saving
 from annotations.storage import tagsets
+from webapp import lists
 from webapp.auth import annotator_required
 from webapp.auth.access import F
 from webapp.auth.access import SignedInUser
@@ -212,17 +213,22 @@ def show_tag_set(key: str) -> dict[str, Any]:
 
 
 @bp.get("/comparisons/<int:comparison_id>/annotations")
-def list_comparison_annotations(comparison_id: int) -> dict[str, Any]:
-    """List a comparison's annotations (not the deleted ones) by document and start."""
+def list_comparison_annotations(comparison_id: int) -> Response:
+    """List a comparison's annotations (not the deleted ones) by document and start.
+
+    The compact list of README's "The annotation list"; 304 when the client's copy is current.
+    It never includes exercise work, so it is the same for everyone who may read the page.
+    """
     session = get_session()
     if session.get(models.Comparison, comparison_id) is None:
         abort(404, f"no comparison has the id {comparison_id}")
-    return {
-        "comparison_id": comparison_id,
-        "annotations": listing.annotation_dicts(
-            session, comparison_id=comparison_id, outside_exercises=True
-        ),
-    }
+    return lists.list_response(
+        session,
+        head={"comparison_id": comparison_id},
+        scope=f"comparison {comparison_id}, outside exercises, anyone",
+        filters={"comparison_id": comparison_id, "outside_exercises": True},
+        cut_from=lists.cut_documents(session, comparison_id),
+    )
 
 
 def _one_statement_save(view: F) -> F:

@@ -88,3 +88,24 @@ def add_small_comparison(app, title="Small", texts=(SMALL_A, SMALL_B)):
         comparison = comparisons.add_comparison(session, title, rows)
         session.commit()
         return comparison.id, [row.id for row in rows]
+
+
+def listed(answer):
+    """Return the annotations of a list answer (README, "The annotation list") as dicts.
+
+    Each row is read by the answer's ``fields``; tags and the author are looked up in the
+    answer's ``tags`` and ``authors``, and the link becomes ``{document_id, start, end, quote}``.
+    """
+    data = answer.get_json() if hasattr(answer, "get_json") else answer
+    items = []
+    for row in data["annotations"]:
+        item = dict(zip(data["fields"], row, strict=True))
+        item["tags"] = [data["tags"][index] for index in item["tags"]]
+        if item["author"] is not None:
+            item["author"] = data["authors"][item["author"]]
+        if item["link"] is not None:
+            item["link"] = dict(
+                zip(("document_id", "start", "end", "quote"), item["link"], strict=True)
+            )
+        items.append(item)
+    return items

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.storage import saving
+from tests.web.helpers import listed
 from tests.web.test_malformed_input import annotation_body
 from tests.web.test_malformed_input import seeded  # noqa: F401 - the fixture
 from tests.web.test_malformed_input import slogan_document
@@ -77,6 +78,6 @@ def test_a_malformed_version_is_a_400(app, client, saved, version):
 def test_the_annotation_list_gives_each_version(app, client, saved, seeded):  # noqa: F811
     comparison_id, _ = seeded
     client.patch(f"/api/annotations/{saved}", json={"note": "once"})
-    listed = client.get(f"/api/comparisons/{comparison_id}/annotations").get_json()
-    (item,) = [a for a in listed["annotations"] if a["id"] == saved]
+    items = listed(client.get(f"/api/comparisons/{comparison_id}/annotations"))
+    (item,) = [a for a in items if a["id"] == saved]
     assert item["version"] == 2

@@ -22,6 +22,7 @@ from annotations.text.ingest import ingest_text
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_teacher
+from tests.web.helpers import listed
 from tests.web.helpers import signed_in
 from webapp import create_app
 from webapp import db
@@ -116,13 +117,14 @@ def test_seed_quotes_are_stored_at_offsets_that_slice_the_original_files(app, cl
     slogan = body_for(text_b, SLOGAN, comparison_id=comparison_id, note="Closing frame.")
     crypto = body_for(text_a, CRYPTO, tags=("promotional",), comparison_id=comparison_id)
     assert post(client, doc_b, slogan).status_code == 201
-    assert post(client, doc_a, crypto).status_code == 201
+    crypto_saved = post(client, doc_a, crypto)
+    assert crypto_saved.status_code == 201
 
     response = client.get(f"/api/comparisons/{comparison_id}/annotations")
     assert response.status_code == 200
-    listed = response.get_json()["annotations"]
-    assert [item["document_id"] for item in listed] == [doc_a, doc_b]
-    by_id = {item["id"]: item for item in listed}
+    items = listed(response)
+    assert [item["document_id"] for item in items] == [doc_a, doc_b]
+    by_id = {item["id"]: item for item in items}
     for body, original in ((slogan, originals[1]), (crypto, originals[0])):
         item = by_id[body["public_id"]]
         assert original[item["start"] : item["end"]] == body["quote"]
@@ -130,9 +132,9 @@ def test_seed_quotes_are_stored_at_offsets_that_slice_the_original_files(app, cl
     assert by_id[slogan["public_id"]]["tags"][0]["key"] == "slogan"
     assert by_id[slogan["public_id"]]["note"] == "Closing frame."
     assert by_id[slogan["public_id"]]["author"] == "Annotator"
-    # The crypto line ends the file, with no newline after it.
+    # The crypto line ends the file, with no newline after it: nothing follows its quote.
     assert by_id[crypto["public_id"]]["end"] == len(originals[0])
-    assert by_id[crypto["public_id"]]["suffix"] == ""
+    assert crypto_saved.get_json()["suffix"] == ""
 
 
 def test_double_submit_stores_one_annotation(app, client, seeded):
@@ -331,11 +333,12 @@ def test_emoji_offsets_round_trip_in_code_points(app, client, seeded):
     prefix = text_a[: body["start"]]
     assert body["start"] == 19
     assert len(prefix.encode("utf-16-le")) // 2 == 23  # what JavaScript's .length would say
-    assert post(client, doc_a, body).status_code == 201
-    (item,) = client.get(f"/api/comparisons/{comparison_id}/annotations").get_json()["annotations"]
+    saved = post(client, doc_a, body)
+    assert saved.status_code == 201
+    (item,) = listed(client.get(f"/api/comparisons/{comparison_id}/annotations"))
     assert (item["start"], item["end"]) == (body["start"], body["end"])
-    assert text_a[item["start"] : item["end"]] == quote
-    assert item["prefix"] == text_a[: body["start"]]
+    assert text_a[item["start"] : item["end"]] == quote == item["quote"]
+    assert saved.get_json()["prefix"] == text_a[: body["start"]]
 
 
 def test_comparative_annotation_round_trips(app, client, seeded):
@@ -474,7 +477,7 @@ def test_edit_delete_and_restore(app, client, seeded):
         response = client.patch(url, json=patch)
         assert response.status_code == status, (patch, response.get_json())
     assert counts(app) == before
-    assert client.get(listing).get_json()["annotations"][0]["note"] == "Both."
+    assert listed(client.get(listing))[0]["note"] == "Both."
 
     response = client.delete(url)
     assert response.status_code == 200
@@ -485,7 +488,7 @@ def test_edit_delete_and_restore(app, client, seeded):
     response = client.post(f"{url}/restore")
     assert response.status_code == 200
     assert response.get_json()["deleted"] is False
-    (item,) = client.get(listing).get_json()["annotations"]
+    (item,) = listed(client.get(listing))
     assert [tag["key"] for tag in item["tags"]] == ["slogan", "flag-waving"]
 
 

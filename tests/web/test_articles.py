@@ -153,7 +153,11 @@ def test_seed_page_keeps_the_dom_contract(client, seeded):
         "data-comparison-id": str(comparison_id),
         # Sign-in is off here: the tags waiting in the browser are nobody's in particular.
         "data-user-key": "anyone",
-        "data-annotations-url": f"/api/comparisons/{comparison_id}/annotations",
+        # The list leaves out the quotes of the two articles shown: the script cuts them.
+        "data-annotations-url": (
+            f"/api/comparisons/{comparison_id}/annotations"
+            f"?documents={document_ids[0]},{document_ids[1]}"
+        ),
         "data-create-url-template": "/api/documents/__DOC__/annotations",
         "data-annotation-url-template": "/api/annotations/__ID__",
         "data-tag-set-url": "/api/tag-sets/media-literacy",

@@ -17,6 +17,7 @@ from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_small_comparison
 from tests.web.helpers import add_teacher
 from tests.web.helpers import document_text
+from tests.web.helpers import listed
 from tests.web.helpers import signed_in
 from tests.web.pdf_reading import read_pdf
 from tests.web.pdf_reading import squeeze
@@ -299,9 +300,9 @@ def test_students_tag_their_own_copy_and_see_only_it(classroom):
     promo = body(app, cid, doc_a, CRYPTO, exercise_id=eid, tags=("promotional",))
     assert save(ben, doc_a, promo).status_code == 201
 
-    mine = ana.get(f"/api/exercises/{eid}/annotations").get_json()["annotations"]
+    mine = listed(ana.get(f"/api/exercises/{eid}/annotations"))
     assert [item["quote"] for item in mine] == [SLOGAN]
-    theirs = ben.get(f"/api/exercises/{eid}/annotations").get_json()["annotations"]
+    theirs = listed(ben.get(f"/api/exercises/{eid}/annotations"))
     assert [item["quote"] for item in theirs] == [CRYPTO]
     # The open reading page of the comparison shows no exercise work at all.
     public = app.test_client().get(f"/api/comparisons/{cid}/annotations").get_json()
@@ -371,7 +372,7 @@ def test_the_key_stays_hidden_from_students_until_the_reveal(classroom):
     response = ana.get(f"/exercises/{eid}/feedback")
     assert response.status_code == 302
     set_state(teacher, eid, "revealed")
-    revealed = ana.get(f"/api/exercises/{eid}/annotations?of=key").get_json()["annotations"]
+    revealed = listed(ana.get(f"/api/exercises/{eid}/annotations?of=key"))
     assert [item["note"] for item in revealed] == ["A campaign slogan, borrowed."]
     page = ana.get(f"/exercises/{eid}/feedback").get_data(as_text=True)
     assert "A campaign slogan, borrowed." in page

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 
 from flask import Blueprint
 from flask import abort
@@ -141,14 +145,22 @@ def pick_documents(
     return a, b
 
 
-def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
-    """Return the ``data-*`` attributes of ``main#reader`` (the annotation script reads them)."""
+def reader_attributes(
+    comparison_id: int, tag_set_key: str, shown: Sequence[models.Document] = ()
+) -> dict[str, str]:
+    """Return the ``data-*`` attributes of ``main#reader`` (the annotation script reads them).
+
+    The annotation list leaves out the quotes of the ``shown`` documents: the script cuts
+    them from the text on the page.
+    """
     return {
         "data-comparison-id": str(comparison_id),
         # Whose tags not saved yet this browser keeps: on a shared computer, each person's own.
         "data-user-key": str(current_user.id) if current_user.is_authenticated else "anyone",
         "data-annotations-url": url_for(
-            "api.list_comparison_annotations", comparison_id=comparison_id
+            "api.list_comparison_annotations",
+            comparison_id=comparison_id,
+            documents=shown_documents(shown),
         ),
         "data-create-url-template": url_for("api.create_annotation", document_id=_SENTINEL).replace(
             str(_SENTINEL), "__DOC__"
@@ -157,6 +169,11 @@ def reader_attributes(comparison_id: int, tag_set_key: str) -> dict[str, str]:
         "data-tag-set-url": url_for("api.show_tag_set", key=tag_set_key),
         "data-tag-set-key": tag_set_key,
     }
+
+
+def shown_documents(shown: Sequence[models.Document]) -> str | None:
+    """Return the ``documents`` of an annotation list's URL for a page that shows ``shown``."""
+    return ",".join(str(row.id) for row in shown) or None
 
 
 def alignment_for(
@@ -174,14 +191,44 @@ def alignment_for(
     return a, b, alignment
 
 
+# Reading pages of stored alignments kept ready, per app: stored documents and alignments
+# never change, and building the view from them is a fifth of the page's time. Only
+# articles of news length, so that a few kept views stay small.
+_VIEWS_KEPT = 8
+_VIEW_TEXT_LIMIT = 200_000
+
+
+@dataclass
+class _KeptViews:
+    views: OrderedDict[tuple[object, ...], ComparisonView] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 def comparison_view(
     session: Session, comparison: models.Comparison, a_row: models.Document, b_row: models.Document
 ) -> ComparisonView:
     """Return what the reading page shows of two documents, aligning them once if need be."""
+    stored = find_alignment(comparison, a_row, b_row)
+    kept: _KeptViews = current_app.extensions.setdefault("parallax.views", _KeptViews())
+    key: tuple[object, ...] | None = None
+    if stored is not None and len(a_row.text) + len(b_row.text) <= _VIEW_TEXT_LIMIT:
+        key = (comparison.id, comparison.title, a_row.content_hash, b_row.content_hash)
+        key += (a_row.id, b_row.id, stored.id, stored.created_at)
+        with kept.lock:
+            view = kept.views.get(key)
+            if view is not None:
+                kept.views.move_to_end(key)
+                return view
     a, b, alignment = alignment_for(session, comparison, a_row, b_row)
-    return build_comparison(
+    view = build_comparison(
         comparison.title, a, b, alignment=alignment, document_ids=(a_row.id, b_row.id)
     )
+    if key is not None:
+        with kept.lock:
+            kept.views[key] = view
+            while len(kept.views) > _VIEWS_KEPT:
+                kept.views.popitem(last=False)
+    return view
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -254,7 +301,7 @@ def show(comparison_id: int) -> str | Response:
     # Imported here: webapp.suggestions needs webapp.exercises, whose views import this module.
     from webapp import suggestions
 
-    reader = reader_attributes(comparison.id, key)
+    reader = reader_attributes(comparison.id, key, (a_row, b_row))
     if suggestions.may_suggest_outside_exercises():
         reader |= suggestions.reader_attributes(comparison.id)
     return render_template(

@@ -11,10 +11,11 @@ from flask import Blueprint
 from flask import abort
 from flask import request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from annotations.classroom import exercises
-from annotations.storage import listing
 from annotations.storage import presenter
+from webapp import lists
 from webapp.auth import annotator_required
 from webapp.auth import teacher_required
 from webapp.db import get_session
@@ -26,25 +27,33 @@ bp = Blueprint("exercises_api", __name__, url_prefix="/exercises")
 
 @bp.get("/<int:exercise_id>/annotations")
 @annotator_required
-def annotations(exercise_id: int) -> dict[str, Any]:
-    """List the caller's own work in the exercise; ``?of=key``: the key, once revealed."""
+def annotations(exercise_id: int) -> Response:
+    """List the caller's own work in the exercise; ``?of=key``: the key, once revealed.
+
+    The compact list of README's "The annotation list"; 304 when the caller's copy is current.
+    """
     session = get_session()
     exercise = get_exercise_or_404(session, exercise_id)
     if not current_user.is_authenticated:
         abort(404, f"no exercise has the id {exercise_id}")
-    author_id = int(current_user.id)
+    viewer = int(current_user.id)
+    author_id = viewer
     if request.args.get("of") == "key":
         if not is_owner(exercise) and exercise.state != "revealed":
             abort(403, "the key is shown once the teacher reveals it")
         author_id = exercise.teacher_id
-    return {
-        "exercise_id": exercise.id,
-        "comparison_id": exercise.comparison_id,
-        "state": exercise.state,
-        "annotations": listing.annotation_dicts(
-            session, exercise_id=exercise.id, author_id=author_id
-        ),
-    }
+    return lists.list_response(
+        session,
+        head={
+            "exercise_id": exercise.id,
+            "comparison_id": exercise.comparison_id,
+            "state": exercise.state,
+        },
+        # The state is part of the answer; the viewer keeps one person's copy from another's.
+        scope=f"exercise {exercise.id} in state {exercise.state}, by {author_id}, to {viewer}",
+        filters={"exercise_id": exercise.id, "author_id": author_id},
+        cut_from=lists.cut_documents(session, exercise.comparison_id),
+    )
 
 
 @bp.get("/<int:exercise_id>/progress")

@@ -26,6 +26,7 @@ from webapp import suggestions
 from webapp.articles.views import comparison_view
 from webapp.articles.views import list_comparisons
 from webapp.articles.views import reader_attributes
+from webapp.articles.views import shown_documents
 from webapp.auth import annotator_required
 from webapp.auth import teacher_required
 from webapp.db import get_session
@@ -224,10 +225,11 @@ def work(exercise_id: int) -> ResponseReturnValue:
         read_only = exercise.state != "open"
     comparison = exercise.comparison
     view = comparison_view(session, comparison, exercise.doc_a, exercise.doc_b)
-    reader = reader_attributes(comparison.id, exercise.tag_set.key)
+    shown = (exercise.doc_a, exercise.doc_b)
+    reader = reader_attributes(comparison.id, exercise.tag_set.key, shown)
     reader["data-exercise-id"] = str(exercise.id)
     reader["data-annotations-url"] = url_for(
-        "api.exercises_api.annotations", exercise_id=exercise.id
+        "api.exercises_api.annotations", exercise_id=exercise.id, documents=shown_documents(shown)
     )
     if read_only:
         reader["data-read-only"] = "true"

@@ -11,7 +11,7 @@ import { drawDoc, marksOf } from "./highlights.js";
 import { outbox, readOutbox, sendOutbox, watchOutbox } from "./outbox.js";
 import { closePicker, openPicker, pickerParts, setLink, watchPicker } from "./picker.js";
 import { readSelection, selectContents } from "./selection.js";
-import { request, normalise } from "./server.js";
+import { readList, request } from "./server.js";
 import { config, editor, picker, reader, readOnly, ready, setTagSet, state } from "./state.js";
 import { say } from "./status.js";
 import { showSuggestion, watchSuggestions } from "./suggestions.js";
@@ -152,9 +152,7 @@ async function start() {
     performance.mark("annotate:fetched");
     setTagSet(set);
     drawLegend();
-    const items = Array.isArray(list) ? list : list.annotations || [];
-    items.forEach((item) => {
-      const ann = normalise(item);
+    readList(list).forEach((ann) => {
       state.annotations.set(ann.id, ann);
     });
     if (!readOnly) {

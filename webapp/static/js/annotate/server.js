@@ -1,6 +1,7 @@
 // Talking to the JSON API: requests with the CSRF token, and annotations in one shape.
 
-import { config } from "./state.js";
+import { config, state } from "./state.js";
+import { sliceText } from "./text.js";
 
 const csrfMeta = document.querySelector('meta[name="csrf-token"]');
 const csrfToken = csrfMeta ? csrfMeta.content : "";
@@ -67,4 +68,50 @@ export function normalise(ann) {
   copy.tags = copy.tags || [];
   copy.note = copy.note || "";
   return copy;
+}
+
+// The quote of [start, end) in a document: sent by the server, or cut from the page's text
+// when the server left it out (null) because this page shows that document.
+function quoteOf(sent, documentId, start, end) {
+  if (sent !== null && sent !== undefined) {
+    return sent;
+  }
+  const doc = state.docs.get(String(documentId));
+  return doc ? sliceText(doc, start, end) : "";
+}
+
+/**
+ * The annotations of a list answer (README, "The annotation list"): each a row of values in
+ * the order of `fields`, its tags and author indexes into `tags` and `authors`. Returns them
+ * in the one-annotation shape the rest of the page uses.
+ */
+export function readList(list) {
+  const at = {};
+  (list.fields || []).forEach((name, index) => {
+    at[name] = index;
+  });
+  const tags = list.tags || [];
+  const authors = list.authors || [];
+  return (list.annotations || []).map((row) => {
+    const documentId = row[at.document_id];
+    const start = row[at.start];
+    const end = row[at.end];
+    const link = row[at.link];
+    const author = row[at.author];
+    return {
+      id: String(row[at.id]),
+      document_id: documentId,
+      start,
+      end,
+      quote: quoteOf(row[at.quote], documentId, start, end),
+      tags: (row[at.tags] || []).map((index) => tags[index]),
+      note: row[at.note] || "",
+      author: author === null || author === undefined ? null : authors[author],
+      relation: row[at.relation],
+      link: link
+        ? { document_id: link[0], start: link[1], end: link[2], quote: quoteOf(link[3], link[0], link[1], link[2]) }
+        : null,
+      version: row[at.version],
+    };
+  });
 }
