@@ -13,6 +13,7 @@ from annotations.storage import models
 from tests.web.helpers import CRYPTO
 from tests.web.helpers import SLOGAN
 from tests.web.helpers import add_small_comparison
+from tests.web.helpers import listed
 from tests.web.test_exercises import exercise_row
 from tests.web.test_exercises import make_exercise
 from tests.web.test_exercises import student
@@ -87,8 +88,8 @@ def test_a_teachers_tag_is_proposed_again_and_asking_twice_stores_it_once(app, c
     assert [s["id"] for s in again["suggestions"]] == [s["id"] for s in first]
     assert count_rows(app) == 3  # the tag and two suggestions
     # Suggestions are not tags yet: the reading list shows the teacher's one tag only.
-    listed = client.get(f"/api/comparisons/{comparison_id}/annotations").get_json()
-    assert [row["quote"] for row in listed["annotations"]] == ["Analysts said"]
+    rows = listed(client.get(f"/api/comparisons/{comparison_id}/annotations"))
+    assert [row["quote"] for row in rows] == ["Analysts said"]
     pending = client.get(
         f"/api/comparisons/{comparison_id}/suggestions",
         query_string={"tag_set": "media-literacy", "document": [a, b]},
@@ -108,8 +109,8 @@ def test_accept_reject_and_undo(app, client, pair):
     twice = client.post(f"/api/annotations/{in_a['id']}/review", json={"status": "accepted"})
     assert twice.status_code == 200
     assert twice.get_json()["version"] == accepted.get_json()["version"]
-    listed = client.get(f"/api/comparisons/{comparison_id}/annotations").get_json()
-    assert [row["quote"] for row in listed["annotations"]] == ["Analysts said", "analysts said"]
+    rows = listed(client.get(f"/api/comparisons/{comparison_id}/annotations"))
+    assert [row["quote"] for row in rows] == ["Analysts said", "analysts said"]
 
     rejected = client.post(f"/api/annotations/{in_b['id']}/review", json={"status": "rejected"})
     assert rejected.get_json()["status"] == "rejected"
@@ -259,7 +260,7 @@ def test_hints_on_let_students_ask_in_their_own_copy(app, client, pair):
         json={"status": "accepted"},
     )
     assert accept.status_code == 200
-    work = pupil.get(f"/api/exercises/{eid}/annotations").get_json()["annotations"]
+    work = listed(pupil.get(f"/api/exercises/{eid}/annotations"))
     assert [row["quote"] for row in work] == ["Analysts said", "analysts said"]
     # The teacher may not review a student's suggestion; hints off stop the student again.
     other = body["suggestions"][1]["id"]
