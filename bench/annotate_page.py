@@ -5,8 +5,10 @@ overlapping as they fall) in a fresh SQLite database, serves the app on 127.0.0.
 comparison page in headless Debian Chromium through Playwright and measures:
 
 - page load: from navigation start to every highlight drawn (annotate.js's
-  ``annotations:drawn`` event), each in a new browser context, and how many ``<mark>``
-  elements that took;
+  ``annotations:drawn`` event), cold in a new browser context each time (an empty cache, a
+  first visit) and warm on reloading it in that context (scripts and styles in the cache,
+  revalidated with 304 answers), and how
+  many ``<mark>`` elements that took;
 - a new tag: from the Enter key press that saves a tagged selection to the highlight the
   server acknowledged (no ``<mark>`` left pending), and to the next animation frame after it;
   the unsaved placeholder drawn before the request is sent is reported but not judged.
@@ -66,8 +68,10 @@ Stores 1,000 random word-aligned annotations (one or two tags, overlapping as th
 the seed comparison in a fresh SQLite database, serves the app on 127.0.0.1 (Werkzeug's
 threaded server, not gunicorn) and opens the comparison page in headless Chromium. Page load
 runs from navigation start to annotate.js's `annotations:drawn` event (it includes fetching
-the tag set and the 1,000 annotations), each load in a new browser context (an empty cache,
-as a first visit); the drawing alone is the `annotate:draw` performance measure. A new tag
+the tag set and the 1,000 annotations): cold in a new browser context each time (an empty
+cache, as a first visit), warm on reloading the page in that context (scripts and styles
+in the cache, revalidated with 304 answers; the annotations fetched again); the drawing alone
+is the `annotate:draw` performance measure. A new tag
 runs from the Enter key that saves a tagged sentence (a capture-phase listener) to the
 highlight the server acknowledged: the first DOM change after which no `<mark>` is still
 pending (drawn unsaved), and to the animation frame after that. The pending mark drawn before
@@ -157,6 +161,7 @@ class Result:
     marks: int
     html_bytes: int
     load_ms: list[float]
+    warm_load_ms: list[float]
     draw_ms: list[float]
     new_tag_ms: list[float]
     new_tag_frame_ms: list[float]
@@ -271,6 +276,7 @@ def measure(base: str, page_path: str, repeats: int, annotations: int, words: in
     if executable is None:
         raise SystemExit("chromium is not on PATH (apt-get install -y chromium)")
     load_ms: list[float] = []
+    warm_load_ms: list[float] = []
     draw_ms: list[float] = []
     new_tag_ms: list[float] = []
     frame_ms: list[float] = []
@@ -300,6 +306,11 @@ def measure(base: str, page_path: str, repeats: int, annotations: int, words: in
                 load_ms.append(page.evaluate("window.__bench.loadDrawn"))
                 draw_ms.append(page.evaluate("window.__bench.draw"))
                 marks = page.evaluate("window.__bench.marks")
+                # Warm: the same page again in this context, its scripts and styles cached
+                # (a reload revalidates them: 304 answers, no bodies).
+                page.reload()
+                wait_until(page, "window.__bench.loadDrawn !== null")
+                warm_load_ms.append(page.evaluate("window.__bench.loadDrawn"))
             for attempt in range(repeats):
                 page.evaluate(RESET)
                 page.evaluate(SELECT_SENTENCE, ["a" if attempt % 2 else "b", 3 + attempt * 2])
@@ -325,6 +336,7 @@ def measure(base: str, page_path: str, repeats: int, annotations: int, words: in
         marks,
         html_bytes,
         load_ms,
+        warm_load_ms,
         draw_ms,
         new_tag_ms,
         frame_ms,
@@ -333,7 +345,7 @@ def measure(base: str, page_path: str, repeats: int, annotations: int, words: in
     )
 
 
-def table(result: Result, repeats: int, times: int = 1) -> str:
+def table(result: Result, repeats: int, times: int = 1, before: str = "") -> str:
     """Return the Markdown table of ``result`` (``times``: how often each article repeats)."""
     repeated = f" with each article repeated {times} times" if times > 1 else ""
     saved = statistics.median(result.saved_frame_ms)
@@ -343,11 +355,13 @@ def table(result: Result, repeats: int, times: int = 1) -> str:
         f"comparison{repeated}, {result.words:,} words in the longer article, {result.marks} "
         "`<mark>` elements drawn, page HTML "
         f"{result.html_bytes / 1024:.0f} KB; headless Chromium, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; medians of {repeats}; {load()} after the run.",
+        f"Python {platform.python_version()}; medians of {repeats}; {before} before the run, "
+        f"{load()} after it.",
         "",
         "| Measure | median | min | max |",
         "|---|---|---|---|",
-        _row("Page load to all highlights drawn", result.load_ms),
+        _row("Page load to all highlights drawn, cold (new context)", result.load_ms),
+        _row("Page load to all highlights drawn, warm (reload)", result.warm_load_ms),
         _row("of which drawing them (after the two GETs)", result.draw_ms),
         _row("Enter key to the unsaved (pending) highlight", result.new_tag_ms),
         _row("Enter key to the saved highlight in the DOM", result.saved_ms),
@@ -411,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help="update bench/README.md")
     args = parser.parse_args(argv)
     times = max(1, args.repeat_text)
+    before = load()
     with tempfile.TemporaryDirectory(prefix="parallax-bench-") as instance:
         app = make_app(instance)
         with app.app_context():
@@ -425,7 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = measure(
                 base, args.page.format(id=comparison_id), args.repeats, args.annotations, words
             )
-    section = table(result, args.repeats, times)
+    section = table(result, args.repeats, times, before)
     print(section)
     if args.write_readme:
         write_readme(section, times)

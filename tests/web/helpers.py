@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from annotations.storage import accounts
@@ -61,9 +62,13 @@ def add_teacher(app, username="ms.tanaka", name="Ms Tanaka"):
 
 
 def signed_in(app, username="ms.tanaka"):
-    """Return a test client signed in through the login form."""
+    """Return a test client signed in through the login form (with its token when CSRF is on)."""
     client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    data = {"username": username, "password": PASSWORD}
+    if app.config.get("WTF_CSRF_ENABLED", True):
+        page = client.get("/login").get_data(as_text=True)
+        data["csrf_token"] = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    response = client.post("/login", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
 

@@ -523,12 +523,13 @@ def csrf_app(app, tmp_path):
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": True,
-            "LOGIN_DISABLED": True,
+            "RATELIMIT_ENABLED": False,
             "DATABASE_URL": app.config["DATABASE_URL"],
         },
         instance_path=str(tmp_path / "csrf-instance"),
     )
     try:
+        add_teacher(csrf_app)
         yield csrf_app
     finally:
         with csrf_app.app_context():
@@ -549,7 +550,7 @@ def seeded_save(csrf_app):
 
 def test_csrf_token_is_required(csrf_app):
     doc_id, body = seeded_save(csrf_app)
-    client = csrf_app.test_client()
+    client = signed_in(csrf_app)
 
     response = post(client, doc_id, body)
     assert response.status_code == 400
@@ -571,7 +572,7 @@ def test_csrf_token_is_required(csrf_app):
 
 def test_a_csrf_token_holds_for_as_long_as_the_session(csrf_app, monkeypatch):
     doc_id, body = seeded_save(csrf_app)
-    client = csrf_app.test_client()
+    client = signed_in(csrf_app)
     page = client.get("/").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
     idle = csrf_app.config["PERMANENT_SESSION_LIFETIME"]

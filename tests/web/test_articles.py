@@ -818,7 +818,7 @@ def csrf_client(tmp_path, database_url):
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": True,
-            "LOGIN_DISABLED": True,
+            "RATELIMIT_ENABLED": False,
             "DATABASE_URL": database_url,
         },
         instance_path=str(tmp_path / "csrf-instance"),
@@ -827,7 +827,8 @@ def csrf_client(tmp_path, database_url):
         engine = db.get_engine()
     models.Base.metadata.create_all(engine)
     try:
-        yield app, app.test_client()
+        add_teacher(app)
+        yield app, signed_in(app)
     finally:
         models.Base.metadata.drop_all(engine)
         engine.dispose()

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotations.exchange.exporting import alignment_to_json
-from annotations.text.align import align_documents
 from annotations.text.ingest import read_document
+from webapp import cli
 from webapp import create_app
 from webapp.cli import main
 
@@ -149,13 +148,37 @@ def test_align_json_on_seeds(align, seed_docs):
     assert "\\u" not in result.stdout
 
 
-@pytest.mark.parametrize("threshold", ["0", "55.5", "100"])
-def test_align_threshold_is_passed_on(align, seed_docs, threshold):
-    result = align("--json", "--threshold", threshold, SEED_A, SEED_B)
+@pytest.mark.parametrize(("threshold", "value"), [("0", 0.0), ("55.5", 55.5), ("100", 100.0)])
+def test_align_threshold_is_passed_on(align, small_pair, monkeypatch, threshold, value):
+    received = []
+    real = cli.align_documents
+
+    def spy(a, b, **options):
+        received.append(options)
+        return real(a, b, **options)
+
+    monkeypatch.setattr(cli, "align_documents", spy)
+    result = align("--json", "--threshold", threshold, *small_pair)
     assert result.exit_code == 0, result.output
-    a, b = seed_docs
-    expected = alignment_to_json(align_documents(a, b, threshold=float(threshold)), a, b)
-    assert json.loads(result.stdout) == expected
+    assert received == [{"threshold": value}]
+
+
+def test_align_threshold_decides_what_pairs(align, small_pair):
+    # Counted by hand: at 100 a pair needs the same words unless it shares a rare number
+    # (then 60), so the two first sentences, which differ and share no number, stay apart;
+    # at 0 and at the default (25) they pair as the hand alignment says.
+    first = (where(SMALL_A, PAIRS[0][0]), where(SMALL_B, PAIRS[0][1]))
+    for options, paired in [
+        ((), True),
+        (("--threshold", "0"), True),
+        (("--threshold", "100"), False),
+    ]:
+        result = align("--json", *options, *small_pair)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert (first in [(pair["a"], pair["b"]) for pair in data["pairs"]]) is paired, options
+        assert (first[0] in data["only_a"]) is not paired, options
+        assert (first[1] in data["only_b"]) is not paired, options
 
 
 def test_align_higher_threshold_pairs_less(align):

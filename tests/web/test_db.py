@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import g
+from sqlalchemy import create_engine
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
 
 from annotations.storage import models
 from webapp import create_app
@@ -198,3 +201,37 @@ def test_servers_starting_together_migrate_once(tmp_path, empty_engine, database
     assert errors == []
     head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
     assert revisions == [head] * 3
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_is_pinged_only_when_it_may_be_dead(postgres_url, monkeypatch):
+    engine = db.make_engine(postgres_url)
+    pings = []
+    real_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(1) or real_ping(conn))
+    try:
+        for _ in range(3):
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT 1")).scalar_one() == 1
+        assert pings == []  # in use just now, nothing to read on its socket: no round trip
+        record = engine.pool._pool.queue[0]
+        record.info[db._RETURNED] -= db.PING_AFTER_IDLE_SECONDS + 1
+        with engine.connect() as connection:
+            backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert pings == [1]  # idle too long: pinged, alive, kept
+        # The server ends the connection (as a restart would): the next checkout sees its
+        # socket readable, pings, and gets a new connection instead of an error.
+        admin = create_engine(postgres_url, poolclass=NullPool)
+        with admin.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+            gone = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+            for _ in range(100):
+                if other.execute(gone, {"pid": backend}).scalar_one() == 0:
+                    break
+                time.sleep(0.05)
+        admin.dispose()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
+        assert len(pings) == 2
+    finally:
+        engine.dispose()

@@ -19,6 +19,8 @@ from annotations.storage import models
 from annotations.storage import saving
 from annotations.storage import tagsets
 from annotations.text.ingest import ingest_text
+from tests.web.helpers import add_teacher
+from tests.web.helpers import signed_in
 from webapp import create_app
 from webapp import db
 from webapp.tagsets.forms import MAX_IMPORT_BYTES
@@ -536,7 +538,7 @@ def test_export_then_import_into_a_fresh_app_gives_an_equal_set(app, client, tmp
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
-            "LOGIN_DISABLED": True,
+            "RATELIMIT_ENABLED": False,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
         },
         instance_path=str(tmp_path / "fresh"),
@@ -544,7 +546,8 @@ def test_export_then_import_into_a_fresh_app_gives_an_equal_set(app, client, tmp
     with fresh.app_context():
         models.Base.metadata.create_all(db.get_engine())
     try:
-        response = fresh.test_client().post(
+        add_teacher(fresh)
+        response = signed_in(fresh).post(
             "/tag-sets/import",
             data={"file": (io.BytesIO(exported), "class-set.json")},
             content_type="multipart/form-data",
@@ -686,13 +689,14 @@ def csrf_client(app, tmp_path):
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": True,
-            "LOGIN_DISABLED": True,
+            "RATELIMIT_ENABLED": False,
             "DATABASE_URL": app.config["DATABASE_URL"],
         },
         instance_path=str(tmp_path / "csrf-instance"),
     )
     try:
-        yield csrf_app.test_client()
+        add_teacher(csrf_app)
+        yield signed_in(csrf_app)
     finally:
         with csrf_app.app_context():
             db.get_engine().dispose()

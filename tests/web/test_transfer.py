@@ -127,14 +127,16 @@ def classroom(auth_app):
     }
 
 
-def fresh_app(tmp_path, name, *, login_disabled=True):
-    """A new app on a new SQLite file, seeded as `parallax seed` does."""
+def fresh_app(tmp_path, name):
+    """A new app on a new SQLite file, seeded as `parallax seed` does, with a teacher (Ms Tanaka).
+
+    ``signed_in(app)`` gives a client signed in as that teacher.
+    """
     instance = tmp_path / name
     app = create_app(
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
-            "LOGIN_DISABLED": login_disabled,
             "RATELIMIT_ENABLED": False,
             "DATABASE_URL": f"sqlite:///{instance / 'parallax.sqlite3'}",
         },
@@ -143,6 +145,7 @@ def fresh_app(tmp_path, name, *, login_disabled=True):
     with app.app_context():
         Base.metadata.create_all(db.get_engine())
     seed_comparison(app)
+    add_teacher(app)
     return app
 
 
@@ -343,12 +346,12 @@ def test_json_and_jsonld_round_trip_into_fresh_databases(classroom, tmp_path):
     )
     # JSON-LD through the form into another.
     by_form = fresh_app(tmp_path, "by-form")
-    response = upload(by_form.test_client(), comparison_id, exported_w3c, "export.jsonld")
+    response = upload(signed_in(by_form), comparison_id, exported_w3c, "export.jsonld")
     assert response.status_code == 200, page_text(response)
     assert "3 annotations imported" in page_text(response)
 
     for app in (by_cli, by_form):
-        client = app.test_client()
+        client = signed_in(app)
         again_json = client.get(f"/comparisons/{comparison_id}/export.json").get_data()
         again_w3c = client.get(f"/comparisons/{comparison_id}/export.jsonld").get_data()
         assert importing.read_annotations(again_json).records == original
@@ -384,7 +387,7 @@ def test_shifted_offsets_are_re_anchored_by_the_form_and_the_cli(classroom, tmp_
     moved = shifted(exported, 5)
 
     by_form = fresh_app(tmp_path, "form")
-    response = upload(by_form.test_client(), comparison_id, moved)
+    response = upload(signed_in(by_form), comparison_id, moved)
     assert response.status_code == 200
     text = page_text(response)
     assert "Re-anchored 3" in text and "3 annotations imported" in text
@@ -393,7 +396,7 @@ def test_shifted_offsets_are_re_anchored_by_the_form_and_the_cli(classroom, tmp_
         f"characters {first.start + 5}–{first.end + 5} in the file, {first.start}–{first.end} here"
         in text
     )
-    again = by_form.test_client().get(f"/comparisons/{comparison_id}/export.json").get_data()
+    again = signed_in(by_form).get(f"/comparisons/{comparison_id}/export.json").get_data()
     assert importing.read_annotations(again).records == original
 
     by_cli = fresh_app(tmp_path, "cli")
@@ -418,7 +421,7 @@ def test_an_orphan_or_a_missing_document_imports_nothing_and_says_why(classroom,
     data = json.dumps(exported).encode()
     app = fresh_app(tmp_path, "fresh")
     before = counts(app)
-    response = upload(app.test_client(), comparison_id, data)
+    response = upload(signed_in(app), comparison_id, data)
     assert response.status_code == 422
     text = page_text(response)
     assert "Nothing was imported" in text
@@ -454,7 +457,7 @@ def test_duplicate_ids_are_reported_and_nothing_is_imported(classroom, tmp_path)
     exported["annotations"].append(exported["annotations"][0])
     app = fresh_app(tmp_path, "fresh")
     before = counts(app)
-    response = upload(app.test_client(), comparison_id, json.dumps(exported).encode())
+    response = upload(signed_in(app), comparison_id, json.dumps(exported).encode())
     assert response.status_code == 422
     assert "It has a duplicate id: item 0 has the same id." in page_text(response)
     assert counts(app) == before
@@ -466,10 +469,10 @@ def test_unreadable_files_are_one_clear_line(classroom, tmp_path):
     truncated = exported[: len(exported) // 2]
     app = fresh_app(tmp_path, "fresh")
     before = counts(app)
-    response = upload(app.test_client(), comparison_id, truncated)
+    response = upload(signed_in(app), comparison_id, truncated)
     assert response.status_code == 422
     assert "the file ends in the middle of its JSON (truncated?)" in page_text(response)
-    assert upload(app.test_client(), comparison_id, b"{}", "notes.txt").status_code == 422
+    assert upload(signed_in(app), comparison_id, b"{}", "notes.txt").status_code == 422
     assert counts(app) == before
 
     path = tmp_path / "cut.json"
