@@ -256,9 +256,10 @@ def name_phrases(
             found.append((text[run[0][0] : run[-1][1]], tuple(term for _, _, term in run)))
         run.clear()
 
+    cjk = not text.isascii() and _CJK.search(text) is not None
     for match in _WORD.finditer(text):
         word = match.group()
-        info = None if _CJK.search(word) else cache.word_term(word)
+        info = None if cjk and _CJK.search(word) else cache.word_term(word)
         if info is None or not word[0].isupper() or info[0] not in terms:
             close()
             continue
