@@ -51,6 +51,7 @@ _BULLET = re.compile(r"[-*+•·▪◦‣–—]\s+\S")
 _MIN_LIST_LINES = 3
 # A line ending like this closes a sentence, so the next line starts a new paragraph.
 _LINE_CLOSES = re.compile(r"""[.!?…:;。！？：；]["'”’»)\]」』）]*\s*\Z""")
+_CLOSERS = "\"'”’»)]」』）"
 _HEADING_END_PUNCT = re.compile(r"""[.!?…,;。！？，、；]["'”’»)\]」』）]*\Z""")
 _MAX_HEADING_WORDS = 14
 _MAX_HEADING_CHARS = 120
@@ -74,6 +75,16 @@ _MORE_ABBREVIATIONS: dict[str, frozenset[str]] = {
     "nl": frozenset({"o.a", "dhr", "mevr", "mw", "bijv", "d.w.z"}),
 }
 _LAST_WORD = re.compile(r"(\S+)\.\s*\Z")
+
+
+def _closes(line: str) -> bool:
+    """Return whether a line ends a sentence (``_LINE_CLOSES``).
+
+    A match can only start at the last character before closing marks and spaces; searching
+    from there spares trying every punctuation mark of a long line.
+    """
+    last = len(line.rstrip().rstrip(_CLOSERS)) - 1
+    return _LINE_CLOSES.search(line, max(0, last)) is not None
 
 
 def find_marker(text: str) -> MetadataMarker | None:
@@ -153,7 +164,7 @@ def _is_list(text: str, lines: list[tuple[int, int]]) -> bool:
             and not item.endswith((",", ";", "-"))
             for item in items
         )
-        and sum(1 for item in items if _LINE_CLOSES.search(item)) <= len(items) // 2
+        and sum(1 for item in items if _closes(item)) <= len(items) // 2
     )
 
 
@@ -184,7 +195,7 @@ def _split_block(
         for line_start, line_end in lines:
             yield Paragraph(line_start, line_end, "prose")
         return
-    open_lines = sum(1 for ls, le in lines[:-1] if not _LINE_CLOSES.search(text[ls:le]))
+    open_lines = sum(1 for ls, le in lines[:-1] if not _closes(text[ls:le]))
     # Mostly lines that stop mid-sentence: a hard-wrapped block, where a short line is a
     # wrapped fragment, not a heading.
     wrapped = open_lines * 2 > len(lines) - 1
@@ -208,7 +219,7 @@ def _split_block(
         if para_start is None:
             para_start = line_start
         para_end = line_end
-        if not wrapped and _LINE_CLOSES.search(line):
+        if not wrapped and _closes(line):
             yield Paragraph(para_start, para_end, "prose")
             para_start = None
     if para_start is not None:
