@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
-from webapp import locations
-
 if TYPE_CHECKING:
     from flask import Flask
     from flask import Response
@@ -58,6 +56,7 @@ def create_app(
     from webapp import faults
     from webapp import health
     from webapp import inputs
+    from webapp import locations
     from webapp import logs
     from webapp import reports
     from webapp import settings

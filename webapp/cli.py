@@ -17,8 +17,6 @@ from typing import Any
 import click
 
 from annotations.errors import AnnotationError
-from annotations.exchange.exporting import alignment_to_json
-from annotations.exchange.reports import format_alignment_text
 from annotations.text.align import DEFAULT_THRESHOLD
 from annotations.text.align import align_documents
 from annotations.text.ingest import read_document
@@ -118,10 +116,18 @@ def align_command(a: str, b: str, as_json: bool, threshold: float, width: int) -
     if notice is not None:
         # On standard error with --json, so that the output stays one JSON document.
         click.echo(notice, err=as_json)
+    # Each output's module is imported only when it is asked for.
     if as_json:
+        import orjson
+
+        from annotations.exchange.exporting import alignment_to_json
+
         payload = alignment_to_json(alignment, document_a, document_b)
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        # The same text as json.dumps(..., ensure_ascii=False, indent=2), several times faster.
+        click.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
     else:
+        from annotations.exchange.reports import format_alignment_text
+
         click.echo(format_alignment_text(alignment, document_a, document_b, width=width), nl=False)
 
 

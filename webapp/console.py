@@ -7,6 +7,7 @@ align`` loads only the aligner; the commands that need the app get it through Fl
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import TYPE_CHECKING
 from typing import Any
@@ -70,6 +71,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 HELP_OPTIONS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 # Commands that need no app: Flask is not even imported for them.
 WITHOUT_APP = frozenset({"align", "licences", "suggest"})
+# Commands whose NumPy work runs on one BLAS thread. OpenBLAS starts a thread per core for
+# the alignment's matrix products, and on a machine shared with other work threads that spin
+# while they wait for a core cost more time than they save (bench/README.md). Set before
+# NumPy is imported; a value the user set wins.
+ONE_BLAS_THREAD = frozenset({"align"})
 
 
 def _create_app() -> Flask:
@@ -89,6 +95,8 @@ class ParallaxGroup(click.Group):
         if entry is None:
             return None
         module, attribute, _ = entry
+        if cmd_name in ONE_BLAS_THREAD:
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         if cmd_name not in WITHOUT_APP and ctx.obj is None:
             from flask.cli import ScriptInfo
 

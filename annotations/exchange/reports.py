@@ -7,16 +7,16 @@ import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from annotations.classroom.agreement import AlphaResult
-from annotations.classroom.agreement import LabeledSpan
-from annotations.classroom.agreement import PairAgreement
-from annotations.classroom.agreement import Unit
-from annotations.classroom.agreement import krippendorff_alpha
-from annotations.classroom.agreement import pairwise_f1
 from annotations.records import Alignment
 from annotations.records import Document
 from annotations.records import Span
+
+if TYPE_CHECKING:
+    # Imported where a report is built: `parallax align` prints alignments without them.
+    from annotations.classroom.agreement import AlphaResult
+    from annotations.classroom.agreement import PairAgreement
 
 __all__ = [
     "AnnotationReport",
@@ -283,6 +283,11 @@ def build_report(
     >>> report.by_source[0].counts, [p.text for p in report.top_passages]
     ({'x': 2}, ['One.', 'Two.'])
     """
+    from annotations.classroom.agreement import LabeledSpan
+    from annotations.classroom.agreement import Unit
+    from annotations.classroom.agreement import krippendorff_alpha
+    from annotations.classroom.agreement import pairwise_f1
+
     used = {tag for item in annotations for tag in item.tags}
     ordered = [tag for tag in tag_order if tag in used]
     tags = (*ordered, *sorted(used - set(ordered)))

@@ -4,13 +4,10 @@ Two articles about one event share their topic everywhere, so surface similarity
 nearly everything with everything. Parallax therefore scores sentence pairs on *fact-level
 evidence*: the content words they share, each weighted by how rare it is in these two
 documents (a name that occurs in most sentences carries no signal) and, more mildly, in
-the language at large; numbers above twelve count extra (terms per language:
-``tokens``; weights: ``weighing``). The weighted overlap is computed for all sentence
-pairs at once with RapidFuzz: every content word becomes one character, repeated as often as
-its weight, and the sorted characters of a sentence form a short string, so the longest
-common subsequence of two such strings is exactly their weighted word overlap
-(``process.cdist`` with ``LCSseq.similarity``, run in row blocks on all cores; the words
-shared most widely get one-byte characters, which RapidFuzz compares several times faster).
+the language at large; numbers count extra (terms per language: ``tokens``; weights:
+``weighing``). The weighted overlap is computed for all sentence pairs at once, in row
+blocks: a matrix product over the words shared most widely (NumPy's BLAS, on all cores),
+plus, for every other shared word, its weight added to each pair of sentences that hold it.
 
 Candidate pairs reach the threshold (a lower one when they share a rare number), are near
 the best score of one of their two sentences, and share two informative terms or one strong
@@ -39,8 +36,6 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
-from rapidfuzz import process
-from rapidfuzz.distance import LCSseq
 
 from annotations.records import Alignment
 from annotations.records import AlignSettings
@@ -62,6 +57,7 @@ from annotations.text.linking import reports_one_event
 from annotations.text.tokens import content_terms
 from annotations.text.tokens import name_phrases
 from annotations.text.tokens import surface_forms
+from annotations.text.weighing import Entries
 from annotations.text.weighing import Side
 from annotations.text.weighing import Weighed
 from annotations.text.weighing import weigh
@@ -135,7 +131,9 @@ def _candidates(a: Side, b: Side, floor: float) -> _Candidates:
     A sentence's background is its ``_BACKGROUND_RANK``-th best score: what it gets from
     sentences that merely share the topic. Long documents raise it for every sentence.
     """
-    with_numbers = any(a.numbers) and any(b.numbers)
+    with_numbers = len(a.numbers.term) > 0 and len(b.numbers.term) > 0
+    b_sparse = _inverted(a.sparse, b.sparse)
+    b_numbers = _inverted(a.numbers, b.numbers)
     tot_a = np.array(a.totals, dtype=np.float32)
     tot_b = np.array(b.totals, dtype=np.float32)
     n_a, n_b, k = len(a.terms), len(b.terms), _BACKGROUND_RANK
@@ -146,8 +144,7 @@ def _candidates(a: Side, b: Side, floor: float) -> _Candidates:
     numbers: list[npt.NDArray[np.bool_]] = []
     for start in range(0, n_a if n_b else 0, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, n_a)
-        shared = _overlaps(a.common[start:stop], b.common)
-        shared += _overlaps(a.rare[start:stop], b.rare)
+        shared = _overlaps(a, b, start, stop, b_sparse)
         score = _scores(shared, tot_a[start:stop], tot_b)
         if n_b >= k:
             background_a[start:stop] = _top(score, k)[:, -1]
@@ -155,9 +152,12 @@ def _candidates(a: Side, b: Side, floor: float) -> _Candidates:
         top_b = _top(np.hstack([top_b, score.T]), k)
         keep = score >= floor
         if with_numbers:
-            number = _share_a_character(a.numbers[start:stop], b.numbers)
+            number = _share_a_number(a.numbers, b_numbers, start, stop, n_b)
             keep |= (score >= _NUMBER_ROUTE * floor) & number
-        rows, cols = np.nonzero(keep)
+        # One flat search and a division: several times faster than a 2-D np.nonzero.
+        flat = np.flatnonzero(keep)
+        rows = flat // n_b
+        cols = flat - rows * n_b
         found.append((rows + start, cols))
         scores.append(score[rows, cols])
         numbers.append(number[rows, cols] if with_numbers else np.zeros(len(rows), dtype=bool))
@@ -172,42 +172,92 @@ def _candidates(a: Side, b: Side, floor: float) -> _Candidates:
     )
 
 
-def _overlaps(queries: list[str], choices: list[str]) -> npt.NDArray[np.int32]:
-    """Return the longest common subsequence of every query and choice (all cores)."""
-    if not any(queries) or not any(choices):
-        return np.zeros((len(queries), len(choices)), dtype=np.int32)
-    overlaps: npt.NDArray[np.int32] = process.cdist(
-        queries, choices, scorer=LCSseq.similarity, dtype=np.int32, workers=-1
-    )
-    return overlaps
+def _overlaps(
+    a: Side,
+    b: Side,
+    start: int,
+    stop: int,
+    b_sparse: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+) -> npt.NDArray[np.float32]:
+    """Return the weighted overlap of A's sentences ``start:stop`` with every B sentence.
 
-
-def _share_a_character(queries: list[str], choices: list[str]) -> npt.NDArray[np.bool_]:
-    """Return whether each query and choice have a character in common.
-
-    Only the non-empty strings are compared: about half of all sentences hold no rare
-    number, so this skips most of the pairs.
+    The dense product is exact: the sums are small integers, far below float32's 2**24.
     """
-    rows = [i for i, query in enumerate(queries) if query]
-    cols = [j for j, choice in enumerate(choices) if choice]
-    shares = np.zeros((len(queries), len(choices)), dtype=bool)
-    if rows and cols:
-        overlaps = _overlaps([queries[i] for i in rows], [choices[j] for j in cols])
-        shares[np.ix_(rows, cols)] = overlaps > 0
+    shared: npt.NDArray[np.float32] = np.matmul(
+        a.dense[start:stop] * a.dense_weight, b.dense.T, dtype=np.float32
+    )
+    for rows, cols, weights in _entry_pairs(a.sparse, b_sparse, start, stop):
+        np.add.at(shared, (rows, cols), weights)
+    return shared
+
+
+def _share_a_number(
+    a: Entries,
+    b_numbers: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    start: int,
+    stop: int,
+    n_b: int,
+) -> npt.NDArray[np.bool_]:
+    """Return whether each A sentence ``start:stop`` and each B sentence share a rare number."""
+    shares = np.zeros((stop - start, n_b), dtype=bool)
+    for rows, cols, _ in _entry_pairs(a, b_numbers, start, stop):
+        shares[rows, cols] = True
     return shares
 
 
+_PAIRS_PER_STEP = 1 << 21
+
+
+def _inverted(a: Entries, b: Entries) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Return B's inverted index over every term id either side's entries use."""
+    return b.by_term(max(int(a.term.max(initial=-1)), int(b.term.max(initial=-1))) + 1)
+
+
+def _entry_pairs(
+    a: Entries,
+    b_index: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    start: int,
+    stop: int,
+) -> Iterable[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float32]]]:
+    """Yield (row in block, B sentence, weight) for every pair of entries with the same term.
+
+    ``b_index`` is B's inverted index (``Entries.by_term``). At most about
+    ``_PAIRS_PER_STEP`` pairs are made at a time, so memory stays bounded.
+    """
+    held_bounds, held = b_index
+    lo, hi = int(a.bounds[start]), int(a.bounds[stop])
+    rows, terms, weights = a.sentence[lo:hi] - start, a.term[lo:hi], a.weight[lo:hi]
+    first = held_bounds[terms]
+    counts = held_bounds[terms + 1] - first
+    ends = np.cumsum(counts)
+    e0 = 0
+    while e0 < len(ends):
+        base = int(ends[e0 - 1]) if e0 else 0
+        e1 = max(int(np.searchsorted(ends, base + _PAIRS_PER_STEP, side="right")), e0 + 1)
+        step = counts[e0:e1]
+        total = int(ends[e1 - 1]) - base
+        if total:
+            owner = np.repeat(np.arange(e0, e1), step)
+            offset = np.arange(total) - np.repeat(ends[e0:e1] - step - base, step)
+            yield rows[owner], held[first[owner] + offset], weights[owner]
+        e0 = e1
+
+
 def _scores(
-    shared: npt.NDArray[np.int32], tot_a: npt.NDArray[np.float32], tot_b: npt.NDArray[np.float32]
+    shared: npt.NDArray[np.float32], tot_a: npt.NDArray[np.float32], tot_b: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
-    """Return the pair scores of a block from its weighted overlaps (0 below the evidence)."""
-    score = np.multiply(shared, np.float32(100.0), dtype=np.float32)
+    """Return the pair scores of a block from its weighted overlaps (0 below the evidence).
+
+    The scores are written over ``shared``.
+    """
+    low = shared < _MIN_EVIDENCE
+    score = np.multiply(shared, np.float32(100.0), out=shared)
     denominator = np.multiply.outer(tot_a, tot_b)
     np.sqrt(denominator, out=denominator)
     # In place, to spare passes over the block; 0 / 0 (a sentence without terms) is zeroed.
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(score, denominator, out=score)
-    np.copyto(score, 0.0, where=shared < _MIN_EVIDENCE)
+    np.copyto(score, 0.0, where=low)
     return score
 
 

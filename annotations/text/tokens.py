@@ -242,14 +242,15 @@ def surface_forms(
     cache = _chunk_terms(language, cross_language)
     forms: dict[str, str] = {}
     cjk = not text.isascii() and _CJK.search(text) is not None
+    word_term, keep = cache.word_term, forms.setdefault
     for word in _WORD.findall(text):
         if cjk and _CJK.search(word):
             for term, _ in cache.cjk_terms(word):
-                forms.setdefault(term, term)
+                keep(term, term)
             continue
-        found = cache.word_term(word)
+        found = word_term(word)
         if found is not None:
-            forms.setdefault(found[0], word)
+            keep(found[0], word)
     first = _WORD.match(text.lstrip())
     if first and language == "en" and not cross_language:
         lowered = first.group().lower()
@@ -281,11 +282,15 @@ def name_phrases(
             found.append((text[run[0][0] : run[-1][1]], tuple(term for _, _, term in run)))
         run.clear()
 
+    cjk = not text.isascii() and _CJK.search(text) is not None
+    word_term = cache.word_term
     for match in _WORD.finditer(text):
         word = match.group()
-        info = None if _CJK.search(word) else cache.word_term(word)
-        if info is None or not word[0].isupper() or info[0] not in terms:
-            close()
+        # Most words are not capitalised: they end a run without being looked up.
+        info = None if not word[0].isupper() or cjk and _CJK.search(word) else word_term(word)
+        if info is None or info[0] not in terms:
+            if run:
+                close()
             continue
         if run and not _PHRASE_GAP.fullmatch(text[run[-1][1] : match.start()]):
             close()

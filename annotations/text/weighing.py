@@ -1,9 +1,11 @@
-"""Weigh the content terms of two documents and encode each sentence for RapidFuzz.
+"""Weigh the content terms of two documents and lay them out for scoring all pairs at once.
 
 A term's weight (0 to ``MAX_WEIGHT``) grows with how few sentences of the two documents hold
-it and, more mildly, with its rarity in the language. Each sentence is also encoded as a
-string in which the longest common subsequence of two encodings is the weighted overlap of
-their term sets, which ``process.cdist`` computes for all sentence pairs at once.
+it and, more mildly, with its rarity in the language. The weighted overlap of two sentences
+(the summed weight of the terms both hold) is then a matrix product over the terms the two
+documents share: the few terms shared by many sentence pairs are columns of a dense matrix
+(one BLAS product), the many others are (sentence, term) entries, whose pairs are added one
+by one (``Entries``); numbers that may let a pair in from a lower floor are entries too.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import numpy.typing as npt
 from annotations.text.tokens import is_number_term
 
 __all__ = [
+    "DENSE_SHARE",
     "MAX_WEIGHT",
     "NUMBER_WEIGHT",
+    "Entries",
     "Side",
     "Weighed",
     "encode_terms",
@@ -33,8 +37,27 @@ __all__ = [
 MAX_WEIGHT = 6
 NUMBER_WEIGHT = 4
 """Weight from which a shared number may let a pair in from a lower floor."""
-_BYTE_CHARS = 256  # terms that get one-byte characters, which RapidFuzz matches fastest
-_CHAR_BASE = 0x10000  # the other terms' characters lie above the BMP, clear of surrogates
+DENSE_SHARE = 0.002
+"""A shared term goes to the dense matrix when at least this share of all sentence pairs
+hold it on both sides: one dense column costs a multiply-add for every pair, one entry a
+scattered addition for each pair that holds it, about a hundred times as much."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entries:
+    """(sentence, term) entries of one document, sorted by sentence, with their weights."""
+
+    bounds: npt.NDArray[np.intp]
+    """The entries of sentence ``s`` are those from ``bounds[s]`` to ``bounds[s + 1]``."""
+    sentence: npt.NDArray[np.intp]
+    term: npt.NDArray[np.intp]
+    weight: npt.NDArray[np.float32]
+
+    def by_term(self, n_terms: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Return ``(bounds, held)``: term ``t`` is in ``held[bounds[t]:bounds[t + 1]]``."""
+        order = np.argsort(self.term, kind="stable")
+        bounds = np.searchsorted(self.term[order], np.arange(n_terms + 1))
+        return bounds, self.sentence[order]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +68,15 @@ class Side:
     """Ids of each sentence's terms of positive weight."""
     totals: list[int]
     """The sum of those weights."""
-    common: list[str]
-    """The sentence's terms shared most widely with the other document, for RapidFuzz."""
-    rare: list[str]
-    """Its other terms that also occur in the other document."""
-    numbers: list[str]
-    """Its rare numbers that also occur in the other document, one character each."""
+    dense: npt.NDArray[np.float32]
+    """Sentence × column: 1 where the sentence holds the column's term, one of the terms shared
+    most widely with the other document."""
+    dense_weight: npt.NDArray[np.float32]
+    """The weight of each column's term (the same on both sides)."""
+    sparse: Entries
+    """The sentences' other terms that also occur in the other document."""
+    numbers: Entries
+    """The sentences' rare numbers that also occur in the other document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +92,9 @@ class Weighed:
 def weigh(a_terms: Sequence[dict[str, float]], b_terms: Sequence[dict[str, float]]) -> Weighed:
     """Turn term rarities into integer weights using document frequency in both texts.
 
-    Each sentence also gets its encodings for RapidFuzz: one character per term, repeated
-    by the term's weight, sorted, so that the longest common subsequence of two encodings
-    is the weighted overlap of the two term sets. Only terms found in both documents can
-    overlap, so only they are encoded. The ``_BYTE_CHARS`` terms shared by the most sentence
-    pairs get the characters below 256, for which RapidFuzz looks up a table instead of a
-    hash map (several times faster); the rest go to a second string, and a pair's overlap
-    is the sum of the two.
+    Only terms found in both documents can overlap, so only they are laid out for scoring:
+    those held by at least ``DENSE_SHARE`` of all sentence pairs as dense columns, the
+    others as entries (see the module's docstring).
     """
     everything = (*a_terms, *b_terms)
     n_a, n = len(a_terms), len(everything)
@@ -111,31 +133,40 @@ def weigh(a_terms: Sequence[dict[str, float]], b_terms: Sequence[dict[str, float
 
     on_a = np.bincount(ids[sentence < n_a], minlength=len(df))
     on_b = np.bincount(ids[sentence >= n_a], minlength=len(df))
-    code = _codes(on_a * on_b)
-    shared = code >= 0
-    common = shared[ids] & (code[ids] < _BYTE_CHARS)
-    rare = shared[ids] & ~common
+    pairs = on_a * on_b
+    shared = pairs > 0
+    # Columns of the dense matrix, most widely shared first.
+    dense_terms = np.flatnonzero(pairs >= DENSE_SHARE * max(n_a * (n - n_a), 1))
+    column = np.full(len(df), -1, dtype=np.intp)
+    column[dense_terms] = np.arange(len(dense_terms))
+    in_dense = column[ids] >= 0
+    in_sparse = shared[ids] & ~in_dense
     number = shared & is_number & (weight >= NUMBER_WEIGHT)
-    number_code = _codes(number.astype(np.intp))[ids]
     with_number = number[ids]
-    encodings = [
-        _encode(sentence[mask], codes[mask], repeats[mask], n)
-        for mask, codes, repeats in (
-            (common, code[ids], weights),
-            (rare, code[ids], weights),
-            (with_number, number_code, np.ones_like(weights)),
+    sides = []
+    for first, last in ((0, n_a), (n_a, n)):
+        lo, hi = bounds[first], bounds[last]
+        part = slice(lo, hi)
+        rows = sentence[part] - first
+        dense = np.zeros((last - first, len(dense_terms)), dtype=np.float32)
+        mask = in_dense[part]
+        dense[rows[mask], column[ids[part][mask]]] = 1.0
+        sides.append(
+            Side(
+                terms=terms[first:last],
+                totals=totals[first:last],
+                dense=dense,
+                dense_weight=weight[dense_terms].astype(np.float32),
+                sparse=_entries(rows, ids[part], weights[part], in_sparse[part], last - first),
+                numbers=_entries(
+                    rows,
+                    ids[part],
+                    np.ones(hi - lo, dtype=np.intp),
+                    with_number[part],
+                    last - first,
+                ),
+            )
         )
-    ]
-    sides = [
-        Side(
-            terms=terms[part],
-            totals=totals[part],
-            common=encodings[0][part],
-            rare=encodings[1][part],
-            numbers=encodings[2][part],
-        )
-        for part in (slice(0, n_a), slice(n_a, n))
-    ]
     return Weighed(sides[0], sides[1], weight.tolist(), list(term_ids))
 
 
@@ -170,17 +201,9 @@ def _term_weights(
     return weights
 
 
-def _codes(pairs: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
-    """Give the terms with ``pairs > 0`` character codes, most pairs first; -1 for the rest.
-
-    The first ``_BYTE_CHARS`` codes are one-byte characters; the others lie above the BMP,
-    so they never collide with surrogates.
-    """
-    ranked = np.argsort(-pairs, kind="stable")[: int(np.count_nonzero(pairs > 0))]
-    rank = np.arange(len(ranked))
-    code = np.full(len(pairs), -1, dtype=np.intp)
-    code[ranked] = np.where(rank < _BYTE_CHARS, rank, _CHAR_BASE + rank)
-    return code
+# encode_terms: term ids as characters from the first code point above the BMP, so they
+# never collide with surrogates (RapidFuzz compares the strings by code point).
+_CHAR_BASE = 0x10000
 
 
 def encode_terms(terms: Sequence[frozenset[int]], keep: npt.NDArray[np.bool_]) -> list[str]:
@@ -194,20 +217,26 @@ def encode_terms(terms: Sequence[frozenset[int]], keep: npt.NDArray[np.bool_]) -
     ids = np.fromiter(chain.from_iterable(terms), dtype=np.intp, count=int(sizes.sum()))
     sentence = np.repeat(np.arange(n), sizes)
     mask = keep[ids] if len(ids) else np.zeros(0, dtype=bool)
-    codes = ids[mask] + _CHAR_BASE
-    return _encode(sentence[mask], codes, np.ones_like(codes), n)
-
-
-def _encode(
-    sentence: npt.NDArray[np.intp],
-    codes: npt.NDArray[np.intp],
-    repeats: npt.NDArray[np.intp],
-    n_sentences: int,
-) -> list[str]:
-    """Return each sentence's string of its entries' characters, repeated, in code order."""
+    sentence, codes = sentence[mask], ids[mask] + _CHAR_BASE
     order = np.lexsort((codes, sentence))
-    sentence, codes, repeats = sentence[order], codes[order], repeats[order]
-    text = np.repeat(codes, repeats).astype("<u4").tobytes().decode("utf-32-le")
-    ends = np.concatenate(([0], np.cumsum(repeats)))
-    bounds = ends[np.searchsorted(sentence, np.arange(n_sentences + 1))].tolist()
+    sentence, codes = sentence[order], codes[order]
+    text = codes.astype("<u4").tobytes().decode("utf-32-le")
+    bounds = np.searchsorted(sentence, np.arange(n + 1)).tolist()
     return [text[first:last] for first, last in pairwise(bounds)]
+
+
+def _entries(
+    rows: npt.NDArray[np.intp],
+    ids: npt.NDArray[np.intp],
+    weights: npt.NDArray[np.intp],
+    mask: npt.NDArray[np.bool_],
+    n_sentences: int,
+) -> Entries:
+    """Return the masked (sentence, term) entries, in sentence order, as ``Entries``."""
+    sentence = rows[mask]
+    return Entries(
+        bounds=np.searchsorted(sentence, np.arange(n_sentences + 1)),
+        sentence=sentence,
+        term=ids[mask],
+        weight=weights[mask].astype(np.float32),
+    )

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from annotations.records import Document
 from annotations.records import Span
+from annotations.text.align import _inverted
 from annotations.text.align import _overlaps
+from annotations.text.align import _share_a_number
 from annotations.text.align import _top
 from annotations.text.align import align_documents
 from annotations.text.align import align_sentences
@@ -29,6 +31,12 @@ def quotes(document: Document, spans) -> list[str]:
 
 def pairs_text(a: Document, b: Document, alignment) -> list[tuple[str, str]]:
     return [(a.text[p.a.start : p.a.end], b.text[p.b.start : p.b.end]) for p in alignment.pairs]
+
+
+def all_overlaps(weighed) -> np.ndarray:
+    """The weighted overlap of every A sentence with every B sentence, as the aligner sums it."""
+    index = _inverted(weighed.a.sparse, weighed.b.sparse)
+    return _overlaps(weighed.a, weighed.b, 0, len(weighed.a.terms), index)
 
 
 def test_content_terms_drop_function_words_and_stem():
@@ -66,33 +74,43 @@ def test_weights_totals_and_overlaps_by_hand():
     # 12: a number in two, (1 + 0.2) * 6 = 7.2 -> capped at 6; dam: 0.25 * 6 = 1.5 -> 2.
     assert sorted(weighed.weight) == [0, 2, 2, 6, 6]
     assert weighed.a.totals == [8, 8] and weighed.b.totals == [8, 8]
-    shared = _overlaps(weighed.a.common, weighed.b.common)
-    shared += _overlaps(weighed.a.rare, weighed.b.rare)
-    assert shared.tolist() == [[8, 0], [2, 6]]
-    assert [bool(s) for s in weighed.a.numbers] == [False, True]
-    assert [bool(s) for s in weighed.b.numbers] == [False, True]
+    assert all_overlaps(weighed).tolist() == [[8, 0], [2, 6]]
+    numbers = _inverted(weighed.a.numbers, weighed.b.numbers)
+    # Only the second sentences share the rare number 12.
+    assert _share_a_number(weighed.a.numbers, numbers, 0, 2, 2).tolist() == [
+        [False, False],
+        [False, True],
+    ]
 
 
-def test_encodings_give_the_weighted_overlap_beyond_one_byte_terms():
-    # 400 invented words: the shared terms need both the one-byte and the wide characters.
+def test_dense_and_sparse_terms_sum_to_the_weighted_overlap(monkeypatch):
+    # 400 invented words drawn unevenly: a few are in many sentences (dense columns), most
+    # in few (entries), so both parts of the sum are exercised.
     words = [f"vor{chr(97 + i // 26)}{chr(97 + i % 26)}k" for i in range(400)]
     rng = random.Random(5)
-    a_terms = [content_terms(" ".join(rng.sample(words, 15))) for _ in range(60)]
-    b_terms = [content_terms(" ".join(rng.sample(words, 15))) for _ in range(50)]
+    odds = [1 / (rank + 1) for rank in range(len(words))]
+
+    def sentence() -> dict[str, float]:
+        return content_terms(" ".join(rng.choices(words, odds, k=15)))
+
+    a_terms = [sentence() for _ in range(60)]
+    b_terms = [sentence() for _ in range(50)]
     weighed = _weigh(a_terms, b_terms)
-    assert any(weighed.a.rare) and any(weighed.b.rare)
-    shared = _overlaps(weighed.a.common, weighed.b.common)
-    shared += _overlaps(weighed.a.rare, weighed.b.rare)
+    assert weighed.a.dense.shape[1] > 0 and len(weighed.a.sparse.term) > 0
+    shared = all_overlaps(weighed)
     weight = weighed.weight
     expected = [
         [sum(weight[t] for t in ta & tb) for tb in weighed.b.terms] for ta in weighed.a.terms
     ]
     assert shared.tolist() == expected
     assert weighed.a.totals == [sum(weight[t] for t in ta) for ta in weighed.a.terms]
+    # Pairs of entries made a few at a time add up to the same.
+    monkeypatch.setattr("annotations.text.align._PAIRS_PER_STEP", 7)
+    assert all_overlaps(weighed).tolist() == expected
 
 
 def test_sentences_of_many_distinct_words_pair_with_their_twins():
-    # 30 sentences of 12 invented words: 360 shared terms, more than 256 one-byte characters.
+    # 30 sentences of 12 invented words: 360 shared terms, each in one sentence per side.
     words = [f"vor{chr(97 + i // 26)}{chr(97 + i % 26)}k" for i in range(360)]
     sentences = [" ".join(words[12 * i : 12 * i + 12]).capitalize() + "." for i in range(30)]
 
