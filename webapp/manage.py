@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from annotations.errors import AnnotationError
 from annotations.exchange import exporting
 from annotations.exchange import importing
-from annotations.exchange import transfer
+from annotations.exchange import inbound
+from annotations.exchange import outbound
 from annotations.storage import accounts
 from annotations.storage import comparisons
 from annotations.storage import models
@@ -250,9 +251,9 @@ def _export_chunks(
         meta = {"comparison_id": comparison.id, "comparison_title": comparison.title}
         label = f"Annotations of {comparison.title}"
         collection_id = f"{base}/comparisons/{comparison.id}/export.jsonld"
-    total = transfer.count_records(session, **where)
+    total = outbound.count_records(session, **where)
     progress.start(total)
-    records = transfer.iter_records(session, **where, progress=progress.advance)
+    records = outbound.iter_records(session, **where, progress=progress.advance)
     if fmt == "csv":
         return exporting.iter_csv(records), total
     if fmt == "json":
@@ -306,7 +307,7 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-def report_lines(report: transfer.ImportReport) -> list[str]:
+def report_lines(report: inbound.ImportReport) -> list[str]:
     """Return one line per item of an import that was not simply imported or already there."""
     lines: list[tuple[int, str]] = [
         (item.index, f"skipped: {item.reason}") for item in report.skipped
@@ -367,7 +368,7 @@ def import_command(file: str, comparison_id: int, partial: bool, author: str) ->
     ):
         raise InputProblem(f"--comparison: no comparison has the id {comparison_id}")
     try:
-        report = transfer.import_records(
+        report = inbound.import_records(
             session, batch, comparison_id=comparison_id, author_fallback=author
         )
         # Flushed here, so that a value the database cannot store is named before the report.

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from annotations.errors import ImportFormatError
 from annotations.exchange import exporting
 from annotations.exchange import importing
-from annotations.exchange import transfer
+from annotations.exchange import inbound
+from annotations.exchange import outbound
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
@@ -103,7 +104,7 @@ def streamed_export(
         # The request's teardown has closed the view's session by the time the body is sent;
         # stream_with_context pushes the context again, so this session is the body's own
         # and is closed when the last chunk has gone.
-        records = transfer.iter_records(get_session(), **filters)
+        records = outbound.iter_records(get_session(), **filters)
         yield from export_chunks(fmt, records, meta=meta, label=label, url=url, base_url=base_url)
 
     return streamed(chunks(), CONTENT_TYPES[fmt], filename)
@@ -232,7 +233,7 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
     comparison = get_comparison_or_404(session, comparison_id)
     form = ImportForm()
     limit = int(current_app.config["IMPORT_MAX_BYTES"])
-    report: transfer.ImportReport | None = None
+    report: inbound.ImportReport | None = None
     if form.validate_on_submit():
         data = form.file.data.stream.read(limit + 1)
         try:
@@ -241,7 +242,7 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
             form.file.errors = [f"This file cannot be imported: {exc}."]
         else:
             with transaction():
-                report = transfer.import_records(
+                report = inbound.import_records(
                     session,
                     batch,
                     comparison_id=comparison.id,

@@ -1,7 +1,8 @@
 """Annotations read and written many at a time as Core rows: exports, imports, counts.
 
-:mod:`annotations.exchange.transfer` turns these rows into records and back; the tables stay
-inside the storage package. Core statements rather than ORM objects: building and flushing
+:mod:`annotations.exchange.outbound` turns these rows into records and
+:mod:`annotations.exchange.inbound` records into rows; the tables stay inside the storage
+package. Core statements rather than ORM objects: building and flushing
 100,000 Annotation objects took most of an import's 40 s.
 """
 
