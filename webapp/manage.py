@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -330,8 +331,12 @@ def report_lines(report: inbound.ImportReport) -> list[str]:
     ids = {item.index: item.item_id for item in report.skipped}
     ids.update({item.index: item.item_id for item in report.orphaned})
     ids.update({item.index: item.item_id for item in report.re_anchored})
+    places = {item.index: item.line for item in report.skipped}
+    places.update({item.index: item.line for item in report.orphaned})
+    places.update({item.index: item.line for item in report.re_anchored})
     return [
         f"item {index} ({ids[index] or 'no id'}): {line}"
+        + (f" (line {places[index]})" if places[index] else "")
         for index, line in sorted(lines, key=lambda pair: pair[0])
     ]
 
@@ -353,29 +358,36 @@ def import_command(file: str, comparison_id: int, partial: bool, author: str) ->
     """Import a Parallax JSON or W3C JSON-LD file of annotations, all or nothing by default."""
     session = get_session_with_tables()
     try:
-        data = Path(file).read_bytes()
+        stream = Path(file).open("rb")
     except FileNotFoundError:
         raise InputProblem(f"{file}: no such file") from None
     except OSError as exc:
         raise InputProblem(f"{file}: cannot read it: {exc.strerror}") from exc
-    try:
-        batch = importing.read_annotations(data)
-    except AnnotationError as exc:
-        raise InputProblem(f"{file}: {exc}") from exc
-    if (
-        not 0 < comparison_id <= MAX_INTEGER
-        or session.get(models.Comparison, comparison_id) is None
-    ):
-        raise InputProblem(f"--comparison: no comparison has the id {comparison_id}")
-    try:
-        report = inbound.import_records(
-            session, batch, comparison_id=comparison_id, author_fallback=author
-        )
-        # Flushed here, so that a value the database cannot store is named before the report.
-        session.flush()
-    except (AnnotationError, ValueError) as exc:
-        session.rollback()
-        raise InputProblem(f"{file}: {exc}") from exc
+    with stream:
+        # Read while it is stored, a megabyte at a time: memory does not grow with the file.
+        reader = importing.AnnotationReader(stream)
+        items = iter(reader)
+        try:
+            # The first item (or the file's whole-file mistake) before the comparison is looked up.
+            first = [next(items)]
+        except StopIteration:
+            first = []
+        except AnnotationError as exc:
+            raise InputProblem(f"{file}: {exc}") from exc
+        if (
+            not 0 < comparison_id <= MAX_INTEGER
+            or session.get(models.Comparison, comparison_id) is None
+        ):
+            raise InputProblem(f"--comparison: no comparison has the id {comparison_id}")
+        try:
+            report = inbound.import_records(
+                session, chain(first, items), comparison_id=comparison_id, author_fallback=author
+            )
+            # Flushed here, so that a value the database cannot store is named before the report.
+            session.flush()
+        except (AnnotationError, ValueError) as exc:
+            session.rollback()
+            raise InputProblem(f"{file}: {exc}") from exc
     for line in report_lines(report):
         click.echo(line)
     counts = (

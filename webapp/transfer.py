@@ -235,16 +235,13 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
     limit = int(current_app.config["IMPORT_MAX_BYTES"])
     report: inbound.ImportReport | None = None
     if form.validate_on_submit():
-        data = form.file.data.stream.read(limit + 1)
+        # Read while it is stored, a chunk at a time: memory does not grow with the file.
+        reader = importing.AnnotationReader(form.file.data.stream, max_bytes=limit)
         try:
-            batch = importing.read_annotations(data, max_bytes=limit)
-        except ImportFormatError as exc:
-            form.file.errors = [f"This file cannot be imported: {exc}."]
-        else:
             with transaction():
                 report = inbound.import_records(
                     session,
-                    batch,
+                    reader,
                     comparison_id=comparison.id,
                     author_fallback=importer_name(),
                     author_id=importer_id(),
@@ -252,6 +249,9 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
                 if not report.is_clean:
                     # All or nothing: a file with an item it cannot import keeps none of it.
                     session.rollback()
+        except ImportFormatError as exc:
+            report = None
+            form.file.errors = [f"This file cannot be imported: {exc}."]
     status = 422 if form.is_submitted() and (report is None or not report.is_clean) else 200
     return render_template(
         "transfer/import.html",

@@ -11,7 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 from typing import Final
 
@@ -19,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotations.exchange.importing import ImportBatch
+from annotations.exchange.importing import ImportItem
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
 from annotations.records import Span
@@ -31,6 +36,7 @@ from annotations.text.anchor import anchor_quote
 from annotations.text.anchor import context_of
 
 __all__ = [
+    "BATCH_SIZE",
     "ImportReport",
     "Orphaned",
     "ReAnchored",
@@ -38,6 +44,8 @@ __all__ = [
     "import_records",
 ]
 
+# Records checked, then added, at a time.
+BATCH_SIZE: Final = 1000
 _MAX_NOTE: Final = checks.MAX_NOTE_LENGTH
 # Foreign ids that are not UUIDs become name-based UUIDs, so importing twice finds them again.
 _FOREIGN_ID_NAMESPACE: Final = uuid.UUID("6f1d0c2e-5b8e-4a57-9a43-4d3c1b0e7a21")
@@ -51,6 +59,8 @@ class Skipped:
     index: int
     item_id: str
     reason: str
+    # The line of the file the item starts on (0 when unknown).
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,7 @@ class Orphaned:
     item_id: str
     document_title: str
     quote: str
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,7 @@ class ReAnchored:
     item_id: str
     old: Span
     new: Span
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,15 +311,18 @@ def _moment(value: str) -> dt.datetime | None:
 
 def import_records(
     session: Session,
-    batch: ImportBatch,
+    items: ImportBatch | Iterable[ImportItem],
     *,
     comparison_id: int | None = None,
     exercise_id: int | None = None,
     author_fallback: str,
     author_id: int | None = None,
 ) -> ImportReport:
-    """Store the records of ``batch`` in a comparison (or an exercise) and report what happened.
+    """Store the records of ``items`` in a comparison (or an exercise) and report what happened.
 
+    ``items`` is what :func:`~annotations.exchange.importing.read_annotations` read, or an
+    :class:`~annotations.exchange.importing.AnnotationReader` that reads a file while it is
+    stored: records are stored ``BATCH_SIZE`` at a time, so memory does not grow with the file.
     Each record's document is found by its text's hash, else by its id when it has no hash,
     else (another tool's file, or another version of the text) by URL or title among the
     comparison's documents. When the quote is not at ``[start, end)`` it is looked for with
@@ -320,81 +335,112 @@ def import_records(
     ids are kept: an id already stored with the same content is "unchanged", with other
     content it is skipped. Work from a classroom exercise is only imported into an exercise.
 
-    Every record that can be imported is added, then flushed; the file's unreadable items
-    (``batch.problems``) are reported as skipped. Nothing is committed: the caller commits,
-    or rolls back when the report is not :attr:`ImportReport.is_clean` and the import should
-    be all or nothing. ``ValueError`` when the comparison or exercise does not exist.
+    Every record that can be imported is added; the file's unreadable items are reported as
+    skipped. Nothing is committed: the caller commits, or rolls back when the report is not
+    :attr:`ImportReport.is_clean` and the import should be all or nothing. ``ValueError``
+    when the comparison or exercise does not exist; an
+    :class:`~annotations.errors.ImportFormatError` from a file found unreadable part way
+    through, after some rows were added (the caller rolls back).
     """
     target = _target(session, comparison_id, exercise_id)
     importer = _Importer(session, target, author_fallback)
     importer.importer_id = author_id
-    skipped = [Skipped(p.index, p.item_id, p.message) for p in batch.problems]
-    orphaned: list[Orphaned] = []
-    re_anchored: list[ReAnchored] = []
-    unchanged = 0
-    rows: list[tuple[dict[str, Any], list[int]]] = []
-    public_ids = [importer.public_id(record) for record in batch.records]
+    found = _Found()
+    batch: list[ImportItem] = []
+    for item in _batch_items(items) if isinstance(items, ImportBatch) else items:
+        batch.append(item)
+        if len(batch) == BATCH_SIZE:
+            _store(importer, batch, found)
+            batch.clear()
+    _store(importer, batch, found)
+    found.skipped.sort(key=lambda item: item.index)
+    return ImportReport(
+        imported=found.imported,
+        re_anchored=tuple(found.re_anchored),
+        unchanged=found.unchanged,
+        skipped=tuple(found.skipped),
+        orphaned=tuple(found.orphaned),
+    )
+
+
+@dataclass(slots=True)
+class _Found:
+    """What an import has done so far."""
+
+    imported: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    orphaned: list[Orphaned] = field(default_factory=list)
+    re_anchored: list[ReAnchored] = field(default_factory=list)
+
+
+def _store(importer: _Importer, items: Sequence[ImportItem], found: _Found) -> None:
+    """Check and add one batch of items; the rows of earlier batches are in the database."""
+    session = importer.session
+    records = [item for item in items if item.record is not None]
+    public_ids = [importer.public_id(item.record) for item in records if item.record is not None]
     stored = bulk.stored_contents(session, public_ids)
-    # Indices are positions in the file; problems already carry theirs.
-    indices = _file_indices(batch)
-    for number, (record, public_id) in enumerate(zip(batch.records, public_ids, strict=True)):
-        index = indices[number]
+    rows: list[tuple[dict[str, Any], list[int]]] = []
+    for item in items:
+        if item.problem is not None:
+            problem = item.problem
+            found.skipped.append(Skipped(item.index, problem.item_id, problem.message, item.line))
+    for item, public_id in zip(records, public_ids, strict=True):
+        record = item.record
+        assert record is not None
+        index, line = item.index, item.line
         try:
             values, tag_ids, moved = _prepare(importer, record, public_id)
         except _Skip as problem:
-            skipped.append(Skipped(index, record.id, str(problem)))
+            found.skipped.append(Skipped(index, record.id, str(problem), line))
             continue
         except _Orphan as orphan:
-            orphaned.append(Orphaned(index, record.id, orphan.document_title, orphan.quote))
+            found.orphaned.append(
+                Orphaned(index, record.id, orphan.document_title, orphan.quote, line)
+            )
             continue
         content = bulk.content_of(values, tag_ids)
         existing = stored.get(public_id)
         if existing is not None:
             if existing == content:
-                unchanged += 1
+                found.unchanged += 1
             else:
-                skipped.append(
+                found.skipped.append(
                     Skipped(
-                        index,
-                        record.id,
-                        "Its id is already stored here with other content.",
+                        index, record.id, "Its id is already stored here with other content.", line
                     )
                 )
             continue
         values["author_id"] = importer.author_id()
         if moved:
-            re_anchored.append(
+            found.re_anchored.append(
                 ReAnchored(
                     index,
                     record.id,
                     Span(record.start, record.end),
                     Span(values["start"], values["end"]),
+                    line,
                 )
             )
         rows.append((values, tag_ids))
         stored[public_id] = content
     bulk.insert_annotations(session, rows)
-    skipped.sort(key=lambda item: item.index)
-    return ImportReport(
-        imported=len(rows),
-        re_anchored=tuple(re_anchored),
-        unchanged=unchanged,
-        skipped=tuple(skipped),
-        orphaned=tuple(orphaned),
-    )
+    found.imported += len(rows)
 
 
-def _file_indices(batch: ImportBatch) -> list[int]:
-    """Return each record's position in the file, skipping the positions of unread items."""
-    taken = {problem.index for problem in batch.problems}
-    indices: list[int] = []
+def _batch_items(batch: ImportBatch) -> Iterator[ImportItem]:
+    """Return the items of a file read whole, in the order of the file."""
+    problems = {problem.index: problem for problem in batch.problems}
     position = 0
-    for _ in batch.records:
-        while position in taken:
+    for record in batch.records:
+        while position in problems:
+            problem = problems.pop(position)
+            yield ImportItem(position, problem.line, None, problem)
             position += 1
-        indices.append(position)
+        yield ImportItem(position, 0, record, None)
         position += 1
-    return indices
+    for index, problem in sorted(problems.items()):
+        yield ImportItem(index, problem.line, None, problem)
 
 
 def _prepare(
