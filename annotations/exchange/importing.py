@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from typing import BinaryIO
+from typing import Final
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -118,7 +120,63 @@ def _object(value: object, what: str) -> Mapping[str, Any]:
     return value
 
 
+# The keys of a Parallax JSON annotation in AnnotationRecord's order, and what each must be.
+_JSON_FIELDS: Final = AnnotationRecord._fields
+_JSON_VALUES: Final = operator.itemgetter(*_JSON_FIELDS)
+_TEXT_FIELDS: Final = tuple(
+    number
+    for number, name in enumerate(_JSON_FIELDS)
+    if name not in {"comparison_id", "document_id", "exercise_id", "tags", "start", "end"}
+    and name not in {"relation", "link"}
+)
+
+
+def _plain_record(item: object) -> AnnotationRecord | None:
+    """Return the record of an annotation as Parallax writes it, or None to read it slowly.
+
+    None for anything unusual (a link, a wrong type, a missing key): the careful reader
+    then finds it or says what is wrong. This path costs a fifth of the careful one.
+    """
+    if type(item) is not dict:
+        return None
+    try:
+        values = list(_JSON_VALUES(item))
+    except KeyError:
+        return None
+    for number in _TEXT_FIELDS:
+        if type(values[number]) is not str:
+            return None
+    comparison_id, document_id, exercise_id = values[1], values[3], values[9]
+    tags, start, end, quote, relation = values[11], values[12], values[13], values[14], values[19]
+    if (
+        values[20] is not None
+        or type(start) is not int
+        or type(end) is not int
+        or not 0 <= start <= end
+        or (end > start and len(quote) != end - start)
+        or (comparison_id is not None and type(comparison_id) is not int)
+        or (document_id is not None and type(document_id) is not int)
+        or (exercise_id is not None and type(exercise_id) is not int)
+        or (relation is not None and type(relation) is not str)
+        or type(tags) is not list
+    ):
+        return None
+    pairs = []
+    for tag in tags:
+        if type(tag) is not dict:
+            return None
+        key, name = tag.get("key"), tag.get("name")
+        if type(key) is not str or type(name) is not str:
+            return None
+        pairs.append((key, name))
+    values[11] = tuple(pairs)
+    return AnnotationRecord(*values)
+
+
 def _record_from_json(item: object) -> AnnotationRecord:
+    plain = _plain_record(item)
+    if plain is not None:
+        return plain
     obj = _object(item, "The annotation")
     tags_value = obj.get("tags")
     if not isinstance(tags_value, list):

@@ -173,6 +173,8 @@ class _Importer:
         # The file's document ids -> this database's documents, learnt from matched records.
         self.seen_ids: dict[int, models.Document] = {}
         self.tag_sets: list[models.TagSet] = tagsets.list_tag_sets(session)
+        # Tag set key -> tag key -> tag id, made once per set.
+        self._tag_ids: dict[str, dict[str, int]] = {}
         self.importer_id: int | None = None
 
     # documents ---------------------------------------------------------------------------
@@ -243,7 +245,8 @@ class _Importer:
 
     # tags --------------------------------------------------------------------------------
 
-    def tags(self, record: AnnotationRecord) -> list[models.Tag]:
+    def tags(self, record: AnnotationRecord) -> list[int]:
+        """Return the ids of the record's tags, each once, in the record's order."""
         if not record.tags:
             raise _Skip("It has no tags.")
         wanted_set = self.target.tag_set_key
@@ -252,23 +255,29 @@ class _Importer:
                 raise _Skip(
                     f"Its tag set {record.tag_set!r} is not the exercise's ({wanted_set!r})."
                 )
-            tag_set = next((row for row in self.tag_sets if row.key == record.tag_set), None)
-            if tag_set is None:
-                raise _Skip(f"Its tag set {record.tag_set!r} is not stored here.")
-            by_key = {tag.key: tag for tag in tag_set.tags}
-            missing = [key for key, _ in record.tags if key not in by_key]
-            if missing:
-                raise _Skip(f"Its tag {missing[0]!r} is not in the tag set {record.tag_set!r}.")
-            return list({key: by_key[key] for key, _ in record.tags}.values())
+            by_key = self._tag_ids.get(record.tag_set)
+            if by_key is None:
+                tag_set = next((row for row in self.tag_sets if row.key == record.tag_set), None)
+                if tag_set is None:
+                    raise _Skip(f"Its tag set {record.tag_set!r} is not stored here.")
+                by_key = self._tag_ids[record.tag_set] = {tag.key: tag.id for tag in tag_set.tags}
+            try:
+                return list(dict.fromkeys([by_key[key] for key, _ in record.tags]))
+            except KeyError as missing:
+                raise _Skip(
+                    f"Its tag {missing.args[0]!r} is not in the tag set {record.tag_set!r}."
+                ) from None
         # Another tool's tags have names only: find one tag set that has them all.
         for tag_set in self.tag_sets:
             if wanted_set is not None and tag_set.key != wanted_set:
                 continue
             by_name = {tag.name.casefold(): tag for tag in tag_set.tags}
-            by_key = {tag.key: tag for tag in tag_set.tags}
-            found = [by_name.get(name.casefold()) or by_key.get(key) for key, name in record.tags]
+            by_key_tag = {tag.key: tag for tag in tag_set.tags}
+            found = [
+                by_name.get(name.casefold()) or by_key_tag.get(key) for key, name in record.tags
+            ]
             if all(tag is not None for tag in found):
-                return list({id(tag): tag for tag in found if tag is not None}.values())
+                return list(dict.fromkeys(tag.id for tag in found if tag is not None))
         names = ", ".join(repr(name) for _, name in record.tags)
         raise _Skip(f"No tag set here has its tags ({names}).")
 
@@ -381,6 +390,8 @@ def _store(importer: _Importer, items: Sequence[ImportItem], found: _Found) -> N
     public_ids = [importer.public_id(item.record) for item in records if item.record is not None]
     stored = bulk.stored_contents(session, public_ids)
     rows: list[tuple[dict[str, Any], list[int]]] = []
+    # This batch's rows by public id, for an id that comes twice (foreign items without ids).
+    pending: dict[str, tuple[dict[str, Any], list[int]]] = {}
     for item in items:
         if item.problem is not None:
             problem = item.problem
@@ -399,10 +410,11 @@ def _store(importer: _Importer, items: Sequence[ImportItem], found: _Found) -> N
                 Orphaned(index, record.id, orphan.document_title, orphan.quote, line)
             )
             continue
-        content = bulk.content_of(values, tag_ids)
         existing = stored.get(public_id)
+        if existing is None and public_id in pending:
+            existing = bulk.content_of(*pending[public_id])
         if existing is not None:
-            if existing == content:
+            if existing == bulk.content_of(values, tag_ids):
                 found.unchanged += 1
             else:
                 found.skipped.append(
@@ -423,7 +435,7 @@ def _store(importer: _Importer, items: Sequence[ImportItem], found: _Found) -> N
                 )
             )
         rows.append((values, tag_ids))
-        stored[public_id] = content
+        pending[public_id] = (values, tag_ids)
     bulk.insert_annotations(session, rows)
     found.imported += len(rows)
 
@@ -458,7 +470,7 @@ def _prepare(
     if len(record.note) > _MAX_NOTE:
         raise _Skip(f"Its note is longer than {_MAX_NOTE} characters.")
     document = importer.document(record)
-    tags = importer.tags(record)
+    tag_ids = importer.tags(record)
     span = importer.span(
         document, record.start, record.end, record.quote, record.prefix, record.suffix
     )
@@ -509,4 +521,4 @@ def _prepare(
         "created_at": now,
         "updated_at": now,
     }
-    return values, list(dict.fromkeys(tag.id for tag in tags)), moved
+    return values, tag_ids, moved

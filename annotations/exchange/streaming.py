@@ -54,9 +54,10 @@ __all__ = [
 _CHUNK: Final = 1 << 20
 _SPACE: Final = re.compile(r"[ \t\n\r]*")
 # What check_json_value could refuse in an item: a \u escape of a NUL or a surrogate, a number
-# of ten digits or more, deep nesting. An item with none of these is not walked, which would
-# cost more than reading it.
-_SUSPECT: Final = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])|\d{10}")
+# of ten digits or more, deep nesting. An item with none of these is not walked, which costs
+# more than reading it.
+_BAD_ESCAPE: Final = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])")
+_LONG_NUMBER: Final = 10
 # A cut token at the end of a window (a number, \uXXXX, -Infinity) fails within this many
 # characters of the end; an error further back is in the file, not in the window.
 _CUT_TOKEN: Final = 12
@@ -64,9 +65,6 @@ _CUT_TOKEN: Final = 12
 
 def _reject_constant(name: str) -> Any:
     raise ImportFormatError(f"not valid JSON: {name} is not a JSON number")
-
-
-_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_int=parse_json_int)
 
 
 def kind_of(value: object) -> str:
@@ -121,6 +119,12 @@ class _Text:
         self._mark = 0
         self._line_start = 0  # where the line of buf[0] starts in the file's text
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        # Set when a number may be out of a database column's range: see _checked.
+        self.long_number = False
+        # The scanner itself: JSONDecoder.raw_decode only wraps it, at a cost per item.
+        self._scan = json.JSONDecoder(
+            parse_constant=_reject_constant, parse_int=self._parse_int
+        ).scan_once
         if isinstance(source, str):
             size = (
                 len(source)
@@ -133,6 +137,11 @@ class _Text:
             self._read = None
         else:
             self._read = (io.BytesIO(source) if isinstance(source, bytes) else source).read
+
+    def _parse_int(self, digits: str) -> int:
+        if len(digits) >= _LONG_NUMBER:
+            self.long_number = True
+        return parse_json_int(digits)
 
     def _check_size(self, size: int) -> None:
         if size > self._max:
@@ -216,12 +225,44 @@ class _Text:
         self.pos += 1
         return char
 
+    def many(self) -> list[Any] | None:
+        """Read the items of a list from here to the last ``,`` + line break in the window.
+
+        For files with one item to a line, as Parallax writes them: the items are read in
+        one call of the scanner, a third of the time of one call each. A line break is never
+        inside a JSON string, so the window ends between items or the call fails. None when
+        the window holds no such break, is not one item to a line, or holds anything
+        :func:`_checked` would look into: the caller then reads one item at a time. The
+        window's items are not checked for depth (the scanner stops at Python's recursion
+        limit): only flat fields of an item are stored.
+        """
+        buf, pos = self.buf, self.pos
+        cut = buf.rfind(",\n", pos)
+        if cut <= pos:
+            return None
+        window = buf[pos:cut]
+        if "\\u" in window and _BAD_ESCAPE.search(window) is not None:
+            return None
+        wrapped = "[" + window + "]"
+        try:
+            values, end = self._scan(wrapped, 0)
+        except (StopIteration, json.JSONDecodeError, RecursionError):
+            return None
+        if end != len(wrapped) or len(values) != window.count("\n") + 1 or self.long_number:
+            self.long_number = False
+            return None
+        self.pos = cut
+        return values
+
     def value(self) -> tuple[Any, str]:
         """Read the JSON value at the current position; return it and its text."""
         self.peek()
         while True:
             try:
-                value, end = _DECODER.raw_decode(self.buf, self.pos)
+                try:
+                    value, end = self._scan(self.buf, self.pos)
+                except StopIteration as stop:
+                    raise json.JSONDecodeError("Expecting value", self.buf, stop.value) from None
             except json.JSONDecodeError as error:
                 near_end = error.pos >= len(self.buf) - _CUT_TOKEN
                 if not self.eof and (near_end or error.msg.startswith("Unterminated")):
@@ -244,10 +285,15 @@ class _Text:
             return value, text
 
 
-def _checked(value: Any, text: str, place: str) -> Any:
+def _checked(value: Any, raw: str, place: str, text: _Text) -> Any:
     """Return ``value`` if it can be stored; else raise naming its place in the file."""
-    if _SUSPECT.search(text) is None and text.count("{") + text.count("[") <= MAX_JSON_DEPTH // 2:
+    if (
+        not text.long_number
+        and ("\\u" not in raw or _BAD_ESCAPE.search(raw) is None)
+        and raw.count("{") + raw.count("[") <= MAX_JSON_DEPTH // 2
+    ):
         return value
+    text.long_number = False
     try:
         # A NUL, a lone surrogate or a number no database column holds, named by its place.
         return check_json_value(value, field=place)
@@ -306,7 +352,7 @@ class JsonItems:
         else:
             value, raw = text.value()
             self._end()
-            whole = self._whole(_checked(value, raw, ""))
+            whole = self._whole(_checked(value, raw, "", text))
         self._end()
         for value in whole:
             yield JsonItem(value, 0)
@@ -319,18 +365,26 @@ class JsonItems:
     # -- lists ---------------------------------------------------------------------------
 
     def _list(self, place: str) -> Iterator[JsonItem]:
-        """Read a list whose items are annotations, handing each out; return their count."""
+        """Read a list whose items are annotations, handing each out."""
         text = self._text
         text.expect("[", "Expecting value")
         if text.peek() == "]":
             text.pos += 1
             return
         index = 0
+        many = True
         while True:
             text.peek()
             line = text.line()
+            values = text.many() if many else None
+            if values is not None:
+                for number, value in enumerate(values):
+                    yield JsonItem(value, line + number)
+                index += len(values)
+                text.expect(",", "Expecting ',' delimiter")
+                continue
             value, raw = text.value()
-            yield JsonItem(_checked(value, raw, f"{place}[{index}]"), line)
+            yield JsonItem(_checked(value, raw, f"{place}[{index}]", text), line)
             index += 1
             if text.expect(",]", "Expecting ',' delimiter") == "]":
                 return
@@ -348,7 +402,7 @@ class JsonItems:
             if text.peek() != '"':
                 raise text.error("Expecting property name enclosed in double quotes", text.pos)
             key, raw = text.value()
-            yield _checked(key, raw, "")
+            yield _checked(key, raw, "", text)
             if text.expect(",}", "Expecting ',' delimiter") == "}":
                 return
             if text.peek() != '"':
@@ -359,7 +413,7 @@ class JsonItems:
 
     def _whole_value(self, place: str) -> Any:
         value, raw = self._text.value()
-        return _checked(value, raw, place)
+        return _checked(value, raw, place, self._text)
 
     def _object(self, whole: list[Any]) -> Iterator[JsonItem]:
         """Read the top-level object, streaming its lists of annotations when it can."""
