@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 from typing import BinaryIO
 from typing import Final
-from typing import NamedTuple
 from urllib.parse import unquote
 
 from annotations.exchange.formats import _PX
@@ -473,7 +472,8 @@ def _item_id(item: object) -> str:
     return ""
 
 
-class ImportItem(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ImportItem:
     """One item of an imported file: its place, and the record read or why there is none."""
 
     index: int

@@ -23,6 +23,7 @@ import codecs
 import io
 import json
 import re
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -121,10 +122,10 @@ class _Text:
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         # Set when a number may be out of a database column's range: see _checked.
         self.long_number = False
-        # The scanner itself: JSONDecoder.raw_decode only wraps it, at a cost per item.
-        self._scan = json.JSONDecoder(
-            parse_constant=_reject_constant, parse_int=self._parse_int
-        ).scan_once
+        # The scanner itself: JSONDecoder.raw_decode only wraps it, at a cost per item (an
+        # attribute of json's decoder that typeshed leaves out).
+        decoder = json.JSONDecoder(parse_constant=_reject_constant, parse_int=self._parse_int)
+        self._scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
         if isinstance(source, str):
             size = (
                 len(source)
@@ -248,7 +249,12 @@ class _Text:
             values, end = self._scan(wrapped, 0)
         except (StopIteration, json.JSONDecodeError, RecursionError):
             return None
-        if end != len(wrapped) or len(values) != window.count("\n") + 1 or self.long_number:
+        if (
+            not isinstance(values, list)
+            or end != len(wrapped)
+            or len(values) != window.count("\n") + 1
+            or self.long_number
+        ):
             self.long_number = False
             return None
         self.pos = cut
