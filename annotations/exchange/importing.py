@@ -15,9 +15,9 @@ from urllib.parse import unquote
 from annotations.exchange.formats import _PX
 from annotations.exchange.formats import MAX_IMPORT_BYTES
 from annotations.exchange.formats import ImportFormat
+from annotations.exchange.shapes import kind_of
+from annotations.exchange.shapes import types_of
 from annotations.exchange.streaming import JsonItems
-from annotations.exchange.streaming import kind_of
-from annotations.exchange.streaming import types_of
 from annotations.framing.editing import slugify
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.records import AnnotationRecord

@@ -26,7 +26,6 @@ import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
-from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -37,9 +36,11 @@ from typing import NamedTuple
 from annotations.errors import ImportFormatError
 from annotations.errors import InputError
 from annotations.exchange.formats import _BOM
-from annotations.exchange.formats import FORMAT_NAME
-from annotations.exchange.formats import FORMAT_VERSION
 from annotations.exchange.formats import ImportFormat
+from annotations.exchange.shapes import check_format
+from annotations.exchange.shapes import is_int
+from annotations.exchange.shapes import top_level_items
+from annotations.exchange.shapes import types_of
 from annotations.text.untrusted import MAX_JSON_DEPTH
 from annotations.text.untrusted import check_json_value
 from annotations.text.untrusted import parse_json_int
@@ -47,8 +48,6 @@ from annotations.text.untrusted import parse_json_int
 __all__ = [
     "JsonItem",
     "JsonItems",
-    "kind_of",
-    "types_of",
 ]
 
 # Bytes read at a time: large enough that the per-read cost vanishes, small beside the limit.
@@ -66,37 +65,6 @@ _CUT_TOKEN: Final = 12
 
 def _reject_constant(name: str) -> Any:
     raise ImportFormatError(f"not valid JSON: {name} is not a JSON number")
-
-
-def kind_of(value: object) -> str:
-    """Return how a message names the JSON kind of ``value`` ("text", "a list", ...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def types_of(obj: Mapping[str, Any]) -> set[str]:
-    """Return the W3C types of a JSON-LD node (``type`` or ``@type``, without ``oa:``)."""
-    values = _as_list(obj.get("type", obj.get("@type")))
-    return {value.removeprefix("oa:") for value in values if isinstance(value, str)}
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class JsonItem(NamedTuple):
@@ -431,7 +399,7 @@ class JsonItems:
             self._colon()
             types = types_of(head)
             if key == "annotations" and "format" in head and text.peek() == "[":
-                _check_format(head)
+                check_format(head)
                 self.format = "parallax-json"
                 streamed = key
                 yield from self._list("annotations")
@@ -492,21 +460,8 @@ class JsonItems:
 
     def _whole(self, value: Any) -> list[Any]:
         """Check a file that was read whole and return its items."""
-        self.format, items = _top_level_items(value)
+        self.format, items = top_level_items(value)
         return items
-
-
-def _check_format(value: Mapping[str, Any]) -> None:
-    if value["format"] != FORMAT_NAME:
-        raise ImportFormatError(
-            f"unknown format {value['format']!r}: expected {FORMAT_NAME!r} or W3C JSON-LD"
-        )
-    version = value.get("version")
-    if not _is_int(version) or version != FORMAT_VERSION:
-        raise ImportFormatError(
-            f"unknown {FORMAT_NAME} version {version!r}: this Parallax reads version "
-            f"{FORMAT_VERSION}"
-        )
 
 
 def _check_pages(collection: _Collection, head: Mapping[str, Any], *, is_collection: bool) -> None:
@@ -548,78 +503,7 @@ def _check_pages(collection: _Collection, head: Mapping[str, Any], *, is_collect
         )
     total = head.get("total")
     count = sum(page.count for page in order)
-    if is_collection and _is_int(total) and total != count:
+    if is_collection and is_int(total) and total != count:
         raise ImportFormatError(
             f"the collection's total is {total} but its pages hold {count} annotations"
         )
-
-
-# -- files read whole (keys in another order than Parallax writes them) ---------------------
-
-
-def _page_items(first: object, included: Sequence[Any]) -> list[Any]:
-    pages: dict[str, Mapping[str, Any]] = {}
-    for node in included:
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
-            pages[node["id"]] = node
-    items: list[Any] = []
-    seen: set[str] = set()
-    page: object = first
-    while page is not None:
-        if isinstance(page, str):
-            if page not in pages:
-                raise ImportFormatError(
-                    f"the page {page} is not in this file; import a file that holds every page"
-                )
-            page = pages[page]
-        if not isinstance(page, dict) or "AnnotationPage" not in types_of(page):
-            raise ImportFormatError("a page of the collection is not an AnnotationPage object")
-        page_id = page.get("id")
-        if isinstance(page_id, str):
-            if page_id in seen:
-                raise ImportFormatError(f"the pages loop: {page_id} comes back after itself")
-            seen.add(page_id)
-        page_items = page.get("items")
-        if not isinstance(page_items, list):
-            raise ImportFormatError(f"the page {page_id} has no 'items' list")
-        items.extend(page_items)
-        page = page.get("next")
-    unread = sorted(set(pages) - seen)
-    if unread:
-        raise ImportFormatError(f"the page {unread[0]} is in the file but no 'next' leads to it")
-    return items
-
-
-def _top_level_items(value: Any) -> tuple[ImportFormat, list[Any]]:
-    if isinstance(value, list):
-        return "w3c-jsonld", value
-    if not isinstance(value, dict):
-        raise ImportFormatError(
-            f"the file holds {kind_of(value)}; expected an object or a list of annotations"
-        )
-    if "format" in value:
-        _check_format(value)
-        annotations = value.get("annotations")
-        if not isinstance(annotations, list):
-            raise ImportFormatError(
-                f"the 'annotations' field must be a list, not {kind_of(annotations)}"
-            )
-        return "parallax-json", annotations
-    types = types_of(value)
-    included = _as_list(value.get("@included"))
-    if "AnnotationCollection" in types:
-        items = _page_items(value.get("first"), included)
-        total = value.get("total")
-        if _is_int(total) and total != len(items):
-            raise ImportFormatError(
-                f"the collection's total is {total} but its pages hold {len(items)} annotations"
-            )
-        return "w3c-jsonld", items
-    if "AnnotationPage" in types:
-        return "w3c-jsonld", _page_items(value, included)
-    if "Annotation" in types:
-        return "w3c-jsonld", [value]
-    raise ImportFormatError(
-        "the top-level object is neither Parallax JSON nor a W3C Annotation, "
-        "AnnotationPage or AnnotationCollection"
-    )
