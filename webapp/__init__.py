@@ -38,31 +38,22 @@ SECURITY_HEADERS = {
 
 
 def create_app(
-    test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    instance_path: str | None = None,
+    web: bool = True,
 ) -> Flask:
-    """Build and configure the Parallax Flask app."""
-    from flask import Flask
-    from flask_wtf import CSRFProtect
-    from werkzeug.middleware.proxy_fix import ProxyFix
+    """Build and configure the Parallax Flask app.
 
-    from annotations.errors import AnnotationError
-    from webapp import api
-    from webapp import articles
-    from webapp import auth
-    from webapp import compare
-    from webapp import compression
+    With ``web=False`` only the configuration and the database are set up, no page, API or
+    command: what the database commands (``parallax export``, ``import``, ``db`` ...) use,
+    so that they start without importing the web app.
+    """
+    from flask import Flask
+
     from webapp import db
-    from webapp import exercises
-    from webapp import faults
-    from webapp import health
-    from webapp import inputs
     from webapp import locations
-    from webapp import logs
-    from webapp import reports
     from webapp import settings
-    from webapp import tagsets
-    from webapp import transfer
-    from webapp.cli import register_commands
     from webapp.secret_key import configure_secret_key
 
     if instance_path is None:
@@ -79,6 +70,35 @@ def create_app(
         )
     os.makedirs(app.instance_path, exist_ok=True)
     configure_secret_key(app)
+    if not web:
+        db.init_app(app)
+        return app
+    _add_web(app)
+    return app
+
+
+def _add_web(app: Flask) -> None:
+    """Add what serves requests (pages, API, errors, headers) and the commands to ``app``."""
+    from flask_wtf import CSRFProtect
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from annotations.errors import AnnotationError
+    from webapp import api
+    from webapp import articles
+    from webapp import auth
+    from webapp import compare
+    from webapp import compression
+    from webapp import db
+    from webapp import exercises
+    from webapp import faults
+    from webapp import health
+    from webapp import inputs
+    from webapp import logs
+    from webapp import reports
+    from webapp import tagsets
+    from webapp import transfer
+    from webapp.cli import register_commands
+
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:
         # The client's address (the sign-in limits count by it) and scheme, as the proxy saw them.
@@ -110,7 +130,6 @@ def create_app(
     app.register_error_handler(AnnotationError, _core_error)
     app.after_request(_add_security_headers)
     register_commands(app)
-    return app
 
 
 def _not_found(error: HTTPException) -> tuple[Any, int]:

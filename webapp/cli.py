@@ -23,6 +23,7 @@ from annotations.text.ingest import read_document
 from annotations.text.languages import cross_language_notice
 from annotations.text.languages import detect_language
 from webapp.console import HELP_OPTIONS
+from webapp.console import InputProblem
 from webapp.console import main
 
 if TYPE_CHECKING:
@@ -43,16 +44,6 @@ __all__ = [
 ]
 
 MIN_WIDTH = 40
-
-
-class InputProblem(click.ClickException):
-    """A mistake in what the user gave a command: one line on stderr, exit status 2."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        # Core messages are one line already; a stray line break would split the error.
-        super().__init__(" ".join(message.split()))
 
 
 class NumberRange(click.ParamType):

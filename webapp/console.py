@@ -75,13 +75,31 @@ WITHOUT_APP = frozenset({"align", "licences", "suggest"})
 # the alignment's matrix products, and on a machine shared with other work threads that spin
 # while they wait for a core cost more time than they save (bench/README.md). Set before
 # NumPy is imported; a value the user set wins.
-ONE_BLAS_THREAD = frozenset({"align"})
+ONE_BLAS_THREAD = frozenset({"align", "suggest"})
+# Commands that need the configuration and the database only: the app they get has no pages.
+DATABASE_ONLY = frozenset({"create-teacher", "db", "export", "import", "seed"})
+
+
+class InputProblem(click.ClickException):
+    """A mistake in what the user gave a command: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        # Core messages are one line already; a stray line break would split the error.
+        super().__init__(" ".join(message.split()))
 
 
 def _create_app() -> Flask:
     from webapp import create_app
 
     return create_app()
+
+
+def _create_database_app() -> Flask:
+    from webapp import create_app
+
+    return create_app(web=False)
 
 
 class ParallaxGroup(click.Group):
@@ -100,7 +118,8 @@ class ParallaxGroup(click.Group):
         if cmd_name not in WITHOUT_APP and ctx.obj is None:
             from flask.cli import ScriptInfo
 
-            ctx.obj = ScriptInfo(create_app=_create_app, set_debug_flag=False)
+            factory = _create_database_app if cmd_name in DATABASE_ONLY else _create_app
+            ctx.obj = ScriptInfo(create_app=factory, set_debug_flag=False)
         command: click.Command = getattr(import_module(module), attribute)
         return command
 

@@ -9,12 +9,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from typing import Any
 
-from alembic import command as alembic_command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from filelock import FileLock
 from flask import Flask
 from flask import current_app
@@ -36,6 +33,11 @@ from werkzeug.exceptions import ServiceUnavailable
 from annotations.storage import storable
 from annotations.storage.models import Base
 from webapp import locations
+
+if TYPE_CHECKING:
+    # Alembic is imported by the functions that migrate: commands such as `parallax export`
+    # start without it.
+    from alembic.config import Config
 
 EXTENSION = "parallax_db"
 SCHEMA_EXTENSION = "parallax_schema"
@@ -191,6 +193,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
     Built in code, not read from a file, so a wheel installed anywhere migrates as a checkout does.
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(locations.migrations_dir()))
     config.set_main_option("file_template", REVISION_FILE_TEMPLATE)
@@ -205,6 +209,9 @@ def needs_upgrade(connection: Connection) -> bool:
     A schema that no migration made (``create_all``, as the tests build theirs) and that has
     every table is left alone.
     """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     current = MigrationContext.configure(connection).get_current_revision()
     if current is None:
         return bool(missing_tables(connection))
@@ -219,6 +226,9 @@ def upgrade_database(engine: Engine, revision: str = "head") -> str | None:
     lock, on SQLite a lock file next to the database, makes the others wait and then find
     nothing left to do.
     """
+    from alembic import command as alembic_command
+    from alembic.runtime.migration import MigrationContext
+
     with _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})

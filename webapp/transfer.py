@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from annotations.errors import ImportFormatError
 from annotations.exchange import exporting
 from annotations.exchange import importing
-from annotations.exchange import transfer
+from annotations.exchange import inbound
+from annotations.exchange import outbound
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
@@ -103,7 +104,7 @@ def streamed_export(
         # The request's teardown has closed the view's session by the time the body is sent;
         # stream_with_context pushes the context again, so this session is the body's own
         # and is closed when the last chunk has gone.
-        records = transfer.iter_records(get_session(), **filters)
+        records = outbound.iter_records(get_session(), **filters)
         yield from export_chunks(fmt, records, meta=meta, label=label, url=url, base_url=base_url)
 
     return streamed(chunks(), CONTENT_TYPES[fmt], filename)
@@ -232,18 +233,15 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
     comparison = get_comparison_or_404(session, comparison_id)
     form = ImportForm()
     limit = int(current_app.config["IMPORT_MAX_BYTES"])
-    report: transfer.ImportReport | None = None
+    report: inbound.ImportReport | None = None
     if form.validate_on_submit():
-        data = form.file.data.stream.read(limit + 1)
+        # Read while it is stored, a chunk at a time: memory does not grow with the file.
+        reader = importing.AnnotationReader(form.file.data.stream, max_bytes=limit)
         try:
-            batch = importing.read_annotations(data, max_bytes=limit)
-        except ImportFormatError as exc:
-            form.file.errors = [f"This file cannot be imported: {exc}."]
-        else:
             with transaction():
-                report = transfer.import_records(
+                report = inbound.import_records(
                     session,
-                    batch,
+                    reader,
                     comparison_id=comparison.id,
                     author_fallback=importer_name(),
                     author_id=importer_id(),
@@ -251,6 +249,9 @@ def import_annotations(comparison_id: int) -> ResponseReturnValue:
                 if not report.is_clean:
                     # All or nothing: a file with an item it cannot import keeps none of it.
                     session.rollback()
+        except ImportFormatError as exc:
+            report = None
+            form.file.errors = [f"This file cannot be imported: {exc}."]
     status = 422 if form.is_submitted() and (report is None or not report.is_clean) else 200
     return render_template(
         "transfer/import.html",

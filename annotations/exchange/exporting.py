@@ -29,8 +29,6 @@ from annotations.exchange.formats import W3C_CONTEXT
 from annotations.records import Alignment
 from annotations.records import AnnotationRecord
 from annotations.records import Document
-from annotations.text.align import explain_alignment
-from annotations.text.languages import detect_language
 
 __all__ = [
     "alignment_to_json",
@@ -55,6 +53,8 @@ _CSV_LINES: Final = 128
 
 
 def _document_to_json(document: Document) -> dict[str, Any]:
+    from annotations.text.languages import detect_language
+
     return {
         "path": document.path or "",
         "length": len(document.text),
@@ -69,6 +69,10 @@ def alignment_to_json(alignment: Alignment, a: Document, b: Document) -> dict[st
     ``[start, end]`` and each score is rounded to one decimal. Each pair lists its
     ``evidence`` (never empty) and ``confidence``; ``a`` and ``b`` give their ``language``.
     """
+    # The aligner (NumPy, RapidFuzz, word lists) is imported by alignment exports only, so an
+    # annotation export, and `parallax export` with it, starts without it.
+    from annotations.text.align import explain_alignment
+
     alignment = explain_alignment(alignment, a, b)
     return {
         "a": _document_to_json(a),
@@ -284,6 +288,9 @@ def iter_csv(records: Iterable[AnnotationRecord]) -> Iterator[str]:
 
 
 def _alignment_rows(alignment: Alignment, a: Document, b: Document) -> Iterator[list[object]]:
+    from annotations.text.align import explain_alignment
+    from annotations.text.languages import detect_language
+
     alignment = explain_alignment(alignment, a, b)
     languages = [detect_language(a.text), detect_language(b.text)]
     for pair in alignment.pairs:

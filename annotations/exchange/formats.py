@@ -36,7 +36,8 @@ FORMAT_VERSION: Final = 1
 W3C_CONTEXT: Final = "http://www.w3.org/ns/anno.jsonld"
 # Readers match the compact "parallax:" keys, so files keep importing if this IRI changes.
 PARALLAX_NAMESPACE: Final = "https://parallax.invalid/ns#"
-# 100,000 annotations take about 120 MB as W3C JSON-LD; reading costs about 2.5 times the size.
+# 100,000 annotations take about 120 MB as W3C JSON-LD. Files are read a window at a time
+# (annotations.exchange.streaming), so the limit bounds the work, not the memory.
 MAX_IMPORT_BYTES: Final = 256 * 1024 * 1024
 
 CSV_COLUMNS: Final = (

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import json
+import operator
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from typing import BinaryIO
+from typing import Final
 from urllib.parse import unquote
 
-from annotations.errors import ImportFormatError
-from annotations.errors import InputError
-from annotations.exchange.formats import _BOM
 from annotations.exchange.formats import _PX
-from annotations.exchange.formats import FORMAT_NAME
-from annotations.exchange.formats import FORMAT_VERSION
 from annotations.exchange.formats import MAX_IMPORT_BYTES
 from annotations.exchange.formats import ImportFormat
+from annotations.exchange.shapes import kind_of
+from annotations.exchange.shapes import types_of
+from annotations.exchange.streaming import JsonItems
 from annotations.framing.editing import slugify
 from annotations.framing.taxonomy import TaxonomyError
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
-from annotations.text.untrusted import check_json_value
-from annotations.text.untrusted import parse_json_int
 
 __all__ = [
+    "AnnotationReader",
     "ImportBatch",
+    "ImportItem",
     "ImportProblem",
     "read_annotations",
 ]
@@ -38,6 +39,8 @@ class ImportProblem:
     index: int
     item_id: str
     message: str
+    # Where the item starts in the file (0 when the file was read whole).
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +56,8 @@ class _BadItem(Exception):
     """One item that cannot become a record; the message is a plain sentence."""
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
+_kind = kind_of
+_types = types_of
 
 
 def _is_int(value: object) -> bool:
@@ -126,7 +119,63 @@ def _object(value: object, what: str) -> Mapping[str, Any]:
     return value
 
 
+# The keys of a Parallax JSON annotation in AnnotationRecord's order, and what each must be.
+_JSON_FIELDS: Final = AnnotationRecord._fields
+_JSON_VALUES: Final = operator.itemgetter(*_JSON_FIELDS)
+_TEXT_FIELDS: Final = tuple(
+    number
+    for number, name in enumerate(_JSON_FIELDS)
+    if name not in {"comparison_id", "document_id", "exercise_id", "tags", "start", "end"}
+    and name not in {"relation", "link"}
+)
+
+
+def _plain_record(item: object) -> AnnotationRecord | None:
+    """Return the record of an annotation as Parallax writes it, or None to read it slowly.
+
+    None for anything unusual (a link, a wrong type, a missing key): the careful reader
+    then finds it or says what is wrong. This path costs a fifth of the careful one.
+    """
+    if type(item) is not dict:
+        return None
+    try:
+        values = list(_JSON_VALUES(item))
+    except KeyError:
+        return None
+    for number in _TEXT_FIELDS:
+        if type(values[number]) is not str:
+            return None
+    comparison_id, document_id, exercise_id = values[1], values[3], values[9]
+    tags, start, end, quote, relation = values[11], values[12], values[13], values[14], values[19]
+    if (
+        values[20] is not None
+        or type(start) is not int
+        or type(end) is not int
+        or not 0 <= start <= end
+        or (end > start and len(quote) != end - start)
+        or (comparison_id is not None and type(comparison_id) is not int)
+        or (document_id is not None and type(document_id) is not int)
+        or (exercise_id is not None and type(exercise_id) is not int)
+        or (relation is not None and type(relation) is not str)
+        or type(tags) is not list
+    ):
+        return None
+    pairs = []
+    for tag in tags:
+        if type(tag) is not dict:
+            return None
+        key, name = tag.get("key"), tag.get("name")
+        if type(key) is not str or type(name) is not str:
+            return None
+        pairs.append((key, name))
+    values[11] = tuple(pairs)
+    return AnnotationRecord(*values)
+
+
 def _record_from_json(item: object) -> AnnotationRecord:
+    plain = _plain_record(item)
+    if plain is not None:
+        return plain
     obj = _object(item, "The annotation")
     tags_value = obj.get("tags")
     if not isinstance(tags_value, list):
@@ -181,11 +230,6 @@ def _as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
-
-
-def _types(obj: Mapping[str, Any]) -> set[str]:
-    values = _as_list(obj.get("type", obj.get("@type")))
-    return {value.removeprefix("oa:") for value in values if isinstance(value, str)}
 
 
 def _purposes(body: Mapping[str, Any]) -> set[str]:
@@ -420,139 +464,65 @@ def _record_from_w3c(item: object) -> AnnotationRecord:
     return _record_from_foreign_w3c(annotation)
 
 
-def _decode(data: bytes | str, max_bytes: int) -> str:
-    if isinstance(data, str):
-        size = len(data) if len(data) > max_bytes else len(data.encode("utf-8", "surrogatepass"))
-    else:
-        size = len(data)
-    if size > max_bytes:
-        # Callers read at most one byte past the limit, so the size read is not the file's.
-        raise ImportFormatError(
-            f"the file is over the limit of {max_bytes} bytes ({max_bytes / 2**20:g} MiB)"
-        )
-    if isinstance(data, str):
-        return data.removeprefix(_BOM)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFormatError(
-            f"the file is not UTF-8 text: byte {data[error.start]:#04x} at offset {error.start}"
-        ) from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ImportFormatError(f"not valid JSON: {name} is not a JSON number")
-
-
-def _parse_json(text: str) -> Any:
-    if not text.strip():
-        raise ImportFormatError("the file is empty")
-    try:
-        value = json.loads(text, parse_constant=_reject_constant, parse_int=parse_json_int)
-    except RecursionError:
-        raise ImportFormatError("not valid JSON: nested too deeply to read") from None
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
-            raise ImportFormatError(
-                f"the file ends in the middle of its JSON (truncated?): {error.msg} at {where}"
-            ) from None
-        raise ImportFormatError(f"not valid JSON at {where}: {error.msg}") from None
-    except ValueError as error:
-        # parse_json_int refused a number with thousands of digits.
-        raise ImportFormatError(f"not valid JSON: {error}") from None
-    try:
-        # A NUL, a lone surrogate or a number no database column holds, named by its place.
-        return check_json_value(value)
-    except InputError as error:
-        raise ImportFormatError(
-            f"{error.field}: {error.problem}" if error.field else error.problem
-        ) from None
-
-
-def _page_items(first: object, included: Sequence[Any]) -> list[Any]:
-    pages: dict[str, Mapping[str, Any]] = {}
-    for node in included:
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
-            pages[node["id"]] = node
-    items: list[Any] = []
-    seen: set[str] = set()
-    page: object = first
-    while page is not None:
-        if isinstance(page, str):
-            if page not in pages:
-                raise ImportFormatError(
-                    f"the page {page} is not in this file; import a file that holds every page"
-                )
-            page = pages[page]
-        if not isinstance(page, dict) or "AnnotationPage" not in _types(page):
-            raise ImportFormatError("a page of the collection is not an AnnotationPage object")
-        page_id = page.get("id")
-        if isinstance(page_id, str):
-            if page_id in seen:
-                raise ImportFormatError(f"the pages loop: {page_id} comes back after itself")
-            seen.add(page_id)
-        page_items = page.get("items")
-        if not isinstance(page_items, list):
-            raise ImportFormatError(f"the page {page_id} has no 'items' list")
-        items.extend(page_items)
-        page = page.get("next")
-    unread = sorted(set(pages) - seen)
-    if unread:
-        raise ImportFormatError(f"the page {unread[0]} is in the file but no 'next' leads to it")
-    return items
-
-
-def _top_level_items(value: Any) -> tuple[ImportFormat, list[Any]]:
-    if isinstance(value, list):
-        return "w3c-jsonld", value
-    if not isinstance(value, dict):
-        raise ImportFormatError(
-            f"the file holds {_kind(value)}; expected an object or a list of annotations"
-        )
-    if "format" in value:
-        if value["format"] != FORMAT_NAME:
-            raise ImportFormatError(
-                f"unknown format {value['format']!r}: expected {FORMAT_NAME!r} or W3C JSON-LD"
-            )
-        version = value.get("version")
-        if not _is_int(version) or version != FORMAT_VERSION:
-            raise ImportFormatError(
-                f"unknown {FORMAT_NAME} version {version!r}: this Parallax reads version "
-                f"{FORMAT_VERSION}"
-            )
-        annotations = value.get("annotations")
-        if not isinstance(annotations, list):
-            raise ImportFormatError(
-                f"the 'annotations' field must be a list, not {_kind(annotations)}"
-            )
-        return "parallax-json", annotations
-    types = _types(value)
-    included = _as_list(value.get("@included"))
-    if "AnnotationCollection" in types:
-        items = _page_items(value.get("first"), included)
-        total = value.get("total")
-        if _is_int(total) and total != len(items):
-            raise ImportFormatError(
-                f"the collection's total is {total} but its pages hold {len(items)} annotations"
-            )
-        return "w3c-jsonld", items
-    if "AnnotationPage" in types:
-        return "w3c-jsonld", _page_items(value, included)
-    if "Annotation" in types:
-        return "w3c-jsonld", [value]
-    raise ImportFormatError(
-        "the top-level object is neither Parallax JSON nor a W3C Annotation, "
-        "AnnotationPage or AnnotationCollection"
-    )
-
-
 def _item_id(item: object) -> str:
     if isinstance(item, dict):
         value = item.get("id")
         if isinstance(value, str):
             return value.removeprefix("urn:uuid:")
     return ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportItem:
+    """One item of an imported file: its place, and the record read or why there is none."""
+
+    index: int
+    line: int
+    record: AnnotationRecord | None
+    problem: ImportProblem | None
+
+
+class AnnotationReader:
+    """Read a Parallax JSON or W3C JSON-LD file one item at a time (see :func:`read_annotations`).
+
+    Iterate once over the reader for its :class:`ImportItem` s, in the order of the file;
+    :attr:`format` is known from the first item on. ``source`` is the file's bytes, its text
+    or a binary file object, read a megabyte at a time, so memory does not grow with the file.
+    A file that cannot be read as a whole raises
+    :class:`~annotations.errors.ImportFormatError`, possibly after some items.
+    """
+
+    def __init__(
+        self, source: BinaryIO | bytes | str, *, max_bytes: int = MAX_IMPORT_BYTES
+    ) -> None:
+        self._items = JsonItems(source, max_bytes=max_bytes)
+
+    @property
+    def format(self) -> ImportFormat | None:
+        """Return the file's format once it is known."""
+        return self._items.format
+
+    def __iter__(self) -> Iterator[ImportItem]:
+        # Ids seen, with the item that had each first: the one thing that grows with the file.
+        first_index: dict[str, int] = {}
+        json_format: ImportFormat = "parallax-json"
+        for index, (item, line) in enumerate(self._items):
+            read = _record_from_json if self._items.format == json_format else _record_from_w3c
+            try:
+                record = read(item)
+            except _BadItem as error:
+                yield ImportItem(
+                    index, line, None, ImportProblem(index, _item_id(item), str(error), line)
+                )
+                continue
+            if record.id:
+                first = first_index.setdefault(record.id, index)
+                if first != index:
+                    message = f"It has a duplicate id: item {first} has the same id."
+                    problem = ImportProblem(index, record.id, message, line)
+                    yield ImportItem(index, line, None, problem)
+                    continue
+            yield ImportItem(index, line, record, None)
 
 
 def read_annotations(data: bytes | str, *, max_bytes: int = MAX_IMPORT_BYTES) -> ImportBatch:
@@ -564,7 +534,8 @@ def read_annotations(data: bytes | str, *, max_bytes: int = MAX_IMPORT_BYTES) ->
     whose id came earlier in the file, becomes an :class:`ImportProblem` and the rest are
     still read. A file that cannot be read as a whole (not UTF-8, not JSON, cut short, of
     another shape or version, larger than ``max_bytes``) raises
-    :class:`~annotations.errors.ImportFormatError`.
+    :class:`~annotations.errors.ImportFormatError`. :class:`AnnotationReader` reads the same
+    a piece at a time, for files of any size.
 
     Annotations from other tools (no ``parallax:`` keys) need a ``TextQuoteSelector`` or
     ``TextPositionSelector`` and a tagging body. Their records have ``document_id`` None
@@ -572,27 +543,12 @@ def read_annotations(data: bytes | str, *, max_bytes: int = MAX_IMPORT_BYTES) ->
     with keys made by :func:`annotations.framing.editing.slugify`; ``start`` = ``end`` = 0
     when only a quote is given; what the file does not say is left empty.
     """
-    format_name, items = _top_level_items(_parse_json(_decode(data, max_bytes)))
-    read = _record_from_json if format_name == "parallax-json" else _record_from_w3c
+    reader = AnnotationReader(data, max_bytes=max_bytes)
     records: list[AnnotationRecord] = []
     problems: list[ImportProblem] = []
-    first_index: dict[str, int] = {}
-    for index, item in enumerate(items):
-        try:
-            record = read(item)
-        except _BadItem as error:
-            problems.append(ImportProblem(index, _item_id(item), str(error)))
-            continue
-        if record.id and record.id in first_index:
-            problems.append(
-                ImportProblem(
-                    index,
-                    record.id,
-                    f"It has a duplicate id: item {first_index[record.id]} has the same id.",
-                )
-            )
-            continue
-        if record.id:
-            first_index[record.id] = index
-        records.append(record)
-    return ImportBatch(format_name, tuple(records), tuple(problems))
+    for item in reader:
+        if item.record is not None:
+            records.append(item.record)
+        elif item.problem is not None:
+            problems.append(item.problem)
+    return ImportBatch(reader.format or "w3c-jsonld", tuple(records), tuple(problems))

@@ -1,4 +1,4 @@
-"""Annotations out of the database as records, and records back in (exchange.transfer)."""
+"""Annotations out of the database as records, and records back in (exchange.outbound, inbound)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from annotations.classroom import exercises
 from annotations.exchange import exporting
 from annotations.exchange import importing
-from annotations.exchange import transfer
+from annotations.exchange import inbound
+from annotations.exchange import outbound
 from annotations.records import Span
 from annotations.storage import accounts
 from annotations.storage import checks
@@ -77,7 +78,7 @@ def count(session, model):
 
 
 def records(session, **filters):
-    return list(transfer.iter_records(session, **filters))
+    return list(outbound.iter_records(session, **filters))
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
     comparison_id, exercise_id, teacher_id = comparison.id, exercise.id, teacher.id
     key_id = key.public_id
     session.expunge_all()
-    monkeypatch.setattr(transfer, "BATCH_SIZE", 2)
+    monkeypatch.setattr(outbound, "BATCH_SIZE", 2)
 
     everything = records(session, comparison_id=comparison_id)
     assert [r.quote for r in everything] == [
@@ -208,7 +209,7 @@ def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
     assert len(session.identity_map) == 0  # Core rows only
     # Progress comes a batch at a time, each once its records have been taken.
     taken, reports = [], []
-    for record in transfer.iter_records(
+    for record in outbound.iter_records(
         session, comparison_id=comparison_id, progress=lambda n: reports.append((n, len(taken)))
     ):
         taken.append(record)
@@ -217,8 +218,8 @@ def test_filters_order_and_no_orm_objects(session, comparison, monkeypatch):
     assert "era" not in [r.quote for r in outside] and len(outside) == 6
     assert [r.id for r in records(session, exercise_id=exercise_id)] == [key_id]
     assert [r.quote for r in records(session, author_id=teacher_id)] == ["era"]
-    assert transfer.count_records(session, comparison_id=comparison_id) == 7
-    assert transfer.count_records(session, comparison_id=comparison_id, outside_exercises=True) == 6
+    assert outbound.count_records(session, comparison_id=comparison_id) == 7
+    assert outbound.count_records(session, comparison_id=comparison_id, outside_exercises=True) == 6
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -260,10 +261,10 @@ def test_import_into_a_fresh_database_gives_the_same_records(session, exported, 
         tagsets.install_builtin_tag_sets(fresh)
         target = make_comparison(fresh)
         batch = importing.read_annotations(exported)
-        report = transfer.import_records(
+        report = inbound.import_records(
             fresh, batch, comparison_id=target.id, author_fallback="Importer"
         )
-        assert report == transfer.ImportReport(2, (), 0, (), ())
+        assert report == inbound.ImportReport(2, (), 0, (), ())
         fresh.commit()
         after = records(fresh)
         # Both databases were made the same way, so even the row ids agree. The one thing
@@ -271,7 +272,7 @@ def test_import_into_a_fresh_database_gives_the_same_records(session, exported, 
         # always gets one (the fallback), so "" becomes "Importer".
         assert before[1].annotator == ""
         assert after == [before[0], before[1]._replace(annotator="Importer")]
-        again = transfer.import_records(
+        again = inbound.import_records(
             fresh, batch, comparison_id=target.id, author_fallback="Importer"
         )
         assert (again.imported, again.unchanged, again.is_clean) == (0, 2, True)
@@ -304,7 +305,7 @@ def test_shifted_offsets_are_re_anchored_and_reported(session, comparison, expor
     crypto = batch.records[0]
     shifted = crypto._replace(start=crypto.start - 3, end=crypto.end - 3)
     batch = dataclasses.replace(batch, records=(shifted,))
-    report = transfer.import_records(
+    report = inbound.import_records(
         session, batch, comparison_id=comparison.id, author_fallback="x"
     )
     assert report.imported == 1 and report.is_clean
@@ -318,7 +319,7 @@ def test_shifted_offsets_are_re_anchored_and_reported(session, comparison, expor
 def test_a_quote_not_in_the_text_is_orphaned_not_placed(session, comparison, exported):
     delete_all(session)
     batch = batch_of(exported, quote="Zebras graze quietly", start=0, end=20)
-    report = transfer.import_records(
+    report = inbound.import_records(
         session, batch, comparison_id=comparison.id, author_fallback="x"
     )
     assert report.imported == 0 and not report.is_clean
@@ -332,14 +333,14 @@ def test_a_quote_not_in_the_text_is_orphaned_not_placed(session, comparison, exp
 def test_same_id_with_other_content_is_a_problem_and_same_content_is_not(
     session, comparison, exported
 ):
-    same = transfer.import_records(
+    same = inbound.import_records(
         session,
         importing.read_annotations(exported),
         comparison_id=comparison.id,
         author_fallback="x",
     )
     assert (same.imported, same.unchanged, same.skipped) == (0, 2, ())
-    changed = transfer.import_records(
+    changed = inbound.import_records(
         session,
         batch_of(exported, note="edited"),
         comparison_id=comparison.id,
@@ -357,21 +358,21 @@ def test_document_not_found_exercise_work_and_unknown_tags_are_skipped(
     other = make_comparison(
         session, texts=("Something else.", "Another text."), title="Other", site="blog"
     )
-    report = transfer.import_records(
+    report = inbound.import_records(
         session, importing.read_annotations(exported), comparison_id=other.id, author_fallback="x"
     )
     assert [s.index for s in report.skipped] == [0, 1]
     assert "Its document (News article A) is not in comparison" in report.skipped[0].reason
     assert count(session, models.Annotation) == 0
 
-    report = transfer.import_records(
+    report = inbound.import_records(
         session,
         batch_of(exported, exercise_id=7),
         comparison_id=comparison.id,
         author_fallback="x",
     )
     assert "exercise work is private" in report.skipped[0].reason
-    report = transfer.import_records(
+    report = inbound.import_records(
         session,
         batch_of(exported, tags=(("no-such-tag", "No"),)),
         comparison_id=comparison.id,
@@ -395,7 +396,7 @@ def test_another_tools_annotation_is_found_by_url_and_tag_name(session, comparis
         },
     }
     batch = importing.read_annotations(exporting._dumps(annotation))
-    report = transfer.import_records(
+    report = inbound.import_records(
         session, batch, comparison_id=comparison.id, author_fallback="Importer"
     )
     assert report.imported == 1 and len(report.re_anchored) == 1
@@ -406,7 +407,7 @@ def test_another_tools_annotation_is_found_by_url_and_tag_name(session, comparis
     assert record.annotator == "Importer"
     # A non-UUID id becomes the same name-based UUID every time: importing again finds it.
     assert uuid.UUID(record.id).version == 5
-    again = transfer.import_records(
+    again = inbound.import_records(
         session, batch, comparison_id=comparison.id, author_fallback="Importer"
     )
     assert (again.imported, again.unchanged) == (0, 1)
@@ -419,7 +420,7 @@ def test_unreadable_items_are_skipped_with_their_place_in_the_file(session, comp
     text = exporting._dumps(
         {"format": "parallax-annotations", "version": 1, "annotations": [{"id": "x"}, good, good]}
     )
-    report = transfer.import_records(
+    report = inbound.import_records(
         session, importing.read_annotations(text), comparison_id=comparison.id, author_fallback="x"
     )
     assert report.imported == 1
@@ -430,4 +431,4 @@ def test_unreadable_items_are_skipped_with_their_place_in_the_file(session, comp
 def test_unknown_comparison_is_a_value_error(session):
     batch = importing.ImportBatch("parallax-json", (), ())
     with pytest.raises(ValueError, match="no comparison has the id 999"):
-        transfer.import_records(session, batch, comparison_id=999, author_fallback="x")
+        inbound.import_records(session, batch, comparison_id=999, author_fallback="x")

@@ -496,7 +496,7 @@ def test_unreadable_files_are_one_clear_line(classroom, tmp_path):
 
 
 def test_the_export_command_shows_progress_on_large_exports(classroom, tmp_path, monkeypatch):
-    from annotations.exchange import transfer
+    from annotations.exchange import outbound
     from webapp import manage as cli
 
     app, comparison_id = classroom["app"], classroom["comparison_id"]
@@ -506,7 +506,7 @@ def test_the_export_command_shows_progress_on_large_exports(classroom, tmp_path,
     assert small.exit_code == 0 and "Exporting" not in small.stderr
     # Three annotations count as many, a batch being one: the bar moves by each.
     monkeypatch.setattr(cli, "PROGRESS_MIN", 3)
-    monkeypatch.setattr(transfer, "BATCH_SIZE", 1)
+    monkeypatch.setattr(outbound, "BATCH_SIZE", 1)
     steps = []
     advance = cli._Progress.advance
     monkeypatch.setattr(

@@ -1,10 +1,9 @@
-"""Move annotations between the database and export records: stream them out, import them back.
+"""Store imported records in the database: find each one's document, quote and tags again.
 
-:func:`iter_records` streams stored annotations as :class:`~annotations.records.AnnotationRecord`
-for the writers of :mod:`annotations.exchange.exporting`; :func:`import_records` stores the records
-that :func:`~annotations.exchange.importing.read_annotations` read, finding each one's document and
-quote again. Like :mod:`annotations.storage`, nothing here commits: the caller owns the
-transaction and decides whether an import with problems is kept.
+:func:`import_records` stores the records that
+:func:`~annotations.exchange.importing.read_annotations` read and reports what it did. Like
+:mod:`annotations.storage`, nothing here commits: the caller owns the transaction and decides
+whether an import with problems is kept.
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from dataclasses import field
 from typing import Any
 from typing import Final
 
@@ -24,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotations.exchange.importing import ImportBatch
+from annotations.exchange.importing import ImportItem
 from annotations.records import AnnotationRecord
 from annotations.records import LinkTarget
 from annotations.records import Span
@@ -41,237 +41,15 @@ __all__ = [
     "Orphaned",
     "ReAnchored",
     "Skipped",
-    "count_records",
     "import_records",
-    "iter_records",
 ]
 
-# Rows fetched per round trip.
-BATCH_SIZE: Final = 2000
+# Records checked, then added, at a time.
+BATCH_SIZE: Final = 1000
 _MAX_NOTE: Final = checks.MAX_NOTE_LENGTH
 # Foreign ids that are not UUIDs become name-based UUIDs, so importing twice finds them again.
 _FOREIGN_ID_NAMESPACE: Final = uuid.UUID("6f1d0c2e-5b8e-4a57-9a43-4d3c1b0e7a21")
 _UUID_RE: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-# -- export ----------------------------------------------------------------------------------
-
-
-def count_records(
-    session: Session,
-    *,
-    comparison_id: int | None = None,
-    exercise_id: int | None = None,
-    outside_exercises: bool = False,
-    author_id: int | None = None,
-) -> int:
-    """Return how many annotations :func:`iter_records` yields with the same filters."""
-    return bulk.count_annotations(
-        session,
-        comparison_id=comparison_id,
-        exercise_id=exercise_id,
-        outside_exercises=outside_exercises,
-        author_id=author_id,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _DocumentInfo:
-    title: str
-    outlet: str
-    url: str
-    hash: str
-
-
-class _Lookups:
-    """Titles and names that many rows share, each read from the database once."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.documents: dict[int, _DocumentInfo] = {}
-        self.comparisons: dict[int, str] = {}
-        self.users: dict[int, str] = {}
-        tag_rows = session.execute(
-            select(models.Tag.id, models.Tag.key, models.Tag.name, models.Tag.position)
-            .add_columns(models.TagSet.key)
-            .join(models.TagSet, models.Tag.tag_set_id == models.TagSet.id)
-        )
-        # id -> (position, key, name, set key)
-        self.tags: dict[int, tuple[int, str, str, str]] = {
-            row[0]: (row[3], row[1], row[2], row[4]) for row in tag_rows
-        }
-
-    def document(self, document_id: int) -> _DocumentInfo:
-        info = self.documents.get(document_id)
-        if info is None:
-            row = self.session.execute(
-                select(
-                    models.Document.title,
-                    models.Document.outlet,
-                    models.Document.url,
-                    models.Document.content_hash,
-                ).where(models.Document.id == document_id)
-            ).one()
-            info = _DocumentInfo(row[0] or "", row[1] or "", row[2] or "", row[3])
-            self.documents[document_id] = info
-        return info
-
-    def tag_list(
-        self,
-        cache: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]],
-        tag_ids: str | None,
-    ) -> tuple[str, tuple[tuple[str, str], ...]]:
-        """Return the tag set key and (key, name) tags that a joined list of tag ids names."""
-        found = sorted(self.tags[int(tag_id)] for tag_id in (tag_ids or "").split(",") if tag_id)
-        value = (found[0][3] if found else "", tuple((key, name) for _, key, name, _ in found))
-        cache[tag_ids] = value
-        return value
-
-    def comparison(self, comparison_id: int | None) -> str:
-        if comparison_id is None:
-            return ""
-        title = self.comparisons.get(comparison_id)
-        if title is None:
-            title = self.session.scalar(
-                select(models.Comparison.title).where(models.Comparison.id == comparison_id)
-            )
-            title = title or ""
-            self.comparisons[comparison_id] = title
-        return title
-
-    def user(self, user_id: int | None) -> str:
-        if user_id is None:
-            return ""
-        name = self.users.get(user_id)
-        if name is None:
-            name = self.session.scalar(select(models.User.name).where(models.User.id == user_id))
-            name = name or ""
-            self.users[user_id] = name
-        return name
-
-
-def _reported(batches: Iterator[Sequence[Any]], progress: Callable[[int], None]) -> Iterator[Any]:
-    for batch in batches:
-        yield batch
-        # Resumed when the batch's last row has been taken.
-        progress(len(batch))
-
-
-def iter_records(
-    session: Session,
-    *,
-    comparison_id: int | None = None,
-    exercise_id: int | None = None,
-    outside_exercises: bool = False,
-    author_id: int | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[AnnotationRecord]:
-    """Yield the stored annotations (not deleted) as records, by document, start, end and id.
-
-    Filters combine: ``comparison_id``, ``exercise_id``, ``outside_exercises`` (leave out
-    the work of classroom exercises) and ``author_id``. One Core select (no ORM objects)
-    reads the rows ``BATCH_SIZE`` at a time, each row's tag ids aggregated into one column;
-    the tags, documents, comparisons and authors are read once each, so memory stays flat
-    whatever the number of annotations. The query runs when the first record is asked for.
-    ``progress``, if given, is called with the number of records of each batch once they
-    have all been taken.
-    """
-    lookups = _Lookups(session)
-    query, to_iso = bulk.annotation_rows(
-        session,
-        comparison_id=comparison_id,
-        exercise_id=exercise_id,
-        outside_exercises=outside_exercises,
-        author_id=author_id,
-    )
-    documents, users, comparisons = lookups.documents, lookups.users, lookups.comparisons
-    tag_lists: dict[str | None, tuple[str, tuple[tuple[str, str], ...]]] = {}
-    # A Core connection: the ORM's result machinery costs a third of the time on 100,000 rows.
-    result = session.connection().execute(query.execution_options(yield_per=BATCH_SIZE))
-    batches: Iterator[Sequence[Any]] = result.partitions()
-    if progress is not None:
-        batches = _reported(batches, progress)
-    # Rows a batch at a time: fetching them one by one through the result costs more.
-    for (
-        public_id,
-        document_id,
-        comparison_id_,
-        exercise_id_,
-        start,
-        end,
-        quote,
-        prefix,
-        suffix,
-        note,
-        author_id_,
-        status,
-        relation,
-        link_document_id,
-        link_start,
-        link_end,
-        link_quote,
-        created_at,
-        updated_at,
-        imported_annotator,
-        imported_created,
-        imported_updated,
-        tag_ids,
-    ) in chain.from_iterable(batches):
-        document = documents.get(document_id) or lookups.document(document_id)
-        tags = tag_lists.get(tag_ids) or lookups.tag_list(tag_lists, tag_ids)
-        link = None
-        if link_document_id is not None:
-            link = LinkTarget(
-                document_id=link_document_id,
-                document_title=lookups.document(link_document_id).title,
-                start=link_start,
-                end=link_end,
-                quote=link_quote,
-            )
-        if imported_annotator is not None:
-            annotator = imported_annotator
-        else:
-            annotator = users.get(author_id_)
-            if annotator is None:
-                annotator = lookups.user(author_id_)
-        comparison_title = comparisons.get(comparison_id_)
-        if comparison_title is None:
-            comparison_title = lookups.comparison(comparison_id_)
-        created = to_iso(created_at)
-        updated = created if updated_at is None else to_iso(updated_at)
-        if imported_created is not None:
-            # An imported annotation keeps the times its file gave, until it is edited here.
-            created = imported_created
-            if updated_at is None:
-                updated = imported_updated or imported_created
-        yield AnnotationRecord(
-            public_id,
-            comparison_id_,
-            comparison_title,
-            document_id,
-            document.title,
-            document.outlet,
-            document.url,
-            document.hash,
-            annotator,
-            exercise_id_,
-            tags[0],
-            tags[1],
-            start,
-            end,
-            quote,
-            prefix,
-            suffix,
-            note,
-            status,
-            relation,
-            link,
-            created,
-            updated,
-        )
-
-
-# -- import ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +59,8 @@ class Skipped:
     index: int
     item_id: str
     reason: str
+    # The line of the file the item starts on (0 when unknown).
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +71,7 @@ class Orphaned:
     item_id: str
     document_title: str
     quote: str
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +82,7 @@ class ReAnchored:
     item_id: str
     old: Span
     new: Span
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +173,8 @@ class _Importer:
         # The file's document ids -> this database's documents, learnt from matched records.
         self.seen_ids: dict[int, models.Document] = {}
         self.tag_sets: list[models.TagSet] = tagsets.list_tag_sets(session)
+        # Tag set key -> tag key -> tag id, made once per set.
+        self._tag_ids: dict[str, dict[str, int]] = {}
         self.importer_id: int | None = None
 
     # documents ---------------------------------------------------------------------------
@@ -461,7 +245,8 @@ class _Importer:
 
     # tags --------------------------------------------------------------------------------
 
-    def tags(self, record: AnnotationRecord) -> list[models.Tag]:
+    def tags(self, record: AnnotationRecord) -> list[int]:
+        """Return the ids of the record's tags, each once, in the record's order."""
         if not record.tags:
             raise _Skip("It has no tags.")
         wanted_set = self.target.tag_set_key
@@ -470,23 +255,29 @@ class _Importer:
                 raise _Skip(
                     f"Its tag set {record.tag_set!r} is not the exercise's ({wanted_set!r})."
                 )
-            tag_set = next((row for row in self.tag_sets if row.key == record.tag_set), None)
-            if tag_set is None:
-                raise _Skip(f"Its tag set {record.tag_set!r} is not stored here.")
-            by_key = {tag.key: tag for tag in tag_set.tags}
-            missing = [key for key, _ in record.tags if key not in by_key]
-            if missing:
-                raise _Skip(f"Its tag {missing[0]!r} is not in the tag set {record.tag_set!r}.")
-            return list({key: by_key[key] for key, _ in record.tags}.values())
+            by_key = self._tag_ids.get(record.tag_set)
+            if by_key is None:
+                tag_set = next((row for row in self.tag_sets if row.key == record.tag_set), None)
+                if tag_set is None:
+                    raise _Skip(f"Its tag set {record.tag_set!r} is not stored here.")
+                by_key = self._tag_ids[record.tag_set] = {tag.key: tag.id for tag in tag_set.tags}
+            try:
+                return list(dict.fromkeys([by_key[key] for key, _ in record.tags]))
+            except KeyError as missing:
+                raise _Skip(
+                    f"Its tag {missing.args[0]!r} is not in the tag set {record.tag_set!r}."
+                ) from None
         # Another tool's tags have names only: find one tag set that has them all.
         for tag_set in self.tag_sets:
             if wanted_set is not None and tag_set.key != wanted_set:
                 continue
             by_name = {tag.name.casefold(): tag for tag in tag_set.tags}
-            by_key = {tag.key: tag for tag in tag_set.tags}
-            found = [by_name.get(name.casefold()) or by_key.get(key) for key, name in record.tags]
+            by_key_tag = {tag.key: tag for tag in tag_set.tags}
+            found = [
+                by_name.get(name.casefold()) or by_key_tag.get(key) for key, name in record.tags
+            ]
             if all(tag is not None for tag in found):
-                return list({id(tag): tag for tag in found if tag is not None}.values())
+                return list(dict.fromkeys(tag.id for tag in found if tag is not None))
         names = ", ".join(repr(name) for _, name in record.tags)
         raise _Skip(f"No tag set here has its tags ({names}).")
 
@@ -529,15 +320,18 @@ def _moment(value: str) -> dt.datetime | None:
 
 def import_records(
     session: Session,
-    batch: ImportBatch,
+    items: ImportBatch | Iterable[ImportItem],
     *,
     comparison_id: int | None = None,
     exercise_id: int | None = None,
     author_fallback: str,
     author_id: int | None = None,
 ) -> ImportReport:
-    """Store the records of ``batch`` in a comparison (or an exercise) and report what happened.
+    """Store the records of ``items`` in a comparison (or an exercise) and report what happened.
 
+    ``items`` is what :func:`~annotations.exchange.importing.read_annotations` read, or an
+    :class:`~annotations.exchange.importing.AnnotationReader` that reads a file while it is
+    stored: records are stored ``BATCH_SIZE`` at a time, so memory does not grow with the file.
     Each record's document is found by its text's hash, else by its id when it has no hash,
     else (another tool's file, or another version of the text) by URL or title among the
     comparison's documents. When the quote is not at ``[start, end)`` it is looked for with
@@ -550,81 +344,115 @@ def import_records(
     ids are kept: an id already stored with the same content is "unchanged", with other
     content it is skipped. Work from a classroom exercise is only imported into an exercise.
 
-    Every record that can be imported is added, then flushed; the file's unreadable items
-    (``batch.problems``) are reported as skipped. Nothing is committed: the caller commits,
-    or rolls back when the report is not :attr:`ImportReport.is_clean` and the import should
-    be all or nothing. ``ValueError`` when the comparison or exercise does not exist.
+    Every record that can be imported is added; the file's unreadable items are reported as
+    skipped. Nothing is committed: the caller commits, or rolls back when the report is not
+    :attr:`ImportReport.is_clean` and the import should be all or nothing. ``ValueError``
+    when the comparison or exercise does not exist; an
+    :class:`~annotations.errors.ImportFormatError` from a file found unreadable part way
+    through, after some rows were added (the caller rolls back).
     """
     target = _target(session, comparison_id, exercise_id)
     importer = _Importer(session, target, author_fallback)
     importer.importer_id = author_id
-    skipped = [Skipped(p.index, p.item_id, p.message) for p in batch.problems]
-    orphaned: list[Orphaned] = []
-    re_anchored: list[ReAnchored] = []
-    unchanged = 0
-    rows: list[tuple[dict[str, Any], list[int]]] = []
-    public_ids = [importer.public_id(record) for record in batch.records]
+    found = _Found()
+    batch: list[ImportItem] = []
+    for item in _batch_items(items) if isinstance(items, ImportBatch) else items:
+        batch.append(item)
+        if len(batch) == BATCH_SIZE:
+            _store(importer, batch, found)
+            batch.clear()
+    _store(importer, batch, found)
+    found.skipped.sort(key=lambda item: item.index)
+    return ImportReport(
+        imported=found.imported,
+        re_anchored=tuple(found.re_anchored),
+        unchanged=found.unchanged,
+        skipped=tuple(found.skipped),
+        orphaned=tuple(found.orphaned),
+    )
+
+
+@dataclass(slots=True)
+class _Found:
+    """What an import has done so far."""
+
+    imported: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    orphaned: list[Orphaned] = field(default_factory=list)
+    re_anchored: list[ReAnchored] = field(default_factory=list)
+
+
+def _store(importer: _Importer, items: Sequence[ImportItem], found: _Found) -> None:
+    """Check and add one batch of items; the rows of earlier batches are in the database."""
+    session = importer.session
+    records = [item for item in items if item.record is not None]
+    public_ids = [importer.public_id(item.record) for item in records if item.record is not None]
     stored = bulk.stored_contents(session, public_ids)
-    # Indices are positions in the file; problems already carry theirs.
-    indices = _file_indices(batch)
-    for number, (record, public_id) in enumerate(zip(batch.records, public_ids, strict=True)):
-        index = indices[number]
+    rows: list[tuple[dict[str, Any], list[int]]] = []
+    # This batch's rows by public id, for an id that comes twice (foreign items without ids).
+    pending: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    for item in items:
+        if item.problem is not None:
+            problem = item.problem
+            found.skipped.append(Skipped(item.index, problem.item_id, problem.message, item.line))
+    for item, public_id in zip(records, public_ids, strict=True):
+        record = item.record
+        assert record is not None
+        index, line = item.index, item.line
         try:
             values, tag_ids, moved = _prepare(importer, record, public_id)
         except _Skip as problem:
-            skipped.append(Skipped(index, record.id, str(problem)))
+            found.skipped.append(Skipped(index, record.id, str(problem), line))
             continue
         except _Orphan as orphan:
-            orphaned.append(Orphaned(index, record.id, orphan.document_title, orphan.quote))
+            found.orphaned.append(
+                Orphaned(index, record.id, orphan.document_title, orphan.quote, line)
+            )
             continue
-        content = bulk.content_of(values, tag_ids)
         existing = stored.get(public_id)
+        if existing is None and public_id in pending:
+            existing = bulk.content_of(*pending[public_id])
         if existing is not None:
-            if existing == content:
-                unchanged += 1
+            if existing == bulk.content_of(values, tag_ids):
+                found.unchanged += 1
             else:
-                skipped.append(
+                found.skipped.append(
                     Skipped(
-                        index,
-                        record.id,
-                        "Its id is already stored here with other content.",
+                        index, record.id, "Its id is already stored here with other content.", line
                     )
                 )
             continue
         values["author_id"] = importer.author_id()
         if moved:
-            re_anchored.append(
+            found.re_anchored.append(
                 ReAnchored(
                     index,
                     record.id,
                     Span(record.start, record.end),
                     Span(values["start"], values["end"]),
+                    line,
                 )
             )
         rows.append((values, tag_ids))
-        stored[public_id] = content
+        pending[public_id] = (values, tag_ids)
     bulk.insert_annotations(session, rows)
-    skipped.sort(key=lambda item: item.index)
-    return ImportReport(
-        imported=len(rows),
-        re_anchored=tuple(re_anchored),
-        unchanged=unchanged,
-        skipped=tuple(skipped),
-        orphaned=tuple(orphaned),
-    )
+    found.imported += len(rows)
 
 
-def _file_indices(batch: ImportBatch) -> list[int]:
-    """Return each record's position in the file, skipping the positions of unread items."""
-    taken = {problem.index for problem in batch.problems}
-    indices: list[int] = []
+def _batch_items(batch: ImportBatch) -> Iterator[ImportItem]:
+    """Return the items of a file read whole, in the order of the file."""
+    problems = {problem.index: problem for problem in batch.problems}
     position = 0
-    for _ in batch.records:
-        while position in taken:
+    for record in batch.records:
+        while position in problems:
+            problem = problems.pop(position)
+            yield ImportItem(position, problem.line, None, problem)
             position += 1
-        indices.append(position)
+        yield ImportItem(position, 0, record, None)
         position += 1
-    return indices
+    for index, problem in sorted(problems.items()):
+        yield ImportItem(index, problem.line, None, problem)
 
 
 def _prepare(
@@ -642,7 +470,7 @@ def _prepare(
     if len(record.note) > _MAX_NOTE:
         raise _Skip(f"Its note is longer than {_MAX_NOTE} characters.")
     document = importer.document(record)
-    tags = importer.tags(record)
+    tag_ids = importer.tags(record)
     span = importer.span(
         document, record.start, record.end, record.quote, record.prefix, record.suffix
     )
@@ -693,4 +521,4 @@ def _prepare(
         "created_at": now,
         "updated_at": now,
     }
-    return values, list(dict.fromkeys(tag.id for tag in tags)), moved
+    return values, tag_ids, moved
