@@ -9,6 +9,7 @@ import pytest
 
 from annotations.exchange import importing
 from tests.web.helpers import add_small_comparison
+from tests.web.helpers import signed_in
 from tests.web.pdf_reading import read_pdf
 from tests.web.pdf_reading import squeeze
 from tests.web.test_exercises import exercise_row
@@ -87,10 +88,11 @@ def test_statuses_come_back_unchanged_through_an_import(client, reviewed, tmp_pa
     target = fresh_app(tmp_path, f"import-{fmt}")
     # The same documents under the same ids as in the first database.
     assert add_small_comparison(target, "Deal", texts=(A, B))[0] == reviewed
-    response = upload(target.test_client(), reviewed, data, f"export.{fmt}")
+    teacher = signed_in(target)
+    response = upload(teacher, reviewed, data, f"export.{fmt}")
     assert response.status_code == 200
     assert "5 annotations imported" in response.get_data(as_text=True)
-    assert exported(target.test_client(), reviewed) == {
+    assert exported(teacher, reviewed) == {
         "csv": EXPECTED,
         "json": EXPECTED,
         "w3c": EXPECTED,
