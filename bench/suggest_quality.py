@@ -260,71 +260,6 @@ def operating_points(pairs: list[Pair], budgets: tuple[int, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def learning_curve(pairs: list[Pair], counts: tuple[int, ...] = (0, 5, 10, 20)) -> str | None:
-    """Return test-half recall after a person accepted 0, 5, 10, 20 tags on the dev half.
-
-    The hook for the learning step (``annotations.framing.learning``, built on another
-    branch): None when that module is not there. Two ways of accepting: the dev keys' spans,
-    taken from each dev pair in turn, as tags made on earlier articles (the test half gets
-    the built-in suggestions plus what those tags teach, merged, and is scored as above);
-    and the first spans of each test pair's own key, accepted in that pair, after which the
-    rest of that key is scored (suggestions those tags settle are dropped first).
-    """
-    try:
-        from annotations.framing import learning  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    dev = [p for p in pairs if p.split == "dev"]
-    test = [p for p in pairs if p.split == "test"]
-    queue = []
-    for index in range(max(len(p.spans) for p in dev)):
-        queue += [(p, p.spans[index]) for p in dev if index < len(p.spans)]
-    lines = [
-        "| accepted tags | from the dev half: test recall | precision | per 1,000 words | "
-        "in the same pair: recall of the rest |",
-        "|---|---|---|---|---|",
-    ]
-    for count in counts:
-        past = [
-            learning.PastTag(span.quote, span.tag, "accepted", where=pair.id)
-            for pair, span in queue[:count]
-        ]
-        keys = found = suggested = right = words = 0
-        for pair in test:
-            rules = suggest(
-                pair.documents, MEDIA_LITERACY, alignment=align_documents(*pair.documents)
-            )
-            learned = learning.suggest_learned(pair.documents, MEDIA_LITERACY, past)
-            suggestions = learning.merge_suggestions([*rules, *learned])
-            keys += len(pair.spans)
-            found += sum(any(finds(s, span) for s in suggestions) for span in pair.spans)
-            suggested += len(suggestions)
-            right += sum(any(finds(s, span) for span in pair.spans) for s in suggestions)
-            words += sum(len(_WORD.findall(d.text)) for d in pair.documents)
-        rest = rest_found = 0
-        for pair in test:
-            accepted = pair.spans[:count]
-            own = [
-                learning.PastTag(
-                    s.quote, s.tag, "accepted", document=s.document, start=s.start, end=s.end
-                )
-                for s in accepted
-            ]
-            rules = suggest(
-                pair.documents, MEDIA_LITERACY, alignment=align_documents(*pair.documents)
-            )
-            learned = learning.suggest_learned(pair.documents, MEDIA_LITERACY, own)
-            suggestions = learning.merge_suggestions(learning.drop_settled([*rules, *learned], own))
-            remaining = pair.spans[count:]
-            rest += len(remaining)
-            rest_found += sum(any(finds(s, span) for s in suggestions) for span in remaining)
-        lines.append(
-            f"| {count} | {_ratio(found, keys)} | {_ratio(right, suggested)} | "
-            f"{1000 * suggested / words:.1f} | {_ratio(rest_found, rest)} ({rest_found}/{rest}) |"
-        )
-    return "\n".join(lines) + "\n"
-
-
 def main() -> None:
     """Score the suggester on the keys and print (or store) the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -353,10 +288,6 @@ def main() -> None:
     if not args.split:
         text += "\nOther budgets (the same detectors, more or fewer suggestions kept):\n\n"
         text += operating_points(pairs, (15, 25, 40, 1000))
-        curve = learning_curve(pairs)
-        if curve is not None:
-            text += "\nLearning curve (tags accepted on the dev half, recall on the test half):\n\n"
-            text += curve
     print(text)
     if args.write_readme:
         readme = README.read_text(encoding="utf-8")
