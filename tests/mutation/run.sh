@@ -4,6 +4,7 @@
 #   bash tests/mutation/run.sh grading          # every mutant; prints the counts and survivors
 #   bash tests/mutation/run.sh grading again    # the last run's survivors, against today's tests
 #   bash tests/mutation/run.sh grading show     # the counts and survivors of the last run
+#   PARALLAX_MUTATION_REF=main bash tests/mutation/run.sh grading   # the tests of a commit
 #
 # A run works on a copy of the checkout (tracked and new, not ignored, files) in
 # $PARALLAX_MUTATION_DIR/<module> (default /tmp/parallax-mutation), so the working tree is
@@ -16,9 +17,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-usage="usage: bash tests/mutation/run.sh MODULE [again|show]  (MODULE: a tests/mutation/*.toml name)"
+usage="usage: bash tests/mutation/run.sh MODULE [all|again|show] [MUTANT-GLOB...]  (MODULE: a tests/mutation/*.toml name)"
 module="${1:?$usage}"
 mode="${2:-all}"
+shift $(($# < 2 ? $# : 2))
+only=("$@")
 config="tests/mutation/$module.toml"
 [ -f "$config" ] || { echo "no $config" >&2; exit 2; }
 case "$mode" in all | again | show) ;; *) echo "$usage" >&2; exit 2 ;; esac
@@ -28,28 +31,44 @@ python="$PWD/.venv/bin/python"
 root="${PARALLAX_MUTATION_DIR:-/tmp/parallax-mutation}"
 work="$root/$module"
 mkdir -p "$root"
-exec 9>"$root/.lock"
-flock 9
+if [ "$mode" != show ]; then
+  exec 9>"$root/.lock"
+  flock 9
+fi
 
 copy_tree() { git ls-files -z --cached --others --exclude-standard -- "$@" | xargs -0 cp --parents -t "$work"; }
+# The module's settings, less the test files the copy lacks (a run of an older commit).
+add_config() {
+  echo >>"$work/pyproject.toml"
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^\ *\"(tests/[^\"]*)\", ]] && [ ! -e "$work/${BASH_REMATCH[1]}" ]; then
+      continue
+    fi
+    printf '%s\n' "$line"
+  done <"$config" >>"$work/pyproject.toml"
+}
 
 if [ "$mode" = all ]; then
   rm -rf "$work"
   mkdir -p "$work"
-  copy_tree .
-  { echo; cat "$config"; } >>"$work/pyproject.toml"
-  (cd "$work" && nice -n 19 "$mutmut" run --max-children 1 >run.log 2>&1) || {
+  if [ -n "${PARALLAX_MUTATION_REF:-}" ]; then
+    git archive "$PARALLAX_MUTATION_REF" | tar -x -C "$work"
+  else
+    copy_tree .
+  fi
+  add_config
+  (cd "$work" && nice -n 19 "$mutmut" run --max-children 1 "${only[@]}" >run.log 2>&1) || {
     tail -n 30 "$work/run.log" >&2
     exit 1
   }
 elif [ "$mode" = again ]; then
   [ -d "$work/mutants" ] || { echo "no earlier run in $work" >&2; exit 2; }
   copy_tree tests pyproject.toml
-  { echo; cat "$config"; } >>"$work/pyproject.toml"
+  add_config
   rm -rf "$work/mutants/tests"
   cp -r "$work/tests" "$work/pyproject.toml" "$work/mutants/"
   rm -f "$work/mutants/mutmut-stats.json"
-  mapfile -t names < <(cd "$work" && "$mutmut" results | awk -F': ' '$2 != "killed" {gsub(/ /, "", $1); print $1}')
+  mapfile -t names < <(cd "$work" && "$mutmut" results | awk -F': ' '$2 != "killed" && $2 != "not checked" {gsub(/ /, "", $1); print $1}')
   if [ "${#names[@]}" -gt 0 ]; then
     (cd "$work" && nice -n 19 "$mutmut" run --max-children 1 "${names[@]}" >run-again.log 2>&1) || {
       tail -n 30 "$work/run-again.log" >&2
@@ -59,13 +78,5 @@ elif [ "$mode" = again ]; then
 fi
 
 cd "$work"
-"$mutmut" export-cicd-stats >/dev/null
-"$python" - <<'PY'
-import json
-s = json.load(open("mutants/mutmut-cicd-stats.json"))
-caught = s["killed"] + s["timeout"] + s["segfault"]
-print(f"mutants {s['total']}  killed {s['killed']}  survived {s['survived']}  "
-      f"timeouts {s['timeout']}  no tests {s['no_tests']}  "
-      f"score {100 * caught / s['total']:.1f} %")
-PY
-"$mutmut" results
+"$mutmut" results --all true | "$python" "$OLDPWD/tests/mutation/score.py"
+"$mutmut" results | grep -v ": not checked$" || true
