@@ -12,7 +12,7 @@
 # table in tests/mutation/<module>.toml, appended to the copy's pyproject.toml. One worker at
 # the lowest CPU priority, one run at a time (a lock); mutmut times a mutant out at 15 times
 # its tests' clean run plus 1 s. "again" copies the current tests in, collects which tests
-# reach which function anew, and re-runs only the mutants that survived or timed out: a test
+# reach which function anew, and re-runs only the mutants that survived: a test
 # added cannot bring a killed mutant back, so the counts stay whole.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -68,7 +68,7 @@ elif [ "$mode" = again ]; then
   rm -rf "$work/mutants/tests"
   cp -r "$work/tests" "$work/pyproject.toml" "$work/mutants/"
   rm -f "$work/mutants/mutmut-stats.json"
-  mapfile -t names < <(cd "$work" && "$mutmut" results | awk -F': ' '$2 != "killed" && $2 != "not checked" {gsub(/ /, "", $1); print $1}')
+  mapfile -t names < <(cd "$work" && "$mutmut" results | awk -F': ' '$2 == "survived" || $2 == "no tests" {gsub(/ /, "", $1); print $1}')
   if [ "${#names[@]}" -gt 0 ]; then
     (cd "$work" && nice -n 19 "$mutmut" run --max-children 1 "${names[@]}" >run-again.log 2>&1) || {
       tail -n 30 "$work/run-again.log" >&2
