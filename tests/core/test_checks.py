@@ -11,10 +11,12 @@ from typing import NamedTuple
 
 import pytest
 
+from annotations.classroom import exercises
 from annotations.errors import AnnotationError
 from annotations.errors import SpanError
 from annotations.errors import UnknownTagError
 from annotations.records import Span
+from annotations.storage import accounts
 from annotations.storage import checks
 from annotations.storage import comparisons
 from annotations.storage import models
@@ -285,3 +287,50 @@ def test_a_document_given_must_be_the_annotations(session, pair):
     _, (a, b) = pair
     with pytest.raises(ValueError, match="not the annotation's document"):
         checks._check_annotation(session, make_input(a, "Leaders"), checks._set_tags, b)
+
+
+@pytest.fixture
+def lesson(session):
+    """A comparison of three documents and an exercise that reads the first two."""
+    texts = (TEXT_A, TEXT_B, "A third article.")
+    rows = [comparisons.add_document(session, ingest_text(text)) for text in texts]
+    comparison = comparisons.add_comparison(session, "Lesson", rows)
+    teacher = accounts.create_user(
+        session, username="ms.tanaka", name="Ms Tanaka", password="pass phrase 42", role="teacher"
+    )
+    exercise = exercises.create_exercise(
+        session,
+        teacher_id=teacher.id,
+        comparison_id=comparison.id,
+        tag_set_key="media-literacy",
+        title="Spin",
+    )
+    session.commit()
+    return comparison, rows, exercise
+
+
+def test_exercise_refusals(session, lesson):
+    comparison, (a, b, c), exercise = lesson
+    ours = {"comparison_id": comparison.id, "exercise_id": exercise.id}
+    assert refusal(session, make_input(a, "Leaders", **{**ours, "exercise_id": 999_999})) == (
+        "exercise 999999 does not exist",
+        "exercise_id",
+    )
+    assert refusal(session, make_input(a, "Leaders", exercise_id=exercise.id)) == (
+        f"exercise {exercise.id} is on comparison {comparison.id}",
+        "comparison_id",
+    )
+    shown = f"exercise {exercise.id} reads documents {a.id} and {b.id}"
+    assert refusal(session, make_input(c, "third", **ours)) == (shown, "document_id")
+    linked_to_c = make_input(a, "Leaders", relation="b-adds", **ours, **link(c, "third"))
+    assert refusal(session, linked_to_c) == (shown, "document_id")
+    other_set = make_input(a, "Leaders", tag_set_key="policy-frames", **ours)
+    assert refusal(session, other_set, UnknownTagError) == (
+        f"exercise {exercise.id} tags with 'media-literacy'",
+        "tag_set",
+    )
+    # What the exercise shows, linked within it, is stored.
+    row, created = saving.add_annotation(
+        session, make_input(b, "spoke", relation="b-adds", **ours, **link(a, "praised"))
+    )
+    assert created and (row.exercise_id, row.link_document_id) == (exercise.id, a.id)
