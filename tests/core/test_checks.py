@@ -334,3 +334,11 @@ def test_exercise_refusals(session, lesson):
         session, make_input(b, "spoke", relation="b-adds", **ours, **link(a, "praised"))
     )
     assert created and (row.exercise_id, row.link_document_id) == (exercise.id, a.id)
+
+
+def test_the_annotated_span_is_named_span(session, pair):
+    _, (a, _) = pair
+    assert refusal(session, make_input(a, "Leaders", end=999), SpanError) == (
+        f"end 999 is past the end of document {a.id} ({len(TEXT_A)} characters)",
+        "span",
+    )
