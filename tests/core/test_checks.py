@@ -71,7 +71,10 @@ def test_the_longest_quote_is_100000_code_points():
     assert checks._check_span(long_doc, 0, 100_000, "a" * 100_000, "span") == Span(0, 100_000)
     with pytest.raises(SpanError) as caught:
         checks._check_span(long_doc, 0, 100_001, "a" * 100_001, "span")
-    assert caught.value.problem == "the quote is longer than 100000 characters"
+    assert (caught.value.problem, caught.value.field) == (
+        "the quote is longer than 100000 characters",
+        "span",
+    )
 
 
 def test_notes_are_text_of_at_most_5000_code_points():
