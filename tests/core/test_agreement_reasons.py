@@ -12,7 +12,9 @@ from annotations.classroom.agreement import AlphaResult
 from annotations.classroom.agreement import LabeledSpan
 from annotations.classroom.agreement import Unit
 from annotations.classroom.agreement import krippendorff_alpha
+from annotations.classroom.agreement import match_spans
 from annotations.classroom.agreement import reliability_alpha
+from annotations.classroom.agreement import scores_by_tag
 
 UNITS = [Unit(1, 0, 20), Unit(1, 20, 40)]
 
@@ -50,10 +52,21 @@ def test_a_computed_alpha_carries_no_reason():
 
 
 def test_reliability_data_must_be_a_table():
-    with pytest.raises(ValueError, match="reliability data must be a table: one row per coder"):
+    with pytest.raises(ValueError) as caught:
         reliability_alpha([1, 2, 3])
-    with pytest.raises(ValueError, match="level must be 'nominal' or 'interval', not 'ordinal'"):
+    assert str(caught.value) == "reliability data must be a table: one row per coder"
+    with pytest.raises(ValueError) as caught:
         reliability_alpha([[1, 2], [1, 2]], level="ordinal")
+    assert str(caught.value) == "level must be 'nominal' or 'interval', not 'ordinal'"
+
+
+def test_scores_by_tag_count_every_match_of_a_tag():
+    # "a": three key spans, the response finds two of them -> TP 2, FN 1, P 1, R 2/3, F1 4/5.
+    key = [tagged(0, 5), tagged(10, 15), tagged(20, 25)]
+    response = [tagged(0, 5), tagged(10, 15)]
+    (only,) = scores_by_tag(match_spans(response, key)).values()
+    assert (only.true_positives, only.false_positives, only.false_negatives) == (2, 0, 1)
+    assert only.recall == pytest.approx(2 / 3) and only.f1 == pytest.approx(4 / 5)
 
 
 def test_the_default_level_is_nominal():
