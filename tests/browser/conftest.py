@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.web.helpers import add_teacher
 from webapp import create_app
 from webapp import db
 
@@ -63,9 +64,13 @@ def serve():
 
 @pytest.fixture(scope="session")
 def make_seeded_app(tmp_path_factory):
-    """Return a maker of apps (CSRF on, rate limit off) with migrated tables and the seed."""
+    """Return a maker of apps (CSRF on, rate limit off) with migrated tables and the seed.
 
-    def make(name: str, **config: object) -> Flask:
+    Sign-in is on, as in production; ``teacher=True`` also stores the teacher Ms Tanaka,
+    whom ``mouse.sign_in`` signs in (without a teacher the app opens on first-run setup).
+    """
+
+    def make(name: str, *, teacher: bool = False, **config: object) -> Flask:
         app = create_app(
             {"TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, **config},
             instance_path=str(tmp_path_factory.mktemp(name)),
@@ -74,26 +79,11 @@ def make_seeded_app(tmp_path_factory):
         for args in (["db", "upgrade"], ["seed"]):
             outcome = runner.invoke(args=args)
             assert outcome.exit_code == 0, outcome.output
+        if teacher:
+            add_teacher(app)
         return app
 
     return make
-
-
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Serve the app, CSRF protection on, on a free port of 127.0.0.1."""
-    app = create_app(
-        # Signing in through the form has its own test (test_auth_browser.py).
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": True,
-            "LOGIN_DISABLED": True,
-            "RATELIMIT_ENABLED": False,
-        },
-        instance_path=str(tmp_path_factory.mktemp("instance")),
-    )
-    with serving(app) as base:
-        yield base
 
 
 @pytest.fixture(scope="session")

@@ -104,3 +104,20 @@ def drag_over(
         drag(page, after_last, before_first, steps=steps)
     else:
         drag(page, before_first, after_last, steps=steps)
+
+
+def sign_in(page, base: str, username: str = "ms.tanaka", password: str = "") -> None:
+    """Sign in through the login form with the mouse and keyboard, as a teacher does.
+
+    Clicks each field, types into it key by key and clicks "Sign in"; returns once the
+    signed-in page has loaded (``password`` defaults to the tests' teacher password).
+    """
+    from tests.web.helpers import PASSWORD
+
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").click()
+    page.keyboard.type(username)
+    page.get_by_label("Password").click()
+    page.keyboard.type(password or PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -26,6 +26,7 @@ from .axe import axe_check
 from .mouse import character_boxes
 from .mouse import drag
 from .mouse import drag_over
+from .mouse import sign_in
 
 # Saving runs on SQLite and again on PostgreSQL (see `server_database`).
 pytestmark = [pytest.mark.browser, pytest.mark.databases]
@@ -38,8 +39,9 @@ EMOJI_B = "Another telling 🎉 of the party. The Big Slogan Here is repeated by
 
 @pytest.fixture(scope="module")
 def annotate_app(make_seeded_app, server_database):
-    """An app with the migrated schema, the built-in tag sets and the seed comparison."""
-    return make_seeded_app("annotate-instance", LOGIN_DISABLED=True, **server_database)
+    """An app with the migrated schema, the built-in tag sets, the seed comparison and a
+    teacher; sign-in on."""
+    return make_seeded_app("annotate-instance", teacher=True, **server_database)
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +49,13 @@ def annotate_server(annotate_app, serve):
     """Serve ``annotate_app`` (CSRF on) on a free port of 127.0.0.1."""
     with serve(annotate_app) as base:
         yield base
+
+
+@pytest.fixture
+def browser_page(browser_page, annotate_server):
+    """The page, signed in as the teacher through the login form."""
+    sign_in(browser_page, annotate_server)
+    return browser_page
 
 
 @pytest.fixture
@@ -810,6 +819,7 @@ def test_the_picker_and_the_editor_stay_inside_the_viewport_and_keep_the_focus(
     )
     page = context.new_page()
     try:
+        sign_in(page, annotate_server)
         add_annotation(annotate_app, doc_b, EDITED, ["loaded-language"], comparison_id)
         open_comparison(page, annotate_server, comparison_id)
         name = f"annotate-dialogs-{viewport[0]}x{viewport[1]}@{scale}"
@@ -865,6 +875,7 @@ def test_the_reading_page_passes_axe_with_the_picker_and_the_editor_open(
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
     page = context.new_page()
     try:
+        sign_in(page, annotate_server)
         open_comparison(page, annotate_server, comparison_id)
         # Tags read without colour: the highlight starts with its tag's marker, the legend
         # pairs every marker with its tag.
@@ -934,6 +945,7 @@ def test_tags_edits_links_deletes_and_restores_with_the_keyboard_only(
         return shown
 
     try:
+        sign_in(page, annotate_server)
         open_comparison(page, annotate_server, comparison_id)
         # The skip links come first; the one to article A lands on its first sentence.
         page.keyboard.press("Tab")

@@ -5,14 +5,23 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.mouse import sign_in
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def live_server(make_seeded_app, serve):
     """Serve the app, CSRF protection on, with its tables created and the seed stored."""
-    with serve(make_seeded_app("compare-instance", LOGIN_DISABLED=True)) as base:
+    with serve(make_seeded_app("compare-instance", teacher=True)) as base:
         yield base
+
+
+@pytest.fixture
+def browser_page(browser_page, live_server):
+    """The page, signed in as the teacher through the login form."""
+    sign_in(browser_page, live_server)
+    return browser_page
 
 
 ACTIVE = re.compile(r"\bis-active\b")
@@ -180,6 +189,7 @@ def test_narrow_screen_stacks_the_columns(chromium, live_server, problems, scree
     try:
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        sign_in(page, live_server)
         page.goto(live_server + "/compare/seeds")
         a = page.locator("#column-a").bounding_box()
         b = page.locator("#column-b").bounding_box()

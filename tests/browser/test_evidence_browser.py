@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import axe_check
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.mouse import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,8 +17,15 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def live_server(make_seeded_app, serve):
     """Serve the app, CSRF protection on, with its tables created and the seed stored."""
-    with serve(make_seeded_app("evidence-instance", LOGIN_DISABLED=True)) as base:
+    with serve(make_seeded_app("evidence-instance", teacher=True)) as base:
         yield base
+
+
+@pytest.fixture
+def browser_page(browser_page, live_server):
+    """The page, signed in as the teacher through the login form."""
+    sign_in(browser_page, live_server)
+    return browser_page
 
 
 def sentence(page, side, text):
@@ -163,6 +171,7 @@ def test_evidence_states_pass_axe(live_server, chromium):
     context = chromium.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True)
     page = context.new_page()
     try:
+        sign_in(page, live_server)
         page.goto(live_server + "/compare/seeds")
         card = page.locator("#evidence-card")
         weak = page.locator('.s[data-side="b"].paired.conf-low').first

@@ -20,6 +20,7 @@ from webapp import db
 from webapp import suggestions as web_suggestions
 
 from .axe import axe_check
+from .mouse import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +36,8 @@ SLOGAN_TAG = "Slogan or catchphrase"
 
 @pytest.fixture(scope="module")
 def suggest_app(make_seeded_app):
-    """An app with the built-in tag sets; sign-in off, so the default author asks."""
-    return make_seeded_app("suggest-instance", LOGIN_DISABLED=True)
+    """An app with the built-in tag sets and a teacher, sign-in on."""
+    return make_seeded_app("suggest-instance", teacher=True)
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +57,8 @@ def deal(suggest_app, monkeypatch):
     monkeypatch.setattr(web_suggestions, "rule_suggester", lambda: None)
     with suggest_app.app_context():
         session = db.get_session()
-        author = accounts.get_or_add_user(
-            session=session, name=suggest_app.config["DEFAULT_AUTHOR"], role="teacher"
-        )
+        # The signed-in teacher's own tags, which her suggestions learn from.
+        author = accounts.find_user(session, "ms.tanaka")
         rows = [comparisons.add_document(session, ingest_text(text)) for text in (A, B)]
         comparison = comparisons.add_comparison(session, f"Deal {uuid.uuid4().hex[:6]}", rows)
         session.flush()
@@ -83,8 +83,9 @@ def deal(suggest_app, monkeypatch):
 
 
 @pytest.fixture
-def review_page(chromium, problems):
-    """A page whose console errors land in ``problems``; CSP bypassed for axe-core only."""
+def review_page(chromium, problems, suggest_server):
+    """A page signed in as the teacher whose console errors land in ``problems``; CSP
+    bypassed for axe-core only."""
     context = chromium.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.on(
@@ -96,6 +97,7 @@ def review_page(chromium, problems):
     )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     try:
+        sign_in(page, suggest_server)
         yield page
     finally:
         context.close()

@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from annotations.storage import tagsets
 from annotations.storage.models import Base
+from tests.browser.mouse import sign_in
+from tests.web.helpers import add_teacher
 from webapp import create_app
 from webapp import db
 
@@ -13,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def tagset_server(tmp_path_factory, serve):
-    """Serve an app whose database has the tables and the built-in sets, CSRF on."""
+    """Serve an app whose database has the tables, the built-in sets and a teacher, CSRF on."""
     app = create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": True, "LOGIN_DISABLED": True},
+        {"TESTING": True, "WTF_CSRF_ENABLED": True},
         instance_path=str(tmp_path_factory.mktemp("tagsets-instance")),
     )
     with app.app_context():
@@ -23,8 +25,16 @@ def tagset_server(tmp_path_factory, serve):
         session = db.get_session()
         tagsets.install_builtin_tag_sets(session)
         session.commit()
+    add_teacher(app)
     with serve(app) as base:
         yield base
+
+
+@pytest.fixture
+def browser_page(browser_page, tagset_server):
+    """The page, signed in as the teacher through the login form."""
+    sign_in(browser_page, tagset_server)
+    return browser_page
 
 
 def assert_no_problems(page, problems):

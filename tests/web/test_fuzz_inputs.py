@@ -11,7 +11,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from tests.web.helpers import add_teacher
 from tests.web.helpers import seed_comparison
+from tests.web.helpers import signed_in
 from tests.web.test_malformed_input import counts
 
 awkward_text = st.text(
@@ -53,7 +55,6 @@ def fuzz_app(tmp_path_factory):
         {
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
-            "LOGIN_DISABLED": True,
             "RATELIMIT_ENABLED": False,
             "DATABASE_URL": f"sqlite:///{path / 'parallax.sqlite3'}",
         },
@@ -62,7 +63,14 @@ def fuzz_app(tmp_path_factory):
     with app.app_context():
         Base.metadata.create_all(db.get_engine())
     comparison_id, documents = seed_comparison(app)
+    add_teacher(app)
     return app, comparison_id, documents
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(fuzz_app):
+    """One client signed in as the teacher for every example (signing in hashes a password)."""
+    return signed_in(fuzz_app[0])
 
 
 def routes(comparison_id, documents):
@@ -85,9 +93,9 @@ def routes(comparison_id, documents):
     route=st.integers(0, 3),
     import_kind=st.sampled_from(["tag-set", "annotations"]),
 )
-def test_fuzzed_bodies_never_fail_the_server(fuzz_app, body, route, import_kind):
+def test_fuzzed_bodies_never_fail_the_server(fuzz_app, fuzz_client, body, route, import_kind):
     app, comparison_id, documents = fuzz_app
-    client = app.test_client()
+    client = fuzz_client
     before = counts(app)
     method, url = routes(comparison_id, documents)[route]
     response = getattr(client, method)(
