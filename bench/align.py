@@ -43,6 +43,7 @@ from corpus import make_corpus  # noqa: E402
 from timing import load  # noqa: E402
 from timing import runs  # noqa: E402
 from timing import spread  # noqa: E402
+from timing import write_section  # noqa: E402
 
 from annotations.records import Alignment  # noqa: E402
 from annotations.records import Span  # noqa: E402
@@ -522,17 +523,6 @@ def report(results: Sequence[SizeResult], seed_result: dict[str, Any] | None, ar
     return "\n".join(lines)
 
 
-def write_readme(section: str, start_marker: str, end_marker: str) -> None:
-    """Replace the text between the two markers in bench/README.md."""
-    text = README.read_text(encoding="utf-8")
-    start = text.find(start_marker)
-    end = text.find(end_marker)
-    if start < 0 or end < start:
-        raise SystemExit(f"{README}: markers {start_marker} / {end_marker} not found")
-    before = text[: start + len(start_marker)]
-    README.write_text(f"{before}\n{section}\n{text[end:]}", encoding="utf-8")
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -579,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(section)
     if args.write_readme:
-        write_readme(section, START_MARKER, END_MARKER)
+        write_section(README, section, START_MARKER, END_MARKER)
         print(f"\nwrote {README.relative_to(ROOT)}")
     return 0
 

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from suggest_quality import Pair  # noqa: E402
 from suggest_quality import finds  # noqa: E402
 from suggest_quality import load_pairs  # noqa: E402
+from timing import write_section  # noqa: E402
 
 from annotations.framing.learning import PastTag  # noqa: E402
 from annotations.framing.learning import drop_settled  # noqa: E402
@@ -203,14 +204,7 @@ def main() -> None:
     )
     print(text)
     if args.write_readme:
-        readme = README.read_text(encoding="utf-8")
-        block = f"{START}\n{text}\n{END}"
-        if START in readme:
-            head, rest = readme.split(START, 1)
-            readme = head + block + rest.split(END, 1)[1]
-        else:
-            readme = readme.rstrip("\n") + "\n\n" + block + "\n"
-        README.write_text(readme, encoding="utf-8")
+        write_section(README, text, START, END)
 
 
 if __name__ == "__main__":

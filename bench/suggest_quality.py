@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from timing import write_section  # noqa: E402
+
 from annotations.framing.suggest import suggest  # noqa: E402
 from annotations.framing.suggesting import selection  # noqa: E402
 from annotations.framing.taxonomy import MEDIA_LITERACY  # noqa: E402
@@ -290,10 +292,7 @@ def main() -> None:
         text += operating_points(pairs, (15, 25, 40, 1000))
     print(text)
     if args.write_readme:
-        readme = README.read_text(encoding="utf-8")
-        before, _, rest = readme.partition(START)
-        _, _, after = rest.partition(END)
-        README.write_text(before + START + "\n" + text + END + after, encoding="utf-8")
+        write_section(README, text, START, END)
 
 
 if __name__ == "__main__":

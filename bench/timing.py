@@ -12,6 +12,7 @@ import os
 import statistics
 from collections.abc import Callable
 from collections.abc import Sequence
+from pathlib import Path
 
 MIN_RUNS = 5
 
@@ -36,3 +37,14 @@ def load() -> str:
     """Return the 1, 5 and 15 minute load averages as one phrase."""
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)"
+
+
+def write_section(readme: Path, section: str, start_marker: str, end_marker: str) -> None:
+    """Replace the text between the two markers in ``readme`` with ``section``."""
+    text = readme.read_text(encoding="utf-8")
+    start = text.find(start_marker)
+    end = text.find(end_marker)
+    if start < 0 or end < start:
+        raise SystemExit(f"{readme}: markers {start_marker} / {end_marker} not found")
+    before = text[: start + len(start_marker)]
+    readme.write_text(f"{before}\n{section.rstrip()}\n{text[end:]}", encoding="utf-8")
